@@ -1,0 +1,17 @@
+// Public entry of ada-end-users-contract: everything the issues name is exported from here.
+export { createAdaClient } from './client.js';
+export type { AdaClient, AdaClientOptions, EndUser, RequestOptions, UpdateEndUserRequest } from './client.js';
+export { AdaApiError, AdaError } from './errors.js';
+export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';
+export {
+  formatValidationIssues,
+  jsonByteLength,
+  validateEndUserResponse,
+  validateErrorsResponse,
+  validateUpdateEndUserRequest,
+} from './validation.js';
+export type { ValidationIssue, ValidationResult } from './validation.js';
+export { startMock } from './mock.js';
+export type { RunningMock, StartMockOptions } from './mock.js';
+export { bundledSpecPath, openapiDocument } from './spec.js';
+export type { components, operations, paths } from '../generated/schema.js';

@@ -1,0 +1,186 @@
+// Request and response validators compiled from the bundled spec with Ajv (JSON Schema 2020-12, the
+// dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { escapePointerSegment, openapiDocument, schemaPointers } from './spec.js';
+
+export interface ValidationIssue {
+  /** JSON pointer (RFC 6901) to the offending value in the body, e.g. `/profile/external_id`. */
+  path: string;
+  /** The rule it breaks, e.g. `must be at most 36 characters`. */
+  message: string;
+}
+
+export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIssue[] };
+
+const SPEC_ID = 'ada-end-users.openapi.json';
+
+// ajv-formats is CommonJS with a default export; under NodeNext the default sits one level down.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true, // type arrays such as [string, 'null'] are how OpenAPI 3.1 spells nullable
+    verbose: true, // errors carry their schema, for messages such as x-pattern-message
+    strictRequired: false, // `not: {required: [sensitive_metadata]}` names a property on purpose
+  });
+  addFormats(ajv);
+  // Spec vendor extensions. x-max-json-bytes is a rule (Ada's 10 KB metadata limit), so it validates;
+  // x-pattern-message only words pattern errors.
+  ajv.addKeyword({ keyword: 'x-max-json-bytes', schemaType: 'number', errors: true, validate: maxJsonBytes });
+  ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
+  // The whole document is added as one schema resource so that the spec's own $refs resolve as they
+  // do for Prism; its top-level fields (openapi, info, paths, ...) are declared as inert keywords.
+  ajv.addVocabulary(Object.keys(openapiDocument));
+  ajv.addSchema(openapiDocument, SPEC_ID);
+  return ajv;
+}
+
+type KeywordValidator = { (limit: number, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
+
+const maxJsonBytes: KeywordValidator = (limit, data) => {
+  const bytes = jsonByteLength(data);
+  maxJsonBytes.errors = bytes <= limit ? [] : [{ keyword: 'x-max-json-bytes', params: { limit, bytes } }];
+  return bytes <= limit;
+};
+
+/** UTF-8 length of the compact JSON serialization: how the kit measures Ada's size limits. */
+export function jsonByteLength(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+// Compiled on first use, once per pointer: importing the kit stays cheap.
+function validatorFor(pointer: string): ValidateFunction {
+  let validate = compiled.get(pointer);
+  if (!validate) {
+    ajv ??= createAjv();
+    validate = ajv.compile({ $ref: `${SPEC_ID}${pointer}` });
+    compiled.set(pointer, validate);
+  }
+  return validate;
+}
+
+function run(pointer: string, body: unknown): ValidationResult {
+  const validate = validatorFor(pointer);
+  if (validate(body)) return { ok: true };
+  return { ok: false, errors: toIssues(validate.errors ?? []) };
+}
+
+/** Validates an `updateEndUser` request body against the spec, including the 10 KB metadata rule. */
+export function validateUpdateEndUserRequest(
+  body: unknown,
+): ValidationResult {
+  return run(schemaPointers.updateEndUserRequest, body);
+}
+
+/** Validates a 200 body of `updateEndUser` (an end user) against the spec. */
+export function validateEndUserResponse(body: unknown): ValidationResult {
+  return run(schemaPointers.endUserResponse, body);
+}
+
+/** Validates an error body (`{ errors: [...] }`) against the spec. */
+export function validateErrorsResponse(body: unknown): ValidationResult {
+  return run(schemaPointers.errorsResponse, body);
+}
+
+/** `path: message` lines, for error messages and logs. */
+export function formatValidationIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('\n');
+}
+
+function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const issue = toIssue(error);
+    // propertyNames reports the inner pattern error and its own summary; keep one line per path+rule.
+    if (!issue) continue;
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+const FORMAT_NAMES: Record<string, string> = {
+  email: 'an email address',
+  uri: 'an absolute URI such as https://example.com/a.png',
+  'date-time': 'an RFC 3339 date-time such as 2020-09-20T00:00:00+00:00',
+};
+
+function child(path: string, key: string): string {
+  return `${path}/${escapePointerSegment(key)}`;
+}
+
+function listOr(items: readonly unknown[]): string {
+  const words = items.map(String);
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+function toIssue(error: ErrorObject): ValidationIssue | undefined {
+  const path = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: child(path, String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties': {
+      const known = Object.keys((parentSchema.properties as object | undefined) ?? {});
+      const hint = known.length > 0 ? `; allowed: ${known.join(', ')}` : '';
+      return {
+        path: child(path, String(params.additionalProperty)),
+        message: `is not an allowed property${hint}`,
+      };
+    }
+    case 'propertyNames': {
+      const namesSchema = (parentSchema.propertyNames ?? {}) as Record<string, unknown>;
+      const rule = namesSchema['x-pattern-message'] ?? `must match the pattern ${namesSchema.pattern}`;
+      return { path: child(path, String(params.propertyName)), message: `key ${rule}` };
+    }
+    case 'pattern':
+      // Inside propertyNames Ajv reports the key's pattern error at the object; the propertyNames
+      // error above names the key, so this one is dropped.
+      if (error.schemaPath.includes('/propertyNames/')) return undefined;
+      return {
+        path,
+        message: String(parentSchema['x-pattern-message'] ?? `must match the pattern ${params.pattern}`),
+      };
+    case 'maxLength':
+      return { path, message: `must be at most ${params.limit} characters` };
+    case 'minLength':
+      return {
+        path,
+        message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters`,
+      };
+    case 'maxProperties':
+      return { path, message: `must have at most ${params.limit} properties` };
+    case 'type':
+      return { path, message: `must be ${listOr([params.type].flat())}` };
+    case 'format':
+      return { path, message: `must be ${FORMAT_NAMES[String(params.format)] ?? `in ${params.format} format`}` };
+    case 'enum':
+      return { path, message: `must be one of ${listOr((params.allowedValues as unknown[]).map((v) => JSON.stringify(v)))}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'not': {
+      const forbidden = ((parentSchema.not as { required?: string[] } | undefined)?.required ?? [])[0];
+      return forbidden
+        ? { path: child(path, forbidden), message: 'must not be present' }
+        : { path, message: 'must not match the forbidden schema' };
+    }
+    case 'x-max-json-bytes':
+      return { path, message: `must be at most ${params.limit} bytes as JSON (is ${params.bytes})` };
+    default:
+      return { path, message: error.message ?? `breaks the ${error.keyword} rule` };
+  }
+}
+
