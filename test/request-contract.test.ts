@@ -1,0 +1,102 @@
+// Every rule of the request schema, checked twice: by the kit's local validator and by the real Prism
+// mock (through the real client), which must agree on the verdict and on where the problem is.
+import { describe, expect, it } from 'vitest';
+import { AdaApiError } from '../src/errors.js';
+import { validateUpdateEndUserRequest } from '../src/validation.js';
+import { invalidRequestCases } from './invalid-requests.js';
+import { END_USER_ID, mockClient, prismViolations, seedRequest } from './support.js';
+
+const ok = (body: Record<string, any>) => body;
+const validBodies: Array<[string, unknown]> = [
+  ['the seed request', seedRequest()],
+  ['an empty profile', { profile: {} }],
+  ['nulls everywhere', {
+    external_id: null,
+    profile: { first_name: null, last_name: null, display_name: null, avatar: null, email: null, language: null, metadata: null, sensitive_metadata: null },
+  }],
+  ['external_id of exactly 36 characters', { external_id: 'x'.repeat(36), profile: {} }],
+  ['an empty external_id', { external_id: '', profile: {} }],
+  ['exactly 20 sensitive pairs, one removed with null', ok({
+    profile: { sensitive_metadata: { fields: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k-${i}_X`, i === 0 ? null : i % 2 === 0 ? i : true])) } },
+  })],
+  ['metadata of exactly 10240 bytes', { profile: { metadata: { big: 'x'.repeat(10_240 - '{"big":""}'.length) } } }],
+  ['multi-byte metadata under the limit', { profile: { metadata: { name: 'é'.repeat(5000) } } }],
+  ['language tags with script and region', { profile: { language: 'zh-Hant-TW' } }],
+  ['integer metadata values of any size', { profile: { metadata: { big: 9007199254740991, neg: -1, zero: 0 } } }],
+];
+
+describe('valid request bodies', () => {
+  it.each(validBodies)('%s: local validator accepts', (_name, body) => {
+    expect(validateUpdateEndUserRequest(body)).toEqual({ ok: true });
+  });
+
+  it.each(validBodies)('%s: the mock answers 200', async (_name, body) => {
+    const user = await mockClient().updateEndUser(END_USER_ID, body as never);
+    expect(user.end_user_id).toEqual(expect.any(String));
+  });
+});
+
+describe('invalid request bodies: one broken rule each', () => {
+  it.each(invalidRequestCases)('$rule: local validator reports $path', ({ body, path, message }) => {
+    const result = validateUpdateEndUserRequest(body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toContainEqual({ path, message: expect.stringContaining(message) });
+    // Exactly one rule was broken, so every reported problem is at that path.
+    expect(result.errors.every((error) => error.path === path)).toBe(true);
+  });
+
+  const enforcedByPrism = invalidRequestCases.filter((c) => !c.prismCannotEnforce);
+  it.each(enforcedByPrism)('$rule: the mock rejects it with 400 and points at $path', async ({ body, path }) => {
+    const error = await mockClient().updateEndUser(END_USER_ID, body as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdaApiError);
+    const apiError = error as AdaApiError;
+    expect(apiError.status).toBe(400);
+    expect(apiError.errors.length).toBeGreaterThan(0);
+    // Prism names the object holding the problem (for unknown keys and key names) or the value itself.
+    const locations = prismViolations(apiError.headers)
+      .filter((v) => v.location[0] === 'request' && v.location[1] === 'body')
+      .map((v) => v.location.slice(2).map((segment) => `/${segment}`).join(''));
+    expect(locations.length).toBeGreaterThan(0);
+    expect(locations.some((location) => path === location || path.startsWith(`${location}/`))).toBe(true);
+  });
+
+  // Pins a known Prism limitation, so the README's claim stays true: if Prism ever starts enforcing
+  // these, this test fails and the case moves to the test above.
+  const notEnforcedByPrism = invalidRequestCases.filter((c) => c.prismCannotEnforce);
+  it.each(notEnforcedByPrism)('$rule: Prism lets it through ($prismCannotEnforce)', async ({ body }) => {
+    const user = await mockClient().updateEndUser(END_USER_ID, body as never);
+    expect(user.end_user_id).toEqual(expect.any(String));
+  });
+
+  it('covers every rule once', () => {
+    expect(new Set(invalidRequestCases.map((c) => c.rule)).size).toBe(invalidRequestCases.length);
+    expect(notEnforcedByPrism.map((c) => c.rule)).toEqual(['metadata is at most 10 KB as JSON']);
+  });
+});
+
+describe('validation results', () => {
+  it('report every broken rule of a body, each with its own path', () => {
+    const body = seedRequest();
+    body.external_id = 'x'.repeat(40);
+    body.profile.email = 'nope';
+    const result = validateUpdateEndUserRequest(body);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: '/external_id', message: 'must be at most 36 characters' },
+        { path: '/profile/email', message: 'must be an email address' },
+      ],
+    });
+  });
+
+  it('name the allowed properties when a key is unknown, so typos are obvious', () => {
+    const result = validateUpdateEndUserRequest({ profile: { firstName: 'Ada' } });
+    expect(result.ok || result.errors[0]?.message).toContain('allowed: first_name, last_name');
+  });
+
+  it('escape JSON-pointer segments in keys', () => {
+    const result = validateUpdateEndUserRequest({ profile: { sensitive_metadata: { fields: { 'a/b~c': 'x' } } } });
+    expect(result.ok || result.errors.map((e) => e.path)).toEqual(['/profile/sensitive_metadata/fields/a~1b~0c']);
+  });
+});

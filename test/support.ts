@@ -1,0 +1,45 @@
+// Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
+import { inject } from 'vitest';
+import { createAdaClient } from '../src/client.js';
+import { openapiDocument } from '../src/spec.js';
+
+type Examples = typeof openapiDocument.components.examples;
+
+export function specExample<K extends keyof Examples>(name: K): Examples[K]['value'] {
+  return structuredClone(openapiDocument.components.examples[name].value);
+}
+
+/** The seed page's request, as a mutable plain object. */
+export function seedRequest(): Record<string, any> {
+  return specExample('UpdateEndUserSeedRequest');
+}
+
+/** The seed page's response, as a mutable plain object. */
+export function seedResponse(): Record<string, any> {
+  return specExample('EndUserSeedResponse');
+}
+
+export const TEST_TOKEN = 'tok_live_Zm9vYmFyYmF6cXV4';
+export const END_USER_ID = '5f7e0e2c1e7c7e000f0f9c3a';
+
+export function mockUrl(): string {
+  return inject('mockUrl');
+}
+
+/** The real client pointed at the shared Prism mock. */
+export function mockClient() {
+  return createAdaClient({ baseUrl: mockUrl(), token: TEST_TOKEN });
+}
+
+/** Prism's verdict on a request, from its `sl-violations` header. */
+export interface PrismViolation {
+  location: string[];
+  code: string | number;
+  message: string;
+  severity: string;
+}
+
+export function prismViolations(headers: Headers): PrismViolation[] {
+  const raw = headers.get('sl-violations');
+  return raw ? (JSON.parse(raw) as PrismViolation[]) : [];
+}

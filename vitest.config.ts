@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One Prism process for the whole run (see test/global-setup.ts); tests read its URL with inject().
+    globalSetup: ['test/global-setup.ts'],
+    // Type-level tests (*.test-d.ts) run through tsc as part of `npm test`.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    testTimeout: 15_000,
+    hookTimeout: 60_000,
+  },
+});
