@@ -14,11 +14,37 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-const operationPointer = `#/paths/${escapePointerSegment(UPDATE_END_USER_PATH)}/patch`;
+/**
+ * The JSON pointer reached by walking `segments` from the document root, following local `$ref`s
+ * met on the way (e.g. a response that is `$ref: '#/components/responses/Conflict'`). Ajv resolves
+ * $refs inside schemas, but not in the OpenAPI objects around them.
+ */
+export function resolvePointer(...segments: string[]): string {
+  let pointer: string[] = [];
+  let node: unknown = openapiDocument;
+  const follow = () => {
+    const ref = (node as { $ref?: unknown } | null)?.$ref;
+    if (typeof ref !== 'string') return false;
+    if (!ref.startsWith('#/')) throw new Error(`resolvePointer: only local $refs are supported, got ${ref}`);
+    pointer = ref.slice(2).split('/');
+    node = pointer.reduce<any>((at, part) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], openapiDocument);
+    return true;
+  };
+  for (const segment of segments) {
+    while (follow());
+    node = (node as Record<string, unknown> | undefined)?.[segment];
+    if (node === undefined) throw new Error(`resolvePointer: nothing at ${[...pointer, segment].join('/')}`);
+    pointer.push(escapePointerSegment(segment));
+  }
+  return `#/${pointer.join('/')}`;
+}
+
+const operation = ['paths', UPDATE_END_USER_PATH, 'patch'];
+const json = ['content', 'application/json', 'schema'];
 
 /** Where the operation's request and response schemas live in the bundled spec. */
 export const schemaPointers = {
-  updateEndUserRequest: `${operationPointer}/requestBody/content/application~1json/schema`,
-  endUserResponse: `${operationPointer}/responses/200/content/application~1json/schema`,
-  errorsResponse: `${operationPointer}/responses/default/content/application~1json/schema`,
+  updateEndUserRequest: resolvePointer(...operation, 'requestBody', ...json),
+  endUserResponse: resolvePointer(...operation, 'responses', '200', ...json),
+  errorsResponse: resolvePointer(...operation, 'responses', 'default', ...json),
 } as const;

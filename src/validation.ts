@@ -67,7 +67,8 @@ function validatorFor(pointer: string): ValidateFunction {
   return validate;
 }
 
-function run(pointer: string, body: unknown): ValidationResult {
+/** Validates a value against the schema at a JSON pointer (`#/components/schemas/...`) in the bundled spec. */
+export function validateAgainstSpec(pointer: string, body: unknown): ValidationResult {
   const validate = validatorFor(pointer);
   if (validate(body)) return { ok: true };
   return { ok: false, errors: toIssues(validate.errors ?? []) };
@@ -77,17 +78,17 @@ function run(pointer: string, body: unknown): ValidationResult {
 export function validateUpdateEndUserRequest(
   body: unknown,
 ): ValidationResult {
-  return run(schemaPointers.updateEndUserRequest, body);
+  return validateAgainstSpec(schemaPointers.updateEndUserRequest, body);
 }
 
 /** Validates a 200 body of `updateEndUser` (an end user) against the spec. */
 export function validateEndUserResponse(body: unknown): ValidationResult {
-  return run(schemaPointers.endUserResponse, body);
+  return validateAgainstSpec(schemaPointers.endUserResponse, body);
 }
 
 /** Validates an error body (`{ errors: [...] }`) against the spec. */
 export function validateErrorsResponse(body: unknown): ValidationResult {
-  return run(schemaPointers.errorsResponse, body);
+  return validateAgainstSpec(schemaPointers.errorsResponse, body);
 }
 
 /** `path: message` lines, for error messages and logs. */
