@@ -1,5 +1,5 @@
 // Regenerates generated/ from spec/openapi.yaml: the bundled spec (Redocly) and the TypeScript types
-// (openapi-typescript). `tsx scripts/generate.ts [--out DIR]`; check-generated.ts reuses generate().
+// (openapi-typescript). `tsx scripts/generate.ts [--out DIR] [--bundle-only]`; check-generated.ts reuses generate().
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,8 @@ const TYPES_BANNER = `/**
 
 `;
 
-export async function generate(outDir: string = GENERATED_DIR): Promise<void> {
+/** generated/openapi.json and generated/openapi.yaml: the spec bundled into one file each. */
+export function bundleSpec(outDir: string = GENERATED_DIR): void {
   mkdirSync(outDir, { recursive: true });
   for (const ext of ['json', 'yaml'] as const) {
     execFileSync(redocly, ['bundle', API_ALIAS, '--ext', ext, '-o', join(outDir, `openapi.${ext}`)], {
@@ -28,6 +29,10 @@ export async function generate(outDir: string = GENERATED_DIR): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   }
+}
+
+export async function generate(outDir: string = GENERATED_DIR): Promise<void> {
+  bundleSpec(outDir);
 
   // Types come from the bundle, so they describe exactly what consumers receive.
   // No `readWriteMarkers`: with it, readOnly fields become `$Read<T>` wrappers, so
@@ -44,6 +49,11 @@ export async function generate(outDir: string = GENERATED_DIR): Promise<void> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outFlag = process.argv.indexOf('--out');
   const outDir = outFlag === -1 ? GENERATED_DIR : resolve(process.argv[outFlag + 1] ?? '');
-  await generate(outDir);
-  console.log(`generated ${GENERATED_FILES.join(', ')} in ${outDir}`);
+  if (process.argv.includes('--bundle-only')) {
+    bundleSpec(outDir);
+    console.log(`bundled openapi.json, openapi.yaml in ${outDir}`);
+  } else {
+    await generate(outDir);
+    console.log(`generated ${GENERATED_FILES.join(', ')} in ${outDir}`);
+  }
 }

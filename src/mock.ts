@@ -114,7 +114,8 @@ async function killGroup(child: ChildProcess, exited: Promise<number | null>): P
   signalGroup('SIGKILL'); // anything Prism forked that outlived it
 }
 
-function freePort(): Promise<number> {
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

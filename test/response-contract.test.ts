@@ -48,7 +48,8 @@ describe('response schema', () => {
   });
 
   it('tolerates properties Ada may add later, at the top level and in the profile', () => {
-    const body = { ...seedResponse(), channel: 'web' };
+    const body = seedResponse();
+    body.channel = 'web';
     body.profile.new_field = { any: 'thing' };
     body.profile.system_properties.new_system_key = 1;
     expect(validateEndUserResponse(body)).toEqual({ ok: true });

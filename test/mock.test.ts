@@ -1,0 +1,91 @@
+// The mock itself: security as the spec declares it, startMock's lifecycle, and `npm start` as a new
+// user meets it (its printed curl line, run as printed).
+import { execFile, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { freePort, startMock } from '../src/mock.js';
+import { validateEndUserResponse } from '../src/validation.js';
+import { mockUrl, prismViolations, seedRequest } from './support.js';
+
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('the shared mock', () => {
+  it('answers 401 with an Errors body when there is no token', async () => {
+    const response = await fetch(`${mockUrl()}/v2/end-users/x`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(seedRequest()),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ errors: [{ type: expect.any(String), message: expect.any(String) }] });
+    expect(prismViolations(response.headers)).toMatchObject([{ location: ['request'], code: 401 }]);
+  });
+
+  it('answers 401 for a token that is not a Bearer credential', async () => {
+    const response = await fetch(`${mockUrl()}/v2/end-users/x`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' },
+      body: JSON.stringify(seedRequest()),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('knows no other method on the path', async () => {
+    const response = await fetch(`${mockUrl()}/v2/end-users/x`, { headers: { authorization: 'Bearer t' } });
+    expect(response.status).toBe(405);
+  });
+});
+
+describe('startMock', () => {
+  it('starts Prism on the port asked for, and stop() frees it (twice is harmless)', async () => {
+    const port = await freePort();
+    const mock = await startMock({ port });
+    expect(mock).toMatchObject({ port, url: `http://127.0.0.1:${port}` });
+    expect(await canConnect(mock.port)).toBe(true);
+    await mock.stop();
+    await mock.stop();
+    expect(await canConnect(mock.port)).toBe(false);
+  });
+
+  it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
+    await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/startMock: Prism exited with code \d+ before answering[\s\S]*nonexistent/);
+  });
+});
+
+describe('npm start', () => {
+  it('serves spec/openapi.yaml on PORT and prints a curl line that works as pasted', async () => {
+    const port = await freePort();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts'], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      const curlLine = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const line = stdout.split('\n').find((l) => l.startsWith('curl '));
+          if (line && stdout.includes(`${line}\n`)) resolve(line);
+        });
+        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stdout}`)));
+      });
+      expect(stdout).toContain(`on http://127.0.0.1:${port}`);
+      expect(curlLine).toContain(`http://127.0.0.1:${port}/v2/end-users/`);
+
+      const { stdout: answer } = await promisify(execFile)('bash', ['-c', curlLine]);
+      expect(validateEndUserResponse(JSON.parse(answer))).toEqual({ ok: true });
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(child.exitCode).toBe(0);
+    expect(await canConnect(port)).toBe(false);
+  });
+});
