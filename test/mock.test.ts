@@ -1,10 +1,14 @@
 // The mock itself: security as the spec declares it, startMock's lifecycle, and `npm start` as a new
 // user meets it (its printed curl line, run as printed).
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort, startMock } from '../src/mock.js';
+import { openapiDocument } from '../src/spec.js';
 import { validateEndUserResponse } from '../src/validation.js';
 import { mockUrl, prismViolations, seedRequest } from './support.js';
 
@@ -55,6 +59,31 @@ describe('startMock', () => {
 
   it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
     await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/startMock: Prism exited with code \d+ before answering[\s\S]*nonexistent/);
+  });
+});
+
+describe('the mock enforces the contract on its own answers (--errors)', () => {
+  it('a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500', async () => {
+    const leaky = structuredClone(openapiDocument) as any;
+    leaky.components.examples.EndUserSeedResponse.value.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
+    const dir = mkdtempSync(join(tmpdir(), 'leaky-spec-'));
+    const spec = join(dir, 'openapi.json');
+    writeFileSync(spec, JSON.stringify(leaky));
+    const mock = await startMock({ spec });
+    try {
+      const response = await fetch(`${mock.url}/v2/end-users/x`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+        body: JSON.stringify(seedRequest()),
+      });
+      expect(response.status).toBe(500);
+      expect(prismViolations(response.headers)).toContainEqual(
+        expect.objectContaining({ location: ['response', 'body', 'profile'], severity: 'Error' }),
+      );
+    } finally {
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
