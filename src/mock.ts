@@ -34,21 +34,21 @@ export function prismCliPath(): string {
   return join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 }
 
-/** The argv (after `node`) that runs Prism's mock: shared by startMock and `npm start`. */
-export function prismMockArgs(spec: string, port: number, host = HOST): string[] {
-  return [prismCliPath(), 'mock', spec, '--host', host, '--port', String(port), '--errors', '--verboseLevel', 'warn'];
-}
-
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const port = options.port ?? (await freePort());
   const spec = options.spec ?? fileURLToPath(bundledSpecPath);
   const url = `http://${HOST}:${port}`;
+  // Readiness is "the port accepts", so a port someone else already serves would pass for Prism.
+  if (await accepts(port)) throw new Error(`startMock: ${HOST}:${port} is already in use`);
 
-  // detached: Prism gets its own process group, so stop() can end it and anything it forks.
-  const child = spawn(process.execPath, prismMockArgs(spec, port), {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // --errors: a mock answer that breaks the contract becomes a 500. --verboseLevel warn: quiet logs
+  // (Prism halves its throughput when it logs every request). detached: Prism gets its own process
+  // group, so stop() can end it and anything it forks.
+  const args = ['mock', spec, '--host', HOST, '--port', String(port), '--errors', '--verboseLevel', 'warn'];
+  const child = spawn(process.execPath, [prismCliPath(), ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test run that forgets stop(), or dies, must not leave Prism behind.
+  const killOnExit = () => signalGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -58,7 +58,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const stop = once(() => killGroup(child, exited));
+  const stop = once(async () => {
+    await killGroup(child, exited);
+    process.off('exit', killOnExit);
+  });
   try {
     await waitUntilAnswering(port, exited, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
@@ -98,20 +101,24 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
 async function killGroup(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  signalGroup('SIGTERM');
-  const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-  signalGroup('SIGKILL'); // anything Prism forked that outlived it
+  if (child.pid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+  signalGroup(child, 'SIGKILL'); // anything Prism forked that outlived it
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -57,6 +57,21 @@ describe('startMock', () => {
     expect(await canConnect(mock.port)).toBe(false);
   });
 
+  it('leaves no Prism behind when the process that started it exits without stop()', async () => {
+    const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const port = Number(stdout.trim());
+    expect(port).toBeGreaterThan(0);
+    // SIGKILL is delivered asynchronously: give the kernel a moment to tear Prism down.
+    const deadline = Date.now() + 3000;
+    while ((await canConnect(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await canConnect(port)).toBe(false);
+  });
+
+  it('refuses a port that something else already serves', async () => {
+    await expect(startMock({ port: Number(new URL(mockUrl()).port) })).rejects.toThrow(/startMock: 127\.0\.0\.1:\d+ is already in use/);
+  });
+
   it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
     await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/startMock: Prism exited with code \d+ before answering[\s\S]*nonexistent/);
   });
