@@ -47,14 +47,15 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
 
   return {
     fetchClient,
-    async updateEndUser(endUserId, body, requestOptions = {}) {
+    async updateEndUser(endUserId, body, { headers, signal } = {}) {
       if (typeof endUserId !== 'string' || endUserId === '') {
         throw new TypeError('updateEndUser: endUserId must be a non-empty string');
       }
       const { data, error, response } = await fetchClient.PATCH(UPDATE_END_USER_PATH, {
         params: { path: { end_user_id: endUserId } },
         body,
-        ...requestOptions,
+        ...(headers ? { headers } : {}),
+        ...(signal ? { signal } : {}),
       });
       if (!response.ok || data === undefined) throw AdaApiError.from(response, error);
       return data;

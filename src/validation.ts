@@ -42,7 +42,12 @@ function createAjv(): Ajv2020 {
 type KeywordValidator = { (limit: number, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
 
 const maxJsonBytes: KeywordValidator = (limit, data) => {
-  const bytes = jsonByteLength(data);
+  let bytes: number;
+  try {
+    bytes = jsonByteLength(data);
+  } catch {
+    return true; // not JSON at all (a BigInt, a cycle): the type rules report the offending value
+  }
   maxJsonBytes.errors = bytes <= limit ? [] : [{ keyword: 'x-max-json-bytes', params: { limit, bytes } }];
   return bytes <= limit;
 };
@@ -75,9 +80,7 @@ export function validateAgainstSpec(pointer: string, body: unknown): ValidationR
 }
 
 /** Validates an `updateEndUser` request body against the spec, including the 10 KB metadata rule. */
-export function validateUpdateEndUserRequest(
-  body: unknown,
-): ValidationResult {
+export function validateUpdateEndUserRequest(body: unknown): ValidationResult {
   return validateAgainstSpec(schemaPointers.updateEndUserRequest, body);
 }
 

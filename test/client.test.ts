@@ -74,6 +74,15 @@ describe('requests on the wire', () => {
     expect(data?.end_user_id).toBe(seedResponse().end_user_id);
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
   });
+
+  it('passes the caller’s AbortSignal to the request', async () => {
+    server = await startServer((_req, res) => setTimeout(() => json(res, 200, seedResponse()), 2000));
+    const client = createAdaClient({ baseUrl: server.url, token: TEST_TOKEN });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    // Without the signal the server's 200 would arrive and the call would resolve.
+    await expect(client.updateEndUser('x', { profile: {} }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
 });
 
 describe('errors', () => {

@@ -95,6 +95,19 @@ describe('validation results', () => {
     expect(result.ok || result.errors[0]?.message).toContain('allowed: first_name, last_name');
   });
 
+  it('report values that are not JSON at all instead of crashing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const result = validateUpdateEndUserRequest({ profile: { metadata: { big: 10n, loop: cyclic } } });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: '/profile/metadata/big', message: 'must be string, boolean or integer' },
+        { path: '/profile/metadata/loop', message: 'must be string, boolean or integer' },
+      ],
+    });
+  });
+
   it('escape JSON-pointer segments in keys', () => {
     const result = validateUpdateEndUserRequest({ profile: { sensitive_metadata: { fields: { 'a/b~c': 'x' } } } });
     expect(result.ok || result.errors.map((e) => e.path)).toEqual(['/profile/sensitive_metadata/fields/a~1b~0c']);
