@@ -170,7 +170,7 @@ export interface components {
         /** @description A metadata value, which is a string, a boolean or an integer. */
         MetadataValue: string | boolean | number;
         /**
-         * @description Sensitive key-value pairs (tokens, session ids) for the AI Agent's actions. **Write-only**:
+         * @description Sensitive key-value pairs, such as an auth token or a session id. **Write-only**:
          *     Ada never returns the values in any API response, dashboard, transcript or LLM prompt; they are
          *     stored encrypted and deleted after 24 hours. Ada does not document what `null` for the whole
          *     object does.
@@ -194,7 +194,10 @@ export interface components {
         SensitiveValue: string | boolean | number | null;
         /** @description Set by Ada; read-only. Some keys may be absent depending on the instance's configuration. */
         SystemProperties: {
-            /** @description The end user's id in Sunshine Conversations, where that integration is used. */
+            /**
+             * @description Set by Ada. Ada's docs do not describe it; the name suggests the end user's id in Sunshine
+             *     Conversations (Zendesk's messaging platform).
+             */
             sunshine_user_id?: string | null;
         };
         /** @description The body of every error response. */
@@ -248,7 +251,7 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
-        /** @description Not Found. No end user has this `end_user_id` on this instance. */
+        /** @description Not Found. Ada's page names only the status; an unknown `end_user_id` is the evident cause. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -259,7 +262,7 @@ export interface components {
         };
         /**
          * @description Conflict. The requested `external_id` is already assigned to a different end user on this
-         *     AI Agent. Retrying the same request will not succeed.
+         *     AI Agent.
          */
         Conflict: {
             headers: {
@@ -283,7 +286,7 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
-        /** @description Internal Server Error. Safe to retry with backoff. */
+        /** @description Internal Server Error. Ada's docs say nothing about whether retrying is safe. */
         InternalServerError: {
             headers: {
                 [name: string]: unknown;

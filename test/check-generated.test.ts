@@ -1,0 +1,38 @@
+// `npm run check:generated` must fail when generated/ no longer matches the spec: run it on a copy of
+// the repo whose spec has changed since the last generate.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const copy = mkdtempSync(join(tmpdir(), 'ada-check-generated-'));
+for (const entry of ['spec', 'generated', 'scripts', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
+  cpSync(join(root, entry), join(copy, entry), { recursive: true });
+}
+symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+const checkGenerated = () =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/check-generated.ts'], { cwd: copy }).then(
+    ({ stdout }) => ({ code: 0, output: stdout }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+  );
+
+describe('check:generated', () => {
+  it('passes on the committed files', async () => {
+    expect(await checkGenerated()).toEqual({ code: 0, output: expect.stringContaining('generated/ is up to date') });
+  });
+
+  it('fails, naming each stale file, once the spec changes without a regenerate', async () => {
+    const spec = join(copy, 'spec', 'openapi.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('maxLength: 36', 'maxLength: 35'));
+    const { code, output } = await checkGenerated();
+    expect(code).toBe(1);
+    expect(output).toContain('generated/openapi.json is stale');
+    expect(output).toContain('generated/openapi.yaml is stale');
+    expect(output).toContain('npm run generate');
+  });
+});
