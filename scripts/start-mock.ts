@@ -21,7 +21,7 @@ const operation = openapiDocument.paths[UPDATE_END_USER_PATH].patch;
 const [firstExample] = Object.values(operation.requestBody.content['application/json'].examples);
 const exampleRef = (firstExample as { $ref: string }).$ref.split('/').at(-1) as keyof typeof openapiDocument.components.examples;
 const body = JSON.stringify(openapiDocument.components.examples[exampleRef].value);
-const path = UPDATE_END_USER_PATH.replace('{end_user_id}', '5f7e0e2c1e7c7e000f0f9c3a');
+const path = UPDATE_END_USER_PATH.replace('{end_user_id}', openapiDocument.components.parameters.EndUserId.example);
 
 console.log(`Prism mock of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock.url} (spec/openapi.yaml, --errors)`);
 console.log('Try it:');

@@ -37,7 +37,7 @@ const INSTANCE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-
 export function createAdaClient(options: AdaClientOptions): AdaClient {
   const baseUrl = resolveBaseUrl(options);
   const token = options.token;
-  if (typeof token !== 'string' || token.trim() === '' || /[\s]/.test(token)) {
+  if (typeof token !== 'string' || token === '' || /\s/.test(token)) {
     // Never echo the value: it is a credential.
     throw new TypeError('createAdaClient: token must be a non-empty string without whitespace');
   }
