@@ -3,7 +3,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../generated/schema.js';
 import { AdaApiError } from './errors.js';
-import { UPDATE_END_USER_PATH } from './spec.js';
+import { openapiDocument, UPDATE_END_USER_PATH } from './spec.js';
 
 export type EndUser = components['schemas']['EndUser'];
 export type UpdateEndUserRequest = components['schemas']['UpdateEndUserRequest'];
@@ -81,7 +81,7 @@ function resolveBaseUrl(options: AdaClientOptions): string {
     if (typeof instance !== 'string' || !INSTANCE_PATTERN.test(instance)) {
       throw new TypeError('createAdaClient: instance must be a host label such as "acme" or "acme.eu"');
     }
-    return `https://${instance}.ada.support/api`;
+    return openapiDocument.servers[0]!.url.replace('{instance}', instance); // the spec's server template
   }
   let url: URL;
   try {
