@@ -28,6 +28,9 @@ export interface RunningMock {
 
 const HOST = '127.0.0.1';
 
+/** Preload that keeps Prism alive when a violation quotes non-Latin-1 text (see the file). */
+const violationsHeaderFix = fileURLToPath(new URL('./prism-violations-header-fix.cjs', import.meta.url));
+
 /** Path of Prism's CLI entry, resolved from this package's own dependency. */
 export function prismCliPath(): string {
   const require = createRequire(import.meta.url);
@@ -45,7 +48,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   // (Prism halves its throughput when it logs every request). detached: Prism gets its own process
   // group, so stop() can end it and anything it forks.
   const args = ['mock', spec, '--host', HOST, '--port', String(port), '--errors', '--verboseLevel', 'warn'];
-  const child = spawn(process.execPath, [prismCliPath(), ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', violationsHeaderFix, prismCliPath(), ...args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // A test run that forgets stop(), or dies, must not leave Prism behind.
   const killOnExit = () => signalGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);

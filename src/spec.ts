@@ -14,6 +14,15 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** The node a local JSON pointer (`#/components/schemas/EndUser`) designates in the bundled spec. */
+export function nodeAt(pointer: string): unknown {
+  if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
+  return pointer
+    .slice(2)
+    .split('/')
+    .reduce<any>((at, part) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], openapiDocument);
+}
+
 /**
  * The JSON pointer reached by walking `segments` from the document root, following local `$ref`s
  * met on the way (e.g. a response that is `$ref: '#/components/responses/Conflict'`). Ajv resolves
@@ -25,9 +34,8 @@ export function resolvePointer(...segments: string[]): string {
   const follow = () => {
     const ref = (node as { $ref?: unknown } | null)?.$ref;
     if (typeof ref !== 'string') return false;
-    if (!ref.startsWith('#/')) throw new Error(`resolvePointer: only local $refs are supported, got ${ref}`);
+    node = nodeAt(ref);
     pointer = ref.slice(2).split('/');
-    node = pointer.reduce<any>((at, part) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], openapiDocument);
     return true;
   };
   for (const segment of segments) {

@@ -9,6 +9,8 @@ export interface ValidationIssue {
   path: string;
   /** The rule it breaks, e.g. `must be at most 36 characters`. */
   message: string;
+  /** The schema keyword of that rule, e.g. `maxLength`, `required`, `x-max-json-bytes`. */
+  keyword: string;
 }
 
 export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIssue[] };
@@ -103,9 +105,10 @@ function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const issue = toIssue(error);
+    const located = toIssue(error);
     // propertyNames reports the inner pattern error and its own summary; keep one line per path+rule.
-    if (!issue) continue;
+    if (!located) continue;
+    const issue = { ...located, keyword: error.keyword };
     const key = `${issue.path}\u0000${issue.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -130,7 +133,7 @@ function listOr(items: readonly unknown[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-function toIssue(error: ErrorObject): ValidationIssue | undefined {
+function toIssue(error: ErrorObject): Omit<ValidationIssue, 'keyword'> | undefined {
   const path = error.instancePath;
   const params = error.params as Record<string, unknown>;
   const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AdaApiError } from '../src/errors.js';
 import { validateUpdateEndUserRequest } from '../src/validation.js';
 import { invalidRequestCases } from './invalid-requests.js';
-import { END_USER_ID, mockClient, prismViolations, seedRequest } from './support.js';
+import { END_USER_ID, mockClient, prismPointsAt, seedRequest } from './support.js';
 
 const ok = (body: Record<string, any>) => body;
 const validBodies: Array<[string, unknown]> = [
@@ -41,7 +41,7 @@ describe('invalid request bodies: one broken rule each', () => {
     const result = validateUpdateEndUserRequest(body);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toContainEqual({ path, message: expect.stringContaining(message) });
+    expect(result.errors).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }));
     // Exactly one rule was broken, so every reported problem is at that path.
     expect(result.errors.every((error) => error.path === path)).toBe(true);
   });
@@ -53,12 +53,7 @@ describe('invalid request bodies: one broken rule each', () => {
     const apiError = error as AdaApiError;
     expect(apiError.status).toBe(400);
     expect(apiError.errors.length).toBeGreaterThan(0);
-    // Prism names the object holding the problem (for unknown keys and key names) or the value itself.
-    const locations = prismViolations(apiError.headers)
-      .filter((v) => v.location[0] === 'request' && v.location[1] === 'body')
-      .map((v) => v.location.slice(2).map((segment) => `/${segment}`).join(''));
-    expect(locations.length).toBeGreaterThan(0);
-    expect(locations.some((location) => path === location || path.startsWith(`${location}/`))).toBe(true);
+    expect(prismPointsAt(apiError.headers, path)).toBe(true);
   });
 
   // Pins a known Prism limitation, so the README's claim stays true: if Prism ever starts enforcing
@@ -84,8 +79,8 @@ describe('validation results', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { path: '/external_id', message: 'must be at most 36 characters' },
-        { path: '/profile/email', message: 'must be an email address' },
+        { path: '/external_id', message: 'must be at most 36 characters', keyword: 'maxLength' },
+        { path: '/profile/email', message: 'must be an email address', keyword: 'format' },
       ],
     });
   });
@@ -102,8 +97,8 @@ describe('validation results', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { path: '/profile/metadata/big', message: 'must be string, boolean or integer' },
-        { path: '/profile/metadata/loop', message: 'must be string, boolean or integer' },
+        { path: '/profile/metadata/big', message: 'must be string, boolean or integer', keyword: 'type' },
+        { path: '/profile/metadata/loop', message: 'must be string, boolean or integer', keyword: 'type' },
       ],
     });
   });

@@ -2,7 +2,7 @@
 // every named example in the spec, and every documented error status as served by the mock.
 import { describe, expect, it } from 'vitest';
 import { AdaApiError } from '../src/errors.js';
-import { openapiDocument, resolvePointer, UPDATE_END_USER_PATH } from '../src/spec.js';
+import { nodeAt, openapiDocument, resolvePointer, UPDATE_END_USER_PATH } from '../src/spec.js';
 import { validateEndUserResponse, validateErrorsResponse, validateUpdateEndUserRequest } from '../src/validation.js';
 import { END_USER_ID, mockClient, seedRequest, seedResponse } from './support.js';
 
@@ -37,7 +37,7 @@ describe('response schema', () => {
     body.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
     expect(validateEndUserResponse(body)).toEqual({
       ok: false,
-      errors: [{ path: '/profile/sensitive_metadata', message: 'must not be present' }],
+      errors: [{ path: '/profile/sensitive_metadata', message: 'must not be present', keyword: 'not' }],
     });
   });
 
@@ -58,7 +58,7 @@ describe('response schema', () => {
   it.each(['end_user_id', 'profile', 'created_at', 'updated_at'])('requires %s', (field) => {
     const body = seedResponse();
     delete body[field];
-    expect(validateEndUserResponse(body)).toEqual({ ok: false, errors: [{ path: `/${field}`, message: 'is required' }] });
+    expect(validateEndUserResponse(body)).toEqual({ ok: false, errors: [{ path: `/${field}`, message: 'is required', keyword: 'required' }] });
   });
 
   it('accepts external_id absent (as in the seed), null, or a string', () => {
@@ -84,8 +84,8 @@ describe('response schema', () => {
     expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: null }] })).toEqual({ ok: true });
     expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: [{ parameter: 'p', location: 'body', message: 'x' }] }] }))
       .toEqual({ ok: true });
-    expect(validateErrorsResponse({ error: 'nope' })).toEqual({ ok: false, errors: [{ path: '/errors', message: 'is required' }] });
-    expect(validateErrorsResponse({ errors: [{ message: 'm' }] })).toEqual({ ok: false, errors: [{ path: '/errors/0/type', message: 'is required' }] });
+    expect(validateErrorsResponse({ error: 'nope' })).toEqual({ ok: false, errors: [{ path: '/errors', message: 'is required', keyword: 'required' }] });
+    expect(validateErrorsResponse({ errors: [{ message: 'm' }] })).toEqual({ ok: false, errors: [{ path: '/errors/0/type', message: 'is required', keyword: 'required' }] });
     expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: 3 }] }))
       .toMatchObject({ ok: false, errors: [{ path: '/errors/0/details' }] });
   });
@@ -136,10 +136,8 @@ describe('error responses from the mock (Prefer: code=N)', () => {
   });
 
   it('every error status, default included, shares the one Errors schema that validateErrorsResponse uses', () => {
-    const schemaAt = (status: string) => {
-      const pointer = resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema');
-      return pointer.slice(2).split('/').reduce<any>((node, part) => node[part.replace(/~1/g, '/')], openapiDocument);
-    };
+    const schemaAt = (status: string) =>
+      nodeAt(resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'));
     for (const status of [...errorStatuses, 'default']) {
       expect([status, schemaAt(status)]).toEqual([status, { $ref: '#/components/schemas/Errors' }]);
     }

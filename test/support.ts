@@ -43,3 +43,19 @@ export function prismViolations(headers: Headers): PrismViolation[] {
   const raw = headers.get('sl-violations');
   return raw ? (JSON.parse(raw) as PrismViolation[]) : [];
 }
+
+/**
+ * JSON pointers of the body locations Prism names in `sl-violations`. Prism keeps RFC 6901 escapes in
+ * its location segments (`~1` for `/`), so they join into pointers as they are. A JSON `null` body
+ * Prism reports as a missing body, at `request`, which is the body's own location here.
+ */
+export function prismBodyLocations(headers: Headers): string[] {
+  return prismViolations(headers)
+    .filter((v) => v.location[0] === 'request' && (v.location[1] === 'body' || v.location.length === 1))
+    .map((v) => v.location.slice(2).map((segment) => `/${segment}`).join(''));
+}
+
+/** Whether Prism pointed at `path` itself or at an object holding it (for unknown keys, key names, required). */
+export function prismPointsAt(headers: Headers, path: string): boolean {
+  return prismBodyLocations(headers).some((at) => path === at || path.startsWith(`${at}/`));
+}

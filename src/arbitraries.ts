@@ -1,0 +1,373 @@
+// fast-check arbitraries derived from the bundled spec's request schema, not from a copy of it: a small
+// interpreter of the JSON Schema keywords the spec uses (redocly.yaml forbids the ones Prism ignores).
+// A keyword it does not know makes it throw, so a spec change cannot silently narrow what is generated.
+import fc from 'fast-check';
+import { escapePointerSegment, nodeAt, schemaPointers } from './spec.js';
+import { jsonByteLength } from './validation.js';
+
+type Schema = Record<string, any>;
+type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array';
+
+/** The one rule an invalid body breaks: where (JSON pointer) and which schema keyword. */
+export interface BrokenRule {
+  path: string;
+  keyword: string;
+}
+
+export interface InvalidBody {
+  body: unknown;
+  rule: BrokenRule;
+}
+
+/** One rule of the schema and an arbitrary of bodies that break it and nothing else. */
+export interface InvalidCase {
+  /** `path keyword`, with `*` for keys that are generated, e.g. `/profile/metadata/* type`. */
+  name: string;
+  arbitrary: fc.Arbitrary<InvalidBody>;
+}
+
+const ANNOTATIONS = ['description', 'examples', 'readOnly', 'writeOnly', 'title', 'deprecated', 'x-pattern-message'];
+const RULES = ['type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'maxProperties', 'propertyNames',
+  'maxLength', 'minLength', 'pattern', 'format', 'items', 'x-max-json-bytes'];
+const KNOWN_KEYWORDS = new Set([...ANNOTATIONS, ...RULES]);
+
+/** A schema with its `$ref`s followed (OpenAPI 3.1 applies a `$ref`'s siblings too, so they are merged). */
+function resolve(schema: Schema | boolean): Schema {
+  if (typeof schema === 'boolean') throw new Error('arbitraries: boolean schemas are not supported');
+  let resolved = schema;
+  while (typeof resolved.$ref === 'string') {
+    const { $ref, ...siblings } = resolved;
+    resolved = { ...(nodeAt($ref) as Schema), ...siblings };
+  }
+  for (const keyword of Object.keys(resolved)) {
+    if (!KNOWN_KEYWORDS.has(keyword)) throw new Error(`arbitraries: schema keyword "${keyword}" is not supported`);
+  }
+  return resolved;
+}
+
+function typesOf(schema: Schema): JsonType[] {
+  if (schema.type === undefined) throw new Error('arbitraries: every schema must declare its type');
+  return [schema.type].flat();
+}
+
+const child = (path: string, key: string) => `${path}/${escapePointerSegment(key)}`;
+const codePoints = (text: string) => [...text].length;
+
+// Text of every kind: printable ASCII, and any Unicode code point (astral planes included, which
+// JSON Schema's maxLength counts as one character each).
+const textUnits = ['grapheme-ascii', 'binary'] as const;
+const anyText = (constraints: { minLength?: number; maxLength?: number } = {}) =>
+  fc.oneof(...textUnits.map((unit) => fc.string({ unit, ...constraints })));
+
+/** Whether random text mostly matches the pattern, so filtering random text by it terminates fast. */
+function isPermissive(pattern: RegExp): boolean {
+  const sample = fc.sample(anyText({ maxLength: 8 }), { numRuns: 40, seed: 42 });
+  return sample.filter((text) => pattern.test(text)).length >= sample.length / 2;
+}
+
+const patternOf = (schema: Schema) => (schema.pattern ? new RegExp(schema.pattern, 'u') : undefined);
+
+// ---------------------------------------------------------------------------------------------
+// Valid values
+
+function validValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
+  const schema = resolve(schemaOrRef);
+  if ('const' in schema) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...(schema.enum as unknown[]));
+  const arbitraries = typesOf(schema).map((type) => validOfType(schema, type));
+  return arbitraries.length === 1 ? arbitraries[0]! : fc.oneof(...arbitraries);
+}
+
+function validOfType(schema: Schema, type: JsonType): fc.Arbitrary<unknown> {
+  switch (type) {
+    case 'null':
+      return fc.constant(null);
+    case 'boolean':
+      return fc.boolean();
+    case 'integer':
+      return fc.oneof(fc.integer(), fc.constantFrom(0, -1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER));
+    case 'number':
+      return fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    case 'string':
+      return validString(schema);
+    case 'object':
+      return validObject(schema);
+    case 'array':
+      return fc.array(validValue(schema.items ?? {}), { maxLength: 4 });
+  }
+}
+
+const FORMATS: Record<string, { valid: () => fc.Arbitrary<string>; invalid: () => fc.Arbitrary<string> }> = {
+  email: {
+    valid: () => fc.emailAddress(),
+    invalid: () => anyText().map((text) => text.replace(/@/g, '')), // no @, no address
+  },
+  uri: {
+    valid: () => fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    invalid: () => anyText().map((text) => text.replace(/:/g, '')), // no scheme, so not an absolute URI
+  },
+  'date-time': {
+    valid: () => fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((date) => date.toISOString()),
+    invalid: () => fc.constantFrom('2020-09-20', '2020-09-20 00:00:00', 'yesterday', ''),
+  },
+};
+
+function formatOf(schema: Schema) {
+  const format = FORMATS[schema.format as string];
+  if (!format) throw new Error(`arbitraries: format "${schema.format}" is not supported`);
+  return format;
+}
+
+function validString(schema: Schema): fc.Arbitrary<string> {
+  const minLength = schema.minLength ?? 0;
+  const maxLength: number | undefined = schema.maxLength;
+  const lengthOk = (text: string) => codePoints(text) >= minLength && (maxLength === undefined || codePoints(text) <= maxLength);
+  if (schema.format) return formatOf(schema).valid().filter(lengthOk);
+
+  const pattern = patternOf(schema);
+  const candidates: fc.Arbitrary<string>[] = [];
+  if (pattern) candidates.push(fc.stringMatching(pattern).filter(lengthOk));
+  if (!pattern || isPermissive(pattern)) {
+    const matches = (text: string) => !pattern || pattern.test(text);
+    candidates.push(anyText({ minLength, ...(maxLength === undefined ? {} : { maxLength }) }).filter(matches));
+    // The boundaries themselves: exactly maxLength and exactly minLength characters.
+    if (maxLength !== undefined) candidates.push(anyText({ minLength: maxLength, maxLength }).filter(matches));
+    candidates.push(anyText({ minLength, maxLength: minLength }).filter(matches));
+  }
+  return fc.oneof(...candidates);
+}
+
+function declaredProperties(schema: Schema): Record<string, Schema> {
+  return (schema.properties ?? {}) as Record<string, Schema>;
+}
+
+/** The schema of a key and a value of additionalProperties, when it is a schema (not true/false/absent). */
+function mapSchema(schema: Schema) {
+  const values = schema.additionalProperties;
+  if (values === undefined || typeof values === 'boolean') return undefined;
+  if (Object.keys(declaredProperties(schema)).length > 0) {
+    throw new Error('arbitraries: properties together with an additionalProperties schema are not supported');
+  }
+  const names = schema.propertyNames ? { type: 'string', ...resolve(schema.propertyNames) } : { type: 'string' };
+  return { keySchema: names as Schema, valueSchema: values as Schema, maxKeys: schema.maxProperties as number | undefined };
+}
+
+/** Objects with only declared properties: every required one, each optional one or not. */
+function validRecord(schema: Schema, omit?: string): fc.Arbitrary<Record<string, unknown>> {
+  const properties = Object.entries(declaredProperties(schema)).filter(([name]) => name !== omit);
+  const required = ((schema.required ?? []) as string[]).filter((name) => name !== omit);
+  return fc.record(Object.fromEntries(properties.map(([name, property]) => [name, validValue(property)])), {
+    requiredKeys: required,
+  });
+}
+
+/** Maps (additionalProperties with a schema): any number of valid pairs up to maxKeys, boundaries included. */
+function validMap(schema: Schema, maxKeys?: number): fc.Arbitrary<Record<string, unknown>> {
+  const map = mapSchema(schema)!;
+  const limit = Math.min(maxKeys ?? Infinity, map.maxKeys ?? Infinity);
+  const pairs = (minKeys: number, max: number) =>
+    fc.dictionary(validString(map.keySchema), validValue(map.valueSchema), { minKeys, maxKeys: max, noNullPrototype: true });
+  const candidates = [pairs(0, Math.min(limit, 6))];
+  if (Number.isFinite(limit) && limit > 0) candidates.push(pairs(limit, limit)); // exactly maxProperties pairs
+  return fc.oneof(...candidates);
+}
+
+function validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
+  if (!mapSchema(schema)) return validRecord(schema);
+  const limit: number | undefined = schema['x-max-json-bytes'];
+  if (limit === undefined) return validMap(schema);
+  return fc.oneof(
+    validMap(schema).filter((value) => jsonByteLength(value) <= limit),
+    paddedMap(schema, limit - 512, limit), // near the size limit
+  );
+}
+
+/**
+ * A valid map padded with one string value so that its JSON is between `min` and `max` bytes.
+ * Needs a value schema that takes any string; returns undefined-free maps only.
+ */
+function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Record<string, unknown>> {
+  const map = mapSchema(schema)!;
+  const valueSchema = resolve(map.valueSchema);
+  if (!typesOf(valueSchema).includes('string') || valueSchema.pattern || valueSchema.maxLength !== undefined) {
+    throw new Error('arbitraries: x-max-json-bytes needs a map whose values may be any string');
+  }
+  const maxKeys = map.maxKeys === undefined ? undefined : map.maxKeys - 1;
+  return fc
+    .tuple(validMap(schema, maxKeys).filter((value) => jsonByteLength(value) < min - 64), validString(map.keySchema),
+      fc.integer({ min, max }))
+    .filter(([value, key]) => !(key in value))
+    .map(([value, key, target]) => {
+      const padded = { ...value, [key]: '' };
+      padded[key] = 'x'.repeat(target - jsonByteLength(padded));
+      return padded;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid values: each case breaks exactly one rule
+
+interface LocalCase {
+  name: string;
+  arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>;
+}
+
+const SAMPLE_OF_TYPE: Record<JsonType, unknown[]> = {
+  null: [null],
+  boolean: [true, false],
+  integer: [7, -3, 0],
+  number: [1.5, -0.25],
+  string: ['text', ''],
+  object: [{}, { a: 1 }],
+  array: [[], ['a']],
+};
+
+function invalidCases(schemaOrRef: Schema, path: string, name: string): LocalCase[] {
+  const schema = resolve(schemaOrRef);
+  const types = typesOf(schema);
+  const cases: LocalCase[] = [];
+  const rule = (keyword: string, at = path) => ({ path: at, keyword });
+  const add = (keyword: string, arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>, caseName = name) =>
+    cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary });
+
+  // type: a value of a type the schema does not allow (an integer is a number, so it counts as one).
+  const allowed = (type: JsonType) => types.includes(type) || (type === 'integer' && types.includes('number'));
+  const wrongTypes = (Object.keys(SAMPLE_OF_TYPE) as JsonType[]).filter((type) => !allowed(type))
+    .flatMap((type) => SAMPLE_OF_TYPE[type])
+    .filter((value) => !(typeof value === 'number' && Number.isInteger(value) && allowed('integer')));
+  if (wrongTypes.length > 0) add('type', fc.constantFrom(...wrongTypes).map((value) => ({ value, rule: rule('type') })));
+
+  if (types.includes('string')) cases.push(...invalidStrings(schema, path, name));
+  if (types.includes('object')) cases.push(...invalidObjects(schema, path, name));
+  return cases;
+}
+
+function invalidStrings(schema: Schema, path: string, name: string): LocalCase[] {
+  const cases: LocalCase[] = [];
+  const minLength = schema.minLength ?? 0;
+  const maxLength: number | undefined = schema.maxLength;
+  const pattern = patternOf(schema);
+  const matches = (text: string) => !pattern || pattern.test(text);
+  const lengthOk = (text: string) => codePoints(text) >= minLength && (maxLength === undefined || codePoints(text) <= maxLength);
+  const add = (keyword: string, arbitrary: fc.Arbitrary<string>) =>
+    cases.push({ name: `${name} ${keyword}`, arbitrary: arbitrary.map((value) => ({ value, rule: { path, keyword } })) });
+
+  if (maxLength !== undefined) {
+    if (pattern && !isPermissive(pattern)) throw new Error(`arbitraries: cannot break maxLength under the pattern at ${name}`);
+    add('maxLength', anyText({ minLength: maxLength + 1, maxLength: maxLength + 8 }).filter(matches));
+  }
+  if (minLength > 0) {
+    if (pattern && !pattern.test('')) throw new Error(`arbitraries: cannot break minLength under the pattern at ${name}`);
+    add('minLength', anyText({ maxLength: minLength - 1 }).filter(matches));
+  }
+  if (pattern) {
+    // A valid string with one character that the pattern may refuse put somewhere in it.
+    const intruders = fc.constantFrom(' ', '<', '>', '_', '-', '.', '/', '@', '#', 'é', '\n', '\u{1F600}', '*', '~');
+    add('pattern', fc.tuple(validString({ ...schema, maxLength: undefined }), intruders, fc.nat())
+      .map(([text, intruder, at]) => {
+        const chars = [...text];
+        chars.splice(at % (chars.length + 1), 0, intruder);
+        return chars.join('');
+      })
+      .filter((text) => !pattern.test(text) && lengthOk(text)));
+  }
+  if (schema.format) add('format', formatOf(schema).invalid().filter((text) => lengthOk(text) && matches(text)));
+  return cases;
+}
+
+function invalidObjects(schema: Schema, path: string, name: string): LocalCase[] {
+  const cases: LocalCase[] = [];
+  const add = (keyword: string, arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>, caseName = name) =>
+    cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary });
+  const map = mapSchema(schema);
+
+  if (!map) {
+    const properties = declaredProperties(schema);
+    for (const required of (schema.required ?? []) as string[]) {
+      add('required', validRecord(schema, required).map((value) => ({ value, rule: { path: child(path, required), keyword: 'required' } })),
+        `${name}/${required}`);
+    }
+    if (schema.additionalProperties === false) {
+      // An unknown key: a camelCase twin of a declared one (the typical typo), or any other text.
+      const names = Object.keys(properties);
+      const typos = names.map((key) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())).filter((key) => !names.includes(key));
+      const unknownKey = fc.oneof(...(typos.length > 0 ? [fc.constantFrom(...typos)] : []), anyText({ minLength: 1 }))
+        .filter((key) => !names.includes(key));
+      add('additionalProperties', fc.tuple(validRecord(schema), unknownKey, fc.jsonValue())
+        .map(([value, key, extra]) => ({ value: { ...value, [key]: extra }, rule: { path: child(path, key), keyword: 'additionalProperties' } })),
+        `${name}/*`);
+    }
+    for (const [key, property] of Object.entries(properties)) {
+      for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
+        cases.push({
+          name: inner.name,
+          arbitrary: fc.tuple(validRecord(schema, key), inner.arbitrary)
+            .map(([value, broken]) => ({ value: { ...value, [key]: broken.value }, rule: broken.rule })),
+        });
+      }
+    }
+    return cases;
+  }
+
+  const limit: number | undefined = schema['x-max-json-bytes'];
+  const underLimit = (value: Record<string, unknown>) => limit === undefined || jsonByteLength(value) <= limit;
+  const roomForOneMore = map.maxKeys === undefined ? undefined : map.maxKeys - 1;
+  const base = () => validMap(schema, roomForOneMore).filter((value) => underLimit(value));
+  const withPair = (key: fc.Arbitrary<string>, value: fc.Arbitrary<{ value: unknown; rule: BrokenRule } | unknown>) =>
+    fc.tuple(base(), key, value).filter(([object, k]) => !(k in object));
+
+  // A value that breaks its own rules, under a fresh valid key.
+  const valueCases = invalidCases(map.valueSchema, `${path}/*`, `${name}/*`);
+  for (const inner of valueCases) {
+    cases.push({
+      name: inner.name,
+      arbitrary: withPair(validString(map.keySchema), inner.arbitrary)
+        .map(([object, key, broken]) => {
+          const { value, rule } = broken as { value: unknown; rule: BrokenRule };
+          return { value: { ...object, [key]: value }, rule: { path: rule.path.replace(`${path}/*`, () => child(path, key)), keyword: rule.keyword } };
+        })
+        .filter(({ value }) => underLimit(value)),
+    });
+  }
+  const pattern = map.keySchema.pattern;
+  if (pattern) {
+    const badKey = invalidStrings(map.keySchema, '', '').find((c) => c.name.endsWith('pattern'))!.arbitrary.map(({ value }) => value as string);
+    add('propertyNames', withPair(badKey, validValue(map.valueSchema))
+      .map(([object, key, value]) => ({ value: { ...object, [key]: value }, rule: { path: child(path, key), keyword: 'propertyNames' } }))
+      .filter(({ value }) => underLimit(value)), `${name}/*`);
+  }
+  if (map.maxKeys !== undefined) {
+    add('maxProperties', fc.dictionary(validString(map.keySchema), validValue(map.valueSchema),
+      { minKeys: map.maxKeys + 1, maxKeys: map.maxKeys + 3, noNullPrototype: true })
+      .filter((value) => underLimit(value))
+      .map((value) => ({ value, rule: { path, keyword: 'maxProperties' } })));
+  }
+  if (limit !== undefined) {
+    add('x-max-json-bytes', paddedMap(schema, limit + 1, limit + 512).map((value) => ({ value, rule: { path, keyword: 'x-max-json-bytes' } })));
+  }
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public arbitraries
+
+const requestSchema = () => nodeAt(schemaPointers.updateEndUserRequest) as Schema;
+
+/** Valid `updateEndUser` bodies: every property, nulls, boundary lengths, Unicode, metadata near 10 KB. */
+export function arbitraryUpdateEndUserRequest(): fc.Arbitrary<Record<string, unknown>> {
+  return validValue(requestSchema()) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+/** Every rule the request schema encodes (plus the 10 KB rule), each with bodies that break only it. */
+export function invalidUpdateEndUserRequestCases(): InvalidCase[] {
+  return invalidCases(requestSchema(), '', '').map(({ name, arbitrary }) => ({
+    name,
+    arbitrary: arbitrary.map(({ value, rule }) => ({ body: value, rule })),
+  }));
+}
+
+/** Invalid `updateEndUser` bodies, each breaking exactly one rule, named in `rule`. */
+export function arbitraryInvalidUpdateEndUserRequest(): fc.Arbitrary<InvalidBody> {
+  return fc.oneof(...invalidUpdateEndUserRequestCases().map(({ arbitrary }) => arbitrary));
+}
