@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort, startMock } from '../src/mock.js';
-import { openapiDocument } from '../src/spec.js';
+import { freePort, prismCliPath, startMock } from '../src/mock.js';
+import { bundledSpecPath, openapiDocument } from '../src/spec.js';
 import { validateEndUserResponse } from '../src/validation.js';
 import { mockUrl, prismViolations, seedRequest } from './support.js';
 
@@ -74,6 +75,38 @@ describe('startMock', () => {
 
   it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
     await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/startMock: Prism exited with code \d+ before answering[\s\S]*nonexistent/);
+  });
+});
+
+describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () => {
+  const body = JSON.stringify({ profile: { имя: 'Ada', '😀': 1 } });
+  const send = (url: string) =>
+    fetch(`${url}/v2/end-users/x`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body });
+
+  it('startMock survives them and reports the keys intact in sl-violations', async () => {
+    const response = await send(mockUrl());
+    expect(response.status).toBe(400);
+    const messages = prismViolations(response.headers).map((v) => v.message).join('\n');
+    expect(messages).toContain("'имя'");
+    expect(messages).toContain("'😀'");
+    expect((await send(mockUrl())).status).toBe(400); // still alive
+  });
+
+  // Pinned upstream bug: when this starts failing, Prism is fixed and the preload can go.
+  it('plain Prism, without the kit’s preload, dies on them', async () => {
+    const port = await freePort();
+    const prism = spawn(process.execPath, [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => prism.once('exit', resolve));
+    try {
+      while (!(await canConnect(port))) await new Promise((r) => setTimeout(r, 50));
+      await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
+      await exited;
+      expect(prism.exitCode).not.toBe(null);
+    } finally {
+      prism.kill('SIGKILL');
+    }
   });
 });
 
