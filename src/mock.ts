@@ -1,10 +1,7 @@
 // startMock(): a real Prism mock of the bundled spec on a free loopback port, for this repo's tests and
 // for consumers' own. Prism runs with --errors, so a mock answer that breaks the contract is a 500.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPrism, type RunningPrism } from './prism.js';
 import { bundledSpecPath } from './spec.js';
 
 export interface StartMockOptions {
@@ -18,129 +15,9 @@ export interface StartMockOptions {
   onOutput?: (text: string) => void;
 }
 
-export interface RunningMock {
-  /** Base URL to hand the client as `baseUrl`, e.g. http://127.0.0.1:43123 */
-  url: string;
-  port: number;
-  /** Stops Prism and any process it started. Safe to call twice. */
-  stop(): Promise<void>;
-}
+export type RunningMock = RunningPrism;
 
-const HOST = '127.0.0.1';
-
-/** Preload that keeps Prism alive when a violation quotes non-Latin-1 text (see the file). */
-const violationsHeaderFix = fileURLToPath(new URL('./prism-violations-header-fix.cjs', import.meta.url));
-
-/** Path of Prism's CLI entry, resolved from this package's own dependency. */
-export function prismCliPath(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
-}
-
-export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const port = options.port ?? (await freePort());
-  const spec = options.spec ?? fileURLToPath(bundledSpecPath);
-  const url = `http://${HOST}:${port}`;
-  // Readiness is "the port accepts", so a port someone else already serves would pass for Prism.
-  if (await accepts(port)) throw new Error(`startMock: ${HOST}:${port} is already in use`);
-
-  // --errors: a mock answer that breaks the contract becomes a 500. --verboseLevel warn: quiet logs
-  // (Prism halves its throughput when it logs every request). detached: Prism gets its own process
-  // group, so stop() can end it and anything it forks.
-  const args = ['mock', spec, '--host', HOST, '--port', String(port), '--errors', '--verboseLevel', 'warn'];
-  const child = spawn(process.execPath, ['--require', violationsHeaderFix, prismCliPath(), ...args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // A test run that forgets stop(), or dies, must not leave Prism behind.
-  const killOnExit = () => signalGroup(child, 'SIGKILL');
-  process.once('exit', killOnExit);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-    options.onOutput?.(chunk.toString());
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const stop = once(async () => {
-    await killGroup(child, exited);
-    process.off('exit', killOnExit);
-  });
-  try {
-    await waitUntilAnswering(port, exited, options.readyTimeoutMs ?? 30_000);
-  } catch (error) {
-    await stop();
-    throw new Error(`startMock: ${(error as Error).message}\n${output.trim()}`.trim());
-  }
-  return { url, port, stop };
-}
-
-async function waitUntilAnswering(port: number, exited: Promise<number | null>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Prism exited with code ${exitCode} before answering`);
-    // Prism opens its port only once the spec is loaded, so an accepted connection means ready.
-    // (An HTTP probe would work too, but Prism logs every unmatched request as an error.)
-    if (await accepts(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Prism did not answer on ${HOST}:${port} within ${timeoutMs} ms`);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: HOST, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-async function killGroup(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  signalGroup(child, 'SIGKILL'); // anything Prism forked that outlived it
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= fn());
+export function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
+  const { spec = fileURLToPath(bundledSpecPath), ...rest } = options;
+  return startPrism({ ...rest, args: ['mock', spec, '--errors'], caller: 'startMock' });
 }

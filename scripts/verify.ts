@@ -1,0 +1,91 @@
+// `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N]
+//   [--interval-ms N] [--seed N]`: checks that a real provider honours the contract (see src/verify.ts).
+// Exit 0: no violations. 1: violations (each printed). 2: bad arguments or a setup problem.
+// The token is never printed: every line goes through redact().
+import { parseArgs } from 'node:util';
+import { VerifySetupError, verifyProvider, type Violation } from '../src/verify.js';
+
+const USAGE = 'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
+
+let token = process.env.ADA_API_TOKEN ?? '';
+const redact = (text: string) => (token ? text.split(token).join('[redacted]') : text);
+const fail = (message: string): never => {
+  console.error(redact(`verify: ${message}`));
+  process.exit(2);
+};
+
+function integer(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) fail(`--${name} must be an integer >= ${min}, got "${raw}"\n${USAGE}`);
+  return value;
+}
+
+let values: Record<string, string | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      'end-user-id': { type: 'string' },
+      'max-requests': { type: 'string' },
+      'interval-ms': { type: 'string' },
+      seed: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }) as { values: Record<string, string | undefined> });
+} catch (error) {
+  fail(`${(error as Error).message}\n${USAGE}`);
+}
+token = values!.token ?? token;
+const baseUrl = values!['base-url'];
+const endUserId = values!['end-user-id'];
+if (!baseUrl) fail(`--base-url is required\n${USAGE}`);
+if (!token) fail(`--token is required (or set ADA_API_TOKEN)\n${USAGE}`);
+if (!endUserId) fail(`--end-user-id is required\n${USAGE}`);
+let url: URL;
+try {
+  url = new URL(baseUrl!);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+} catch {
+  fail(`--base-url must be an absolute http(s) URL, got "${baseUrl}"`);
+}
+const maxRequests = integer('max-requests', values!['max-requests'], 1);
+const intervalMs = integer('interval-ms', values!['interval-ms'], 0);
+const seed = integer('seed', values!.seed, 0);
+
+// Reachability first: a typo in the URL should not cost a Prism start-up.
+try {
+  const probe = await fetch(url!, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  await probe.body?.cancel();
+} catch (error) {
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+  fail(`cannot reach ${baseUrl}: ${cause}`);
+}
+
+const line = (v: Violation) => `✗ ${v.request} → ${v.status}: ${v.path || '(body)'} ${v.rule}: ${v.message}`;
+try {
+  const report = await verifyProvider({
+    baseUrl: baseUrl!,
+    token,
+    endUserId: endUserId!,
+    ...(maxRequests === undefined ? {} : { maxRequests }),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+    ...(seed === undefined ? {} : { seed }),
+    onResult: (result) => result.violations.forEach((v) => console.log(redact(line(v)))),
+  });
+  if (report.rulesChecked < report.rulesTotal) {
+    console.error(`note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`);
+  }
+  const count = report.violations.length;
+  console.log(`verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}`);
+  if (count > 0) {
+    console.log(`replay this run with --seed ${report.seed}`);
+    process.exitCode = 1;
+  }
+} catch (error) {
+  if (error instanceof VerifySetupError || error instanceof TypeError) fail((error as Error).message);
+  console.error(redact(`verify: unexpected error: ${(error as Error).stack ?? String(error)}`));
+  process.exitCode = 1;
+}

@@ -1,0 +1,245 @@
+// verifyProvider(): checks that a real provider (an Ada sandbox instance, or any server claiming this
+// contract) honours the spec. Requests go through the kit's own client and Prism's validation proxy:
+// - the spec's request examples and generated valid bodies through `prism proxy --errors`, which turns
+//   a response that breaks the contract into a 500 naming each violation;
+// - one generated invalid body per rule through a pass-through `prism proxy` (with --errors Prism would
+//   refuse them itself), where the provider must answer 4xx with an Errors body.
+import fc from 'fast-check';
+import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries.js';
+import { createAdaClient, type AdaClient } from './client.js';
+import { startProxy } from './proxy.js';
+import { nodeAt, openapiDocument, UPDATE_END_USER_PATH } from './spec.js';
+
+export interface VerifyOptions {
+  /** The provider's base URL, e.g. https://acme.ada.support/api */
+  baseUrl: string;
+  token: string;
+  /** An end user the run may modify: valid PATCHes change it. */
+  endUserId: string;
+  /** Upper bound on requests sent (default 50). */
+  maxRequests?: number;
+  /** Pause between requests (default 250 ms: 4/s, under Ada's 30/s and 300/min End Users limits). */
+  intervalMs?: number;
+  /** Seed of the generated bodies, to replay a run. */
+  seed?: number;
+  /** Called after each request. */
+  onResult?: (result: RequestResult) => void;
+  /** Base of the backoff for 429 answers (ms; default 1000). */
+  backoffBaseMs?: number;
+  /** How long to wait for each answer (ms; default 30 000). */
+  requestTimeoutMs?: number;
+}
+
+export interface Violation {
+  /** Which request: `example "seed"`, `valid body #3`, `invalid body (/external_id maxLength)`. */
+  request: string;
+  /** The provider's status (as the proxy saw it). */
+  status: number;
+  /** JSON pointer in the response (or request) body, `''` for the whole body. */
+  path: string;
+  /** The rule, e.g. `required`, `type`, `not`, or `status` for a wrong status class. */
+  rule: string;
+  message: string;
+}
+
+export interface RequestResult {
+  request: string;
+  status: number;
+  violations: Violation[];
+}
+
+export interface VerifyReport {
+  requests: number;
+  violations: Violation[];
+  /** Invalid-body rules sent, out of all the rules the request schema encodes. */
+  rulesChecked: number;
+  rulesTotal: number;
+  seed: number;
+}
+
+/** A problem with the setup (token refused, unknown end user, provider unreachable), not with the contract. */
+export class VerifySetupError extends Error {
+  override name = 'VerifySetupError';
+}
+
+interface PlannedRequest {
+  label: string;
+  body: unknown;
+  kind: 'valid' | 'invalid';
+}
+
+interface PrismViolation {
+  location: string[];
+  code: string | number;
+  message: string;
+}
+
+const PRISM_PROBLEM = 'https://stoplight.io/prism/errors#';
+
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
+  const maxRequests = options.maxRequests ?? 50;
+  const intervalMs = options.intervalMs ?? 250;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new TypeError('maxRequests must be a positive integer');
+  if (!(intervalMs >= 0)) throw new TypeError('intervalMs must be a number of milliseconds, 0 or more');
+  // Fail on a bad token or URL here, before any process starts.
+  createAdaClient({ baseUrl: options.baseUrl, token: options.token });
+
+  const { plan, rulesTotal, rulesChecked } = planRequests(maxRequests, seed);
+  const [strict, passthrough] = await Promise.all([
+    startProxy({ upstream: options.baseUrl, errors: true }),
+    startProxy({ upstream: options.baseUrl, errors: false }),
+  ]).catch(async (error: unknown) => {
+    throw new VerifySetupError(`could not start Prism's proxy: ${(error as Error).message.split('\n')[0]}`);
+  });
+
+  const violations: Violation[] = [];
+  try {
+    const clients = {
+      valid: createAdaClient({ baseUrl: strict.url, token: options.token }),
+      invalid: createAdaClient({ baseUrl: passthrough.url, token: options.token }),
+    };
+    for (const [index, planned] of plan.entries()) {
+      if (index > 0 && intervalMs > 0) await sleep(intervalMs);
+      const result = await send(clients[planned.kind], planned, options);
+      violations.push(...result.violations);
+      options.onResult?.(result);
+    }
+  } finally {
+    await Promise.all([strict.stop(), passthrough.stop()]);
+  }
+  return { requests: plan.length, violations, rulesChecked, rulesTotal, seed };
+}
+
+/** Examples first (they are the contract's own words), then one invalid body per rule, then valid samples. */
+function planRequests(maxRequests: number, seed: number) {
+  const operation = openapiDocument.paths[UPDATE_END_USER_PATH].patch;
+  const examples: PlannedRequest[] = Object.entries(operation.requestBody.content['application/json'].examples).map(
+    ([name, example]) => ({ label: `example "${name}"`, body: (nodeAt(example.$ref) as { value: unknown }).value, kind: 'valid' }),
+  );
+  const cases = invalidUpdateEndUserRequestCases();
+  const invalid: PlannedRequest[] = cases.map((c, index) => {
+    const forwardable = c.arbitrary.filter(({ body }) => prismProxyCanForward(body));
+    const { body } = fc.sample(forwardable, { numRuns: 1, seed: seed + index })[0]!;
+    return { label: `invalid body (${c.name})`, body, kind: 'invalid' };
+  });
+  const room = Math.max(0, maxRequests - examples.length - invalid.length);
+  const valid: PlannedRequest[] = room === 0 ? [] : fc
+    .sample(arbitraryUpdateEndUserRequest(), { numRuns: room, seed })
+    .map((body, index) => ({ label: `valid body #${index + 1}`, body, kind: 'valid' }));
+  const plan = [...examples, ...invalid, ...valid].slice(0, maxRequests);
+  return { plan, rulesTotal: cases.length, rulesChecked: plan.filter((p) => p.kind === 'invalid').length };
+}
+
+/**
+ * Prism's proxy mangles some JSON bodies (pinned in test/verify.test.ts): a falsy body (null, false, 0)
+ * gets no answer at all, and a string body is forwarded without its quotes. Such bodies only arise for
+ * the "body must be an object" rule, which other samples (true, 7, []) check as well.
+ */
+export function prismProxyCanForward(body: unknown): boolean {
+  return Boolean(body) && typeof body !== 'string';
+}
+
+async function send(client: AdaClient, planned: PlannedRequest, options: VerifyOptions): Promise<RequestResult> {
+  for (let attempt = 0; ; attempt++) {
+    let outcome;
+    try {
+      outcome = await client.fetchClient.PATCH(UPDATE_END_USER_PATH, {
+        params: { path: { end_user_id: options.endUserId } },
+        body: planned.body as never,
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') {
+        throw new VerifySetupError(`no answer to ${planned.label} within ${options.requestTimeoutMs ?? 30_000} ms`);
+      }
+      throw new VerifySetupError(`request failed: ${describeCause(error)}`);
+    }
+    const { response, error } = outcome;
+    const status = response.status;
+    // Ada's advice for 429: retry with exponential backoff and full jitter, honouring Retry-After if sent.
+    if (status === 429 && attempt < 4) {
+      await sleep(retryDelay(response.headers, attempt, options.backoffBaseMs ?? 1000));
+      continue;
+    }
+    await response.body?.cancel().catch(() => undefined);
+    return { request: planned.label, status, violations: judge(planned, status, response.headers, error) };
+  }
+}
+
+function judge(planned: PlannedRequest, status: number, headers: Headers, body: unknown): Violation[] {
+  const violation = (path: string, rule: string, message: string): Violation => ({ request: planned.label, status, path, rule, message });
+  const problem = prismProblem(body);
+  if (problem === 'NO_SERVER_RESPONSE_ERROR' || problem === 'UPSTREAM_NOT_IMPLEMENTED' || (status === 502 && problem)) {
+    throw new VerifySetupError(`the provider did not answer (${problem})`);
+  }
+  if (status === 401 || status === 403) {
+    throw new VerifySetupError(`the provider refused the token (${status}); check --token`);
+  }
+  const responseViolations = prismViolations(headers)
+    .filter((v) => v.location[0] === 'response')
+    .map((v) => violation(pointer(v.location.slice(2)), String(v.code), v.message));
+
+  if (planned.kind === 'valid') {
+    if (status === 404) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+    if (problem === 'VIOLATIONS' && responseViolations.length > 0) return responseViolations;
+    if (problem) {
+      // Prism refused the request itself: the kit generated a body Prism considers invalid.
+      const detail = prismViolations(headers).map((v) => `${pointer(v.location.slice(2))} ${v.message}`).join('; ');
+      return [violation('', 'kit', `Prism refused a body the kit generated as valid (${problem}): ${detail}`)];
+    }
+    if (status === 400 || status === 422) {
+      return [violation('', 'status', `rejected a body the contract accepts: ${firstMessage(body)}`)];
+    }
+    if (status >= 500) return [violation('', 'status', `answered ${status} to a valid body: ${firstMessage(body)}`)];
+    return responseViolations; // 2xx, 409 (external_id taken) and other documented answers
+  }
+
+  const found: Violation[] = [];
+  if (status < 400) found.push(violation('', 'status', `answered ${status} to a body the contract forbids; expected a 4xx Errors body`));
+  else if (status >= 500) found.push(violation('', 'status', `answered ${status} to a body the contract forbids; expected 4xx: ${firstMessage(body)}`));
+  return [...found, ...responseViolations];
+}
+
+function prismProblem(body: unknown): string | undefined {
+  const type = (body as { type?: unknown } | null | undefined)?.type;
+  return typeof type === 'string' && type.startsWith(PRISM_PROBLEM) ? type.slice(PRISM_PROBLEM.length) : undefined;
+}
+
+function prismViolations(headers: Headers): PrismViolation[] {
+  const raw = headers.get('sl-violations');
+  if (!raw) return [];
+  try {
+    return JSON.parse(raw) as PrismViolation[];
+  } catch {
+    return [];
+  }
+}
+
+/** Prism's location segments keep RFC 6901 escapes, so they join into a pointer as they are. */
+function pointer(segments: string[]): string {
+  return segments.map((segment) => `/${segment}`).join('');
+}
+
+function firstMessage(body: unknown): string {
+  const message = (body as { errors?: Array<{ message?: unknown }> } | null | undefined)?.errors?.[0]?.message;
+  return typeof message === 'string' ? message : 'no Errors body';
+}
+
+function retryDelay(headers: Headers, attempt: number, baseMs: number): number {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (ms >= 0) return Math.min(ms, 60_000);
+  }
+  return Math.random() * Math.min(30_000, baseMs * 2 ** attempt);
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
