@@ -3,7 +3,7 @@
 // Exit 0: no violations. 1: violations (each printed). 2: bad arguments or a setup problem.
 // The token is never printed: every line goes through redact().
 import { parseArgs } from 'node:util';
-import { VerifySetupError, verifyProvider, type Violation } from '../src/verify.js';
+import { formatViolation, VerifySetupError, verifyProvider } from '../src/verify.js';
 
 const USAGE = 'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
 
@@ -64,7 +64,6 @@ try {
   fail(`cannot reach ${baseUrl}: ${cause}`);
 }
 
-const line = (v: Violation) => `✗ ${v.request} → ${v.status}: ${v.path || '(body)'} ${v.rule}: ${v.message}`;
 try {
   const report = await verifyProvider({
     baseUrl: baseUrl!,
@@ -73,7 +72,7 @@ try {
     ...(maxRequests === undefined ? {} : { maxRequests }),
     ...(intervalMs === undefined ? {} : { intervalMs }),
     ...(seed === undefined ? {} : { seed }),
-    onResult: (result) => result.violations.forEach((v) => console.log(redact(line(v)))),
+    onResult: (result) => result.violations.forEach((v) => console.log(redact(formatViolation(v)))),
   });
   if (report.rulesChecked < report.rulesTotal) {
     console.error(`note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`);

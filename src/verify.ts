@@ -7,8 +7,9 @@
 import fc from 'fast-check';
 import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries.js';
 import { createAdaClient, type AdaClient } from './client.js';
+import type { RunningPrism } from './prism.js';
 import { startProxy } from './proxy.js';
-import { nodeAt, openapiDocument, UPDATE_END_USER_PATH } from './spec.js';
+import { nodeAt, openapiDocument, resolvePointer, UPDATE_END_USER_PATH } from './spec.js';
 
 export interface VerifyOptions {
   /** The provider's base URL, e.g. https://acme.ada.support/api */
@@ -28,18 +29,31 @@ export interface VerifyOptions {
   backoffBaseMs?: number;
   /** How long to wait for each answer (ms; default 30 000). */
   requestTimeoutMs?: number;
+  /**
+   * Validation proxies already running in front of `baseUrl` (from startProxy with errors true and
+   * false), to verify several times without starting Prism each time. Started and stopped here if absent.
+   */
+  proxies?: { strict: RunningPrism; passthrough: RunningPrism };
 }
 
 export interface Violation {
   /** Which request: `example "seed"`, `valid body #3`, `invalid body (/external_id maxLength)`. */
   request: string;
-  /** The provider's status (as the proxy saw it). */
-  status: number;
-  /** JSON pointer in the response (or request) body, `''` for the whole body. */
+  /** The provider's status, where known: under --errors Prism answers 500 in the provider's stead. */
+  status?: number;
+  /** What broke: the response body, or the status class (a 2xx for a forbidden body, a 5xx, ...). */
+  in: 'response' | 'status' | 'kit';
+  /** JSON pointer in the response body, `''` for the whole body. */
   path: string;
-  /** The rule, e.g. `required`, `type`, `not`, or `status` for a wrong status class. */
+  /** The rule, e.g. `required`, `type`, `not`; `status` for a wrong status class. */
   rule: string;
   message: string;
+}
+
+/** One line for a violation, as the CLI prints it. */
+export function formatViolation(v: Violation): string {
+  const where = v.in === 'response' ? `response ${v.path || '(body)'} ${v.rule}` : v.in;
+  return `✗ ${v.request}: ${where}: ${v.message}${v.status === undefined ? '' : ` (status ${v.status})`}`;
 }
 
 export interface RequestResult {
@@ -86,12 +100,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
 
   const { plan, rulesTotal, rulesChecked } = planRequests(maxRequests, seed);
-  const [strict, passthrough] = await Promise.all([
-    startProxy({ upstream: options.baseUrl, errors: true }),
-    startProxy({ upstream: options.baseUrl, errors: false }),
-  ]).catch(async (error: unknown) => {
-    throw new VerifySetupError(`could not start Prism's proxy: ${(error as Error).message.split('\n')[0]}`);
-  });
+  const { strict, passthrough } = options.proxies ?? (await startProxies(options.baseUrl));
 
   const violations: Violation[] = [];
   try {
@@ -106,9 +115,21 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
       options.onResult?.(result);
     }
   } finally {
-    await Promise.all([strict.stop(), passthrough.stop()]);
+    if (!options.proxies) await Promise.all([strict.stop(), passthrough.stop()]);
   }
   return { requests: plan.length, violations, rulesChecked, rulesTotal, seed };
+}
+
+/** The two validation proxies verifyProvider needs in front of a provider. */
+export async function startProxies(baseUrl: string): Promise<{ strict: RunningPrism; passthrough: RunningPrism }> {
+  const [strict, passthrough] = await Promise.allSettled([
+    startProxy({ upstream: baseUrl, errors: true }),
+    startProxy({ upstream: baseUrl, errors: false }),
+  ]);
+  if (strict.status === 'fulfilled' && passthrough.status === 'fulfilled') return { strict: strict.value, passthrough: passthrough.value };
+  for (const started of [strict, passthrough]) if (started.status === 'fulfilled') await started.value.stop();
+  const failure = [strict, passthrough].find((p) => p.status === 'rejected') as PromiseRejectedResult;
+  throw new VerifySetupError(`could not start Prism's proxy: ${(failure.reason as Error).message.split('\n')[0]}`);
 }
 
 /** Examples first (they are the contract's own words), then one invalid body per rule, then valid samples. */
@@ -168,8 +189,15 @@ async function send(client: AdaClient, planned: PlannedRequest, options: VerifyO
 }
 
 function judge(planned: PlannedRequest, status: number, headers: Headers, body: unknown): Violation[] {
-  const violation = (path: string, rule: string, message: string): Violation => ({ request: planned.label, status, path, rule, message });
   const problem = prismProblem(body);
+  const violation = (where: Violation['in'], path: string, rule: string, message: string): Violation => ({
+    request: planned.label,
+    ...(problem === 'VIOLATIONS' ? {} : { status }), // under --errors the provider's status is not known
+    in: where,
+    path,
+    rule,
+    message,
+  });
   if (problem === 'NO_SERVER_RESPONSE_ERROR' || problem === 'UPSTREAM_NOT_IMPLEMENTED' || (status === 502 && problem)) {
     throw new VerifySetupError(`the provider did not answer (${problem})`);
   }
@@ -178,7 +206,7 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
   }
   const responseViolations = prismViolations(headers)
     .filter((v) => v.location[0] === 'response')
-    .map((v) => violation(pointer(v.location.slice(2)), String(v.code), v.message));
+    .map((v) => violation('response', pointer(v.location.slice(2)), String(v.code), explain(v)));
 
   if (planned.kind === 'valid') {
     if (status === 404) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
@@ -186,19 +214,38 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
     if (problem) {
       // Prism refused the request itself: the kit generated a body Prism considers invalid.
       const detail = prismViolations(headers).map((v) => `${pointer(v.location.slice(2))} ${v.message}`).join('; ');
-      return [violation('', 'kit', `Prism refused a body the kit generated as valid (${problem}): ${detail}`)];
+      return [violation('kit', '', 'kit', `Prism refused a body the kit generated as valid (${problem}): ${detail}`)];
     }
     if (status === 400 || status === 422) {
-      return [violation('', 'status', `rejected a body the contract accepts: ${firstMessage(body)}`)];
+      return [violation('status', '', 'status', `rejected a body the contract accepts: ${firstMessage(body)}`)];
     }
-    if (status >= 500) return [violation('', 'status', `answered ${status} to a valid body: ${firstMessage(body)}`)];
+    if (status >= 500) return [violation('status', '', 'status', `answered ${status} to a valid body: ${firstMessage(body)}`)];
     return responseViolations; // 2xx, 409 (external_id taken) and other documented answers
   }
 
   const found: Violation[] = [];
-  if (status < 400) found.push(violation('', 'status', `answered ${status} to a body the contract forbids; expected a 4xx Errors body`));
-  else if (status >= 500) found.push(violation('', 'status', `answered ${status} to a body the contract forbids; expected 4xx: ${firstMessage(body)}`));
+  if (status < 400) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected a 4xx Errors body`));
+  else if (status >= 500) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 4xx: ${firstMessage(body)}`));
   return [...found, ...responseViolations];
+}
+
+/**
+ * Prism words a `not` violation as "must NOT be valid". Where a response schema's `not` forbids
+ * properties at that location (as EndUserProfile forbids the write-only sensitive_metadata), say which.
+ * Under --errors the provider's status is unknown, so every response schema of the operation is tried.
+ */
+function explain(violation: PrismViolation): string {
+  if (violation.code !== 'not') return violation.message;
+  const deref = (node: any): any => (node?.$ref ? deref(nodeAt(node.$ref)) : node);
+  const forbidden = new Set<string>();
+  for (const status of Object.keys(openapiDocument.paths[UPDATE_END_USER_PATH].patch.responses)) {
+    let schema = nodeAt(resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'));
+    for (const segment of violation.location.slice(2)) {
+      schema = deref(schema)?.properties?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    }
+    for (const name of (deref(schema)?.not?.required ?? []) as string[]) forbidden.add(name);
+  }
+  return forbidden.size > 0 ? `${violation.message}: it must not contain ${[...forbidden].join(', ')}` : violation.message;
 }
 
 function prismProblem(body: unknown): string | undefined {

@@ -1,0 +1,47 @@
+// Local providers on 127.0.0.1 for verify's tests: one that honours the contract, and ones that drift
+// from it in one distinct way each.
+import { json, startServer, type TestServer } from './http-server.js';
+import { validateUpdateEndUserRequest } from '../src/validation.js';
+
+export type Drift =
+  | 'none'
+  | 'missing-required-field' // 200 without created_at
+  | 'wrong-type' // end_user_id as a number
+  | 'echoes-sensitive-metadata' // the write-only field comes back
+  | 'error-body-not-errors-shape' // 400 with {error: "..."} instead of {errors: [...]}
+  | 'accepts-forbidden-bodies' // 200 for anything
+  | 'refuses-token'; // 401 whose message quotes the token
+
+/** A provider; `drift` may be a function, so one server (and one pair of proxies) can play several. */
+export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer> {
+  const current = typeof drift === 'function' ? drift : () => drift;
+  return startServer((request, response) => {
+    const drift = current();
+    if (drift === 'refuses-token') {
+      return json(response, 401, { errors: [{ type: 'unauthorized', message: `key ${request.headers.authorization} is not valid` }] });
+    }
+    let body: any;
+    try {
+      body = JSON.parse(request.body);
+    } catch {
+      return json(response, 400, { errors: [{ type: 'bad_request', message: 'Body is not JSON.' }] });
+    }
+    const verdict = validateUpdateEndUserRequest(body);
+    if (!verdict.ok && drift !== 'accepts-forbidden-bodies') {
+      const message = `${verdict.errors[0]!.path}: ${verdict.errors[0]!.message}`;
+      return json(response, 400, drift === 'error-body-not-errors-shape' ? { error: message } : { errors: [{ type: 'validation_error', message }] });
+    }
+    const { sensitive_metadata: sensitive, ...profile } = (body?.profile ?? {}) as Record<string, unknown>;
+    const user: Record<string, unknown> = {
+      end_user_id: '5f7e0e2c1e7c7e000f0f9c3a',
+      external_id: body?.external_id ?? null,
+      profile: { ...profile, system_properties: { sunshine_user_id: null } },
+      created_at: '2020-09-20T00:00:00+00:00',
+      updated_at: '2026-11-26T12:00:00+00:00',
+    };
+    if (drift === 'missing-required-field') delete user.created_at;
+    if (drift === 'wrong-type') user.end_user_id = 42;
+    if (drift === 'echoes-sensitive-metadata') (user.profile as Record<string, unknown>).sensitive_metadata = sensitive ?? { fields: {} };
+    json(response, 200, user);
+  });
+}
