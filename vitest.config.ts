@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc as part of `npm test`.
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // Most test time is spent waiting on child processes (Prism, the CLIs), so one worker per core,
+    // and at least two, keeps both cores busy (vitest's default leaves one core idle).
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 15_000,
     hookTimeout: 60_000,
   },

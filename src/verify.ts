@@ -100,36 +100,45 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
 
   const { plan, rulesTotal, rulesChecked } = planRequests(maxRequests, seed);
-  const { strict, passthrough } = options.proxies ?? (await startProxies(options.baseUrl));
-
+  // The pass-through proxy starts only when the first invalid body is due: a run that fails on its
+  // first example (a refused token) or sends only examples never pays for a second Prism.
+  const strict = options.proxies?.strict ?? (await startProxyFor(options.baseUrl, true));
+  let passthrough = options.proxies?.passthrough;
   const violations: Violation[] = [];
   try {
-    const clients = {
-      valid: createAdaClient({ baseUrl: strict.url, token: options.token }),
-      invalid: createAdaClient({ baseUrl: passthrough.url, token: options.token }),
-    };
+    const strictClient = createAdaClient({ baseUrl: strict.url, token: options.token });
+    let passthroughClient: AdaClient | undefined;
     for (const [index, planned] of plan.entries()) {
       if (index > 0 && intervalMs > 0) await sleep(intervalMs);
-      const result = await send(clients[planned.kind], planned, options);
+      if (planned.kind === 'invalid' && !passthroughClient) {
+        passthrough ??= await startProxyFor(options.baseUrl, false);
+        passthroughClient = createAdaClient({ baseUrl: passthrough.url, token: options.token });
+      }
+      const result = await send(planned.kind === 'valid' ? strictClient : passthroughClient!, planned, options);
       violations.push(...result.violations);
       options.onResult?.(result);
     }
   } finally {
-    if (!options.proxies) await Promise.all([strict.stop(), passthrough.stop()]);
+    if (!options.proxies) await Promise.all([strict.stop(), passthrough?.stop()]);
   }
   return { requests: plan.length, violations, rulesChecked, rulesTotal, seed };
 }
 
-/** The two validation proxies verifyProvider needs in front of a provider. */
+/** The two validation proxies verifyProvider needs in front of a provider (to share across runs). */
 export async function startProxies(baseUrl: string): Promise<{ strict: RunningPrism; passthrough: RunningPrism }> {
-  const [strict, passthrough] = await Promise.allSettled([
-    startProxy({ upstream: baseUrl, errors: true }),
-    startProxy({ upstream: baseUrl, errors: false }),
-  ]);
-  if (strict.status === 'fulfilled' && passthrough.status === 'fulfilled') return { strict: strict.value, passthrough: passthrough.value };
-  for (const started of [strict, passthrough]) if (started.status === 'fulfilled') await started.value.stop();
-  const failure = [strict, passthrough].find((p) => p.status === 'rejected') as PromiseRejectedResult;
-  throw new VerifySetupError(`could not start Prism's proxy: ${(failure.reason as Error).message.split('\n')[0]}`);
+  const strict = await startProxyFor(baseUrl, true);
+  try {
+    return { strict, passthrough: await startProxyFor(baseUrl, false) };
+  } catch (error) {
+    await strict.stop();
+    throw error;
+  }
+}
+
+function startProxyFor(baseUrl: string, errors: boolean): Promise<RunningPrism> {
+  return startProxy({ upstream: baseUrl, errors }).catch((error: Error) => {
+    throw new VerifySetupError(`could not start Prism's proxy: ${error.message.split('\n')[0]}`);
+  });
 }
 
 /** Examples first (they are the contract's own words), then one invalid body per rule, then valid samples. */

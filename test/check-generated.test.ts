@@ -21,11 +21,8 @@ const checkGenerated = () =>
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
   );
 
+// (That it passes on the committed files is CI's own `npm run check:generated` step.)
 describe('check:generated', () => {
-  it('passes on the committed files', async () => {
-    expect(await checkGenerated()).toEqual({ code: 0, output: expect.stringContaining('generated/ is up to date') });
-  });
-
   it('fails, naming each stale file, once the spec changes without a regenerate', async () => {
     const spec = join(copy, 'spec', 'openapi.yaml');
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('maxLength: 36', 'maxLength: 35'));

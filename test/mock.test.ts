@@ -49,16 +49,6 @@ describe('the shared mock', () => {
 });
 
 describe('startMock', () => {
-  it('starts Prism on the port asked for, and stop() frees it (twice is harmless)', async () => {
-    const port = await freePort();
-    const mock = await startMock({ port });
-    expect(mock).toMatchObject({ port, url: `http://127.0.0.1:${port}` });
-    expect(await canConnect(mock.port)).toBe(true);
-    await mock.stop();
-    await mock.stop();
-    expect(await canConnect(mock.port)).toBe(false);
-  });
-
   it('leaves no Prism behind when the process that started it exits without stop()', async () => {
     const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
@@ -112,13 +102,15 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
 });
 
 describe('the mock enforces the contract on its own answers (--errors)', () => {
-  it('a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500', async () => {
+  it('a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500 (startMock on a given port; stop() frees it)', async () => {
     const leaky = structuredClone(openapiDocument) as any;
     leaky.components.examples.EndUserSeedResponse.value.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
     const dir = mkdtempSync(join(tmpdir(), 'leaky-spec-'));
     const spec = join(dir, 'openapi.json');
     writeFileSync(spec, JSON.stringify(leaky));
-    const mock = await startMock({ spec });
+    const port = await freePort();
+    const mock = await startMock({ spec, port });
+    expect(mock).toMatchObject({ port, url: `http://127.0.0.1:${port}` });
     try {
       const response = await fetch(`${mock.url}/v2/end-users/x`, {
         method: 'PATCH',
@@ -131,8 +123,10 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
       );
     } finally {
       await mock.stop();
+      await mock.stop(); // twice is harmless
       rmSync(dir, { recursive: true, force: true });
     }
+    expect(await canConnect(port)).toBe(false);
   });
 });
 

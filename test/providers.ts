@@ -10,13 +10,21 @@ export type Drift =
   | 'echoes-sensitive-metadata' // the write-only field comes back
   | 'error-body-not-errors-shape' // 400 with {error: "..."} instead of {errors: [...]}
   | 'accepts-forbidden-bodies' // 200 for anything
-  | 'refuses-token'; // 401 whose message quotes the token
+  | 'refuses-token' // 401 whose message quotes the token
+  | 'rate-limits-once'; // 429 (Retry-After: 0) on every other request, else honest
 
 /** A provider; `drift` may be a function, so one server (and one pair of proxies) can play several. */
 export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer> {
   const current = typeof drift === 'function' ? drift : () => drift;
+  let served = 0; // requests served since the drift last changed
+  let previous: Drift | undefined;
   return startServer((request, response) => {
     const drift = current();
+    served = drift === previous ? served + 1 : 1;
+    previous = drift;
+    if (drift === 'rate-limits-once' && served % 2 === 1) {
+      return json(response, 429, { errors: [{ type: 'rate_limited', message: 'Too many requests.' }] }, { 'retry-after': '0' });
+    }
     if (drift === 'refuses-token') {
       return json(response, 401, { errors: [{ type: 'unauthorized', message: `key ${request.headers.authorization} is not valid` }] });
     }
