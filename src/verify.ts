@@ -207,8 +207,11 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
     rule,
     message,
   });
-  if (problem === 'NO_SERVER_RESPONSE_ERROR' || problem === 'UPSTREAM_NOT_IMPLEMENTED' || (status === 502 && problem)) {
-    throw new VerifySetupError(`the provider did not answer (${problem})`);
+  // Prism's proxy answers 500 {type: "FetchError", title: "request to … failed, reason: …"} when the
+  // provider cannot be reached.
+  const unreachable = body as { type?: unknown; title?: unknown } | null | undefined;
+  if (unreachable?.type === 'FetchError') {
+    throw new VerifySetupError(`the provider did not answer: ${String(unreachable.title ?? '')}`);
   }
   if (status === 401 || status === 403) {
     throw new VerifySetupError(`the provider refused the token (${status}); check --token`);

@@ -75,6 +75,14 @@ describe('npm run verify (the CLI)', () => {
   }, 60_000);
 });
 
+describe('verifyProvider setup problems', () => {
+  it('a provider that stops answering is a setup error, not a violation', async () => {
+    const port = await freePort(); // nothing listens there
+    await expect(verifyProvider({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, endUserId: 'x', intervalMs: 0, maxRequests: 1 }))
+      .rejects.toThrow(new RegExp(`^the provider did not answer: request to http://127\\.0\\.0\\.1:${port}/v2/end-users/x failed, reason: connect ECONNREFUSED`));
+  }, 30_000);
+});
+
 describe('verifyProvider catches each kind of drift, naming it', () => {
   const drifts: Array<[Drift, Partial<Violation>, RegExp]> = [
     ['missing-required-field', { in: 'response', path: '', rule: 'required' }, /created_at/],
