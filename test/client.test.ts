@@ -95,7 +95,7 @@ describe('errors', () => {
 
     expect(error).toBeInstanceOf(AdaApiError);
     expect(error).toBeInstanceOf(AdaError);
-    expect(error).toMatchObject({ name: 'AdaApiError', status: 409, errors, message: 'Ada API responded 409: external_id taken' });
+    expect(error).toMatchObject({ name: 'ConflictError', status: 409, errors, message: 'Ada API responded 409: external_id taken' });
     expect((error as AdaApiError).headers.get('x-request-id')).toBe('req_123');
   });
 

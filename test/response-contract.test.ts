@@ -144,7 +144,7 @@ describe('error responses from the mock (Prefer: code=N)', () => {
   });
 
   it.each(errorStatuses)('%s yields an AdaApiError with that status and parsed errors', async (status) => {
-    const error = await mockClient()
+    const error = await mockClient({ maxRetries: 0 })
       .updateEndUser(END_USER_ID, seedRequest() as never, { headers: { Prefer: `code=${status}` } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdaApiError);
@@ -159,7 +159,7 @@ describe('error responses from the mock (Prefer: code=N)', () => {
     .filter(([status]) => status !== 'default')
     .flatMap(([status, response]) => Object.entries(response.content['application/json'].examples).map(([name, example]) => [status, name, example.value] as const));
   it.each(namedErrorExamples)('%s example %s is served as written', async (status, name, value) => {
-    const error = await mockClient()
+    const error = await mockClient({ maxRetries: 0 })
       .updateEndUser(END_USER_ID, seedRequest() as never, { headers: { Prefer: `code=${status}, example=${name}` } })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: Number(status), errors: value.errors });

@@ -1,6 +1,6 @@
 // Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
 import { inject } from 'vitest';
-import { createAdaClient } from '../src/client.js';
+import { createAdaClient, type AdaClientOptions } from '../src/client.js';
 import { openapiDocument } from '../src/spec.js';
 
 type Examples = typeof openapiDocument.components.examples;
@@ -27,8 +27,8 @@ export function mockUrl(): string {
 }
 
 /** The real client pointed at the shared Prism mock. */
-export function mockClient() {
-  return createAdaClient({ baseUrl: mockUrl(), token: TEST_TOKEN });
+export function mockClient(options: Omit<AdaClientOptions, 'baseUrl' | 'instance' | 'token'> = {}) {
+  return createAdaClient({ baseUrl: mockUrl(), token: TEST_TOKEN, ...options });
 }
 
 /** Prism's verdict on a request, from its `sl-violations` header. */
