@@ -31,7 +31,11 @@ export async function startServer(answer: (request: RecordedRequest, response: S
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // closeAllConnections: a test server that never answered must not hold close() open.
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
 
