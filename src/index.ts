@@ -1,7 +1,22 @@
 // Public entry of ada-end-users-contract: everything the issues name is exported from here.
 export { createAdaClient } from './client.js';
-export type { AdaClient, AdaClientOptions, EndUser, RequestOptions, UpdateEndUserRequest } from './client.js';
-export { AdaApiError, AdaError } from './errors.js';
+export type { AdaClient, AdaClientOptions, EndUser, RequestOptions, RetryInfo, UpdateEndUserRequest } from './client.js';
+export {
+  AdaApiError,
+  AdaConnectionError,
+  AdaError,
+  AdaTimeoutError,
+  AdaValidationError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ContractViolationError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from './errors.js';
 export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';
 export {
   formatValidationIssues,

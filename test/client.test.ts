@@ -104,7 +104,7 @@ describe('errors', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>Bad gateway</html>');
     });
-    const error = await createAdaClient({ baseUrl: server.url, token: TEST_TOKEN }).updateEndUser('x', { profile: {} }).catch((e: unknown) => e);
+    const error = await createAdaClient({ baseUrl: server.url, token: TEST_TOKEN, maxRetries: 0 }).updateEndUser('x', { profile: {} }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, errors: [], message: 'Ada API responded 502: no error message in the response body' });
   });
 
