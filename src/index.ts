@@ -39,5 +39,21 @@ export type { StartProxyOptions } from './proxy.js';
 export type { RunningPrism } from './prism.js';
 export { formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify.js';
 export type { RequestResult, VerifyOptions, VerifyReport, Violation } from './verify.js';
-export { bundledSpecPath, openapiDocument } from './spec.js';
+export { bundledSpecPath } from './spec-file.js';
+import { openapiDocument as bundledDocument } from './spec.js';
+
+/** The bundled spec's shape, as far as the public API promises it (import `./openapi.json` for the rest). */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [key: string]: unknown };
+  paths: Record<string, unknown>;
+  components: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * The bundled spec as an object. Typed loosely on purpose: the exact JSON type would make the published
+ * declarations depend on a JSON module, which needs `resolveJsonModule` in every consumer.
+ */
+export const openapiDocument: OpenApiDocument = bundledDocument;
 export type { components, operations, paths } from '../generated/schema.js';

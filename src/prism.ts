@@ -32,7 +32,14 @@ export interface StartPrismOptions {
 /** Path of Prism's CLI entry, resolved from this package's own dependency. */
 export function prismCliPath(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
+  let manifest: string;
+  try {
+    manifest = require.resolve('@stoplight/prism-cli/package.json');
+  } catch {
+    // An optional peer dependency: apps that only use the client do not install Prism.
+    throw new Error('the mock and the proxy need Prism: npm install --save-dev @stoplight/prism-cli@~5.14.2');
+  }
+  return join(dirname(manifest), 'dist', 'index.js');
 }
 
 /** Preload that keeps Prism alive when a violation quotes non-Latin-1 text (see the file). */

@@ -4,8 +4,7 @@ import openapiDocument from '../generated/openapi.json' with { type: 'json' };
 
 export { openapiDocument };
 
-/** Absolute path of the bundled spec next to this module, for tools that take a file (Prism). */
-export const bundledSpecPath = new URL('../generated/openapi.json', import.meta.url);
+export { bundledSpecPath } from './spec-file.js';
 
 export const UPDATE_END_USER_PATH = '/v2/end-users/{end_user_id}' as const;
 

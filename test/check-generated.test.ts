@@ -33,3 +33,16 @@ describe('check:generated', () => {
     expect(output).toContain('npm run generate');
   });
 });
+
+describe('versioning', () => {
+  it('the package version is the spec’s info.version', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const bundled = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8'));
+    expect(manifest.version).toBe(bundled.info.version);
+  });
+
+  it('CHANGELOG.md has an entry for the current version', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(readFileSync(join(root, 'CHANGELOG.md'), 'utf8')).toContain(`## [${manifest.version}]`);
+  });
+});

@@ -1,0 +1,100 @@
+// The package as another repo meets it: `npm pack`, install the tarball into a fresh project (offline
+// first, from the npm cache), typecheck a file that uses the kit the way the README shows (strict, no
+// skipLibCheck), compile and run it against the mock, and load the bundled spec files.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'ada-consumer-'));
+const project = join(work, 'project');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const CONSUMER = `
+import { AdaApiError, ConflictError, createAdaClient, startMock, validateUpdateEndUserRequest } from 'ada-end-users-contract';
+import type { components, paths } from 'ada-end-users-contract/schema';
+import spec from 'ada-end-users-contract/openapi.json' with { type: 'json' };
+import { createRequire } from 'node:module';
+
+type EndUser = components['schemas']['EndUser'];
+type Body = paths['/v2/end-users/{end_user_id}']['patch']['requestBody']['content']['application/json'];
+
+// @ts-expect-error the types are real: a typo in a request body does not compile
+const typo: Body = { profile: { firstName: 'Ada' } };
+void typo;
+
+const mock = await startMock();
+try {
+  const ada = createAdaClient({ baseUrl: mock.url, token: 'test-token' });
+  const user: EndUser = await ada.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', { profile: { first_name: 'Ada' } });
+  let conflict: string | undefined;
+  try {
+    await ada.updateEndUser('x', { profile: {} }, { headers: { Prefer: 'code=409' } });
+  } catch (error) {
+    if (error instanceof ConflictError && error instanceof AdaApiError) conflict = error.name;
+  }
+  const require = createRequire(import.meta.url);
+  console.log(JSON.stringify({
+    endUserId: user.end_user_id,
+    conflict,
+    title: spec.info.title,
+    version: spec.info.version,
+    yaml: require.resolve('ada-end-users-contract/openapi.yaml').endsWith('openapi.yaml'),
+    validator: validateUpdateEndUserRequest({ profile: { firstName: 1 } }),
+  }));
+} finally {
+  await mock.stop();
+}
+`;
+
+let tarball = '';
+beforeAll(async () => {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root });
+  tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const peers = [`typescript@${manifest.devDependencies.typescript}`, `@types/node@${manifest.devDependencies['@types/node']}`,
+    `@stoplight/prism-cli@${manifest.peerDependencies['@stoplight/prism-cli']}`];
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], { cwd: project });
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, resolveJsonModule: true,
+      types: ['node'], outDir: 'out', skipLibCheck: false },
+    include: ['consumer.ts'],
+  }));
+  writeFileSync(join(project, 'consumer.ts'), CONSUMER);
+}, 240_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed package, installed in a fresh project', () => {
+  it('ships only what consumers need', async () => {
+    const { stdout } = await run('tar', ['-tzf', tarball]);
+    const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    expect(files).toContain('dist/src/index.js');
+    expect(files).toContain('dist/src/index.d.ts');
+    expect(files).toContain('dist/src/prism-violations-header-fix.cjs');
+    expect(files).toContain('dist/generated/schema.d.ts');
+    expect(files).toContain('generated/openapi.json');
+    expect(files).toContain('generated/openapi.yaml');
+    expect(files.filter((f) => /^(test|scripts|spec|\.ci)\//.test(f) || f.startsWith('node_modules/'))).toEqual([]);
+  });
+
+  it('typechecks code written the way the README shows (strict, no skipLibCheck)', async () => {
+    await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
+  }, 120_000);
+
+  it('runs it: the client against the mock, typed errors, the validators and the bundled spec', async () => {
+    const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      endUserId: '5f7e0e2c1e7c7e000f0f9c3a',
+      conflict: 'ConflictError',
+      title: 'Ada End Users API',
+      version: manifest.version,
+      yaml: true,
+      validator: { ok: false, errors: [expect.objectContaining({ path: '/profile/firstName', keyword: 'additionalProperties' })] },
+    });
+  }, 60_000);
+});
