@@ -1,0 +1,71 @@
+// `npm run check:breaking -- [--base <git-ref>]`: compares the working tree's spec with the spec at
+// <git-ref> (default: the newest v* tag, else HEAD~1). Exit 1 naming each change that breaks consumers;
+// exit 0 with a summary of the safe ones. Exit 2 for a bad ref or arguments.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { compareSpecs } from './breaking-changes.js';
+import { bundleSpec, ROOT } from './generate.js';
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const fail = (message: string): never => {
+  console.error(`check:breaking: ${message}`);
+  process.exit(2);
+};
+
+let base: string | undefined;
+try {
+  ({ values: { base } } = parseArgs({ options: { base: { type: 'string' } }, strict: true, allowPositionals: false }));
+} catch (error) {
+  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>]`);
+}
+const isCommit = (candidate: string) => {
+  try {
+    git('rev-parse', '--verify', '--quiet', `${candidate}^{commit}`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const newestTag = git('tag', '--list', 'v*', '--sort=-v:refname').split('\n')[0];
+const ref = base ?? (newestTag || 'HEAD~1');
+if (!isCommit(ref)) {
+  if (base !== undefined) fail(`"${ref}" is not a commit in this repository`);
+  // No release tag and no parent (a first commit, or a shallow clone): nothing to compare against.
+  console.log('no breaking-change base: no v* tag and no HEAD~1; nothing to compare');
+  process.exit(0);
+}
+
+/** The spec at the ref: its committed bundle, or the hand-written file where no bundle was committed yet. */
+function specAt(commit: string): unknown {
+  try {
+    return JSON.parse(git('show', `${commit}:generated/openapi.json`));
+  } catch {
+    try {
+      return parseYaml(git('show', `${commit}:spec/openapi.yaml`));
+    } catch {
+      return fail(`no spec at ${commit} (neither generated/openapi.json nor spec/openapi.yaml)`);
+    }
+  }
+}
+
+const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
+try {
+  bundleSpec(fresh); // the working tree's spec, bundled now: generated/ may be stale while editing
+  const changes = compareSpecs(specAt(ref), JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8')));
+  const breaking = changes.filter((c) => c.breaking);
+  const safe = changes.filter((c) => !c.breaking);
+  for (const change of breaking) console.log(`✗ ${change.where}: ${change.what}`);
+  for (const change of safe) console.log(`✓ ${change.where}: ${change.what}`);
+  if (breaking.length > 0) {
+    console.log(`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref} (and ${safe.length} safe): bump the major version, or make them safe`);
+    process.exitCode = 1;
+  } else {
+    console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'})`);
+  }
+} finally {
+  rmSync(fresh, { recursive: true, force: true });
+}
