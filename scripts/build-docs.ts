@@ -1,0 +1,24 @@
+// `npm run docs`: docs/index.html from the spec with Redocly's build-docs, Redoc inlined. Redoc still
+// loads its own "API docs by Redocly" logo from a CDN; that image is replaced by an inline SVG so that
+// the page requests nothing from any other host (the browser test checks this), and an empty favicon
+// saves a request for /favicon.ico.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './generate.js';
+
+const output = join(ROOT, 'docs', 'index.html');
+execFileSync(join(ROOT, 'node_modules', '.bin', 'redocly'),
+  ['build-docs', 'ada-end-users@v2', '--inlineBundle', '--title', 'Ada End Users API: contract', '-o', output],
+  { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+
+const logo = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="20"><text x="0" y="15" font-family="sans-serif" font-size="14">Redocly</text></svg>',
+)}`;
+const cdnLogos = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
+const html = readFileSync(output, 'utf8');
+const count = html.match(cdnLogos)?.length ?? 0;
+if (count === 0) throw new Error('build-docs: the Redoc logo URL moved; update scripts/build-docs.ts');
+// An empty icon, so the browser does not ask the server for /favicon.ico (a 404 in the console).
+writeFileSync(output, html.replace(cdnLogos, logo).replace('<head>', '<head><link rel="icon" href="data:,">'));
+console.log(`docs/index.html written (${Math.round(Buffer.byteLength(html) / 1024)} KiB, ${count} CDN logo URLs inlined)`);

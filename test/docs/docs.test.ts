@@ -1,0 +1,87 @@
+// The docs site as a reader meets it: docs/index.html built from the spec, served on 127.0.0.1, opened
+// in Debian's Chromium with every request to another host blocked. Needs /usr/bin/chromium (.ci/run
+// installs it with apt). A screenshot is saved to .artifacts/docs.png for a person to look at.
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/prism.js';
+import { serveDocs } from '../../scripts/serve-docs.js';
+
+const root = join(import.meta.dirname, '..', '..');
+let server: Server;
+let browser: Browser;
+let page: Page;
+let origin = '';
+const leftLoopback: string[] = [];
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  await promisify(execFile)('npm', ['run', '-s', 'docs'], { cwd: root });
+  const port = await freePort();
+  server = await serveDocs(port);
+  origin = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // Every request that would leave 127.0.0.1 is recorded and refused: the page must not need one.
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') return route.continue();
+    leftLoopback.push(url.href);
+    return route.abort();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(`${origin}/`, { waitUntil: 'networkidle' });
+  // As a reader would: open the tag in the sidebar, then the operation.
+  await page.getByText('End Users', { exact: true }).first().click();
+  await page.getByText('Update an end user', { exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Update an end user' }).waitFor({ timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+describe('the docs site', () => {
+  it('is titled and shows the operation "Update an end user"', async () => {
+    expect(await page.title()).toBe('Ada End Users API: contract');
+    expect(page.url()).toBe(`${origin}/#/end-users/updateenduser`);
+    await expect(page.getByRole('heading', { name: 'Update an end user' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('shows the external_id constraints', async () => {
+    await expect(page.getByText(/<= 36 characters/).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText('^[^<>]*$', { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText(/At most 36 characters; must not contain/).first().isVisible()).resolves.toBe(true);
+  });
+
+  it('shows the 409 response, and its meaning when opened', async () => {
+    const conflict = page.getByRole('button', { name: '409', exact: true });
+    await expect(conflict.isVisible()).resolves.toBe(true);
+    await conflict.click();
+    await expect(page.getByText(/Conflict\. The requested .*external_id.* is already assigned/).first().isVisible()).resolves.toBe(true);
+  });
+
+  it('shows the named examples', async () => {
+    const text = await page.locator('body').innerText();
+    expect(text).toContain("Update the profile (Ada's documented example)");
+  });
+
+  it('made no request outside 127.0.0.1 and logged no console error', async () => {
+    mkdirSync(join(root, '.artifacts'), { recursive: true });
+    await page.screenshot({ path: join(root, '.artifacts', 'docs.png'), fullPage: false });
+    expect(leftLoopback).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
