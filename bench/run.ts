@@ -1,0 +1,216 @@
+// `npm run bench`: what the kit costs, measured against baselines run in the same process, on the built
+// package (dist/) as consumers get it. Warm-up, interleaved rounds, medians; prints a markdown table of
+// absolute figures and ratios and writes bench/RESULTS.md (with bench/notes.md appended).
+// BENCH_ROUNDS (default 5) sets the rounds; BENCH_SKIP_PIPELINE=1 skips timing the CI steps.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { createAdaClient, startMock, validateUpdateEndUserRequest } from '../dist/src/index.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const spec = JSON.parse(readFileSync(join(ROOT, 'generated', 'openapi.json'), 'utf8'));
+const seedRequest = spec.components.examples.UpdateEndUserSeedRequest.value;
+const seedResponse = JSON.stringify(spec.components.examples.EndUserSeedResponse.value);
+
+interface Row { group: string; variant: string; value: number; unit: string; baseline?: string; target?: number }
+const rows: Row[] = [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Interleaved rounds of every variant; the median per-op time of each. */
+async function compare(group: string, unit: string, ops: number, variants: Record<string, () => Promise<unknown> | unknown>,
+  baseline: string, targets: Record<string, number> = {}, concurrency = 1) {
+  const names = Object.keys(variants);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const runOnce = async (fn: () => Promise<unknown> | unknown, count: number) => {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < count / concurrency; i++) await fn();
+    }));
+    return (performance.now() - started) / count;
+  };
+  for (const name of names) await runOnce(variants[name]!, Math.min(ops, 200)); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) samples[name]!.push(await runOnce(variants[name]!, ops));
+  }
+  for (const name of names) {
+    rows.push({ group, variant: name, value: median(samples[name]!), unit, baseline, ...(targets[name] ? { target: targets[name] } : {}) });
+  }
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Client
+
+const api = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(seedResponse) });
+    res.end(seedResponse);
+  });
+});
+const apiUrl = await listen(api);
+const body = JSON.stringify(seedRequest);
+const token = 'bench-token';
+const clients = {
+  plain: createAdaClient({ baseUrl: apiUrl, token }),
+  validating: createAdaClient({ baseUrl: apiUrl, token, validateResponses: true }),
+};
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+const url = `${apiUrl}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`;
+const clientVariants = {
+  'raw fetch': async () => {
+    const response = await fetch(url, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    return response.json();
+  },
+  'updateEndUser (defaults)': () => clients.plain.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', seedRequest),
+  'updateEndUser (validateResponses)': () => clients.validating.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', seedRequest),
+  'node:http keep-alive': () => new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'PATCH', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(JSON.parse(text)));
+    });
+    req.on('error', reject);
+    req.end(body);
+  }),
+};
+await compare('client, sequential', 'ms/request', 400, clientVariants, 'raw fetch', { 'updateEndUser (defaults)': 1.1 });
+await compare('client, 16 in flight', 'ms/request', 800, clientVariants, 'raw fetch', { 'updateEndUser (defaults)': 1.1 }, 16);
+api.close();
+agent.destroy();
+
+// ---------------------------------------------------------------------------------------------
+// 2. Validators: the kit's wrapper vs the bare Ajv function compiled from the same spec
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+addFormats(ajv);
+ajv.addKeyword({ keyword: 'x-max-json-bytes', schemaType: 'number', validate: (limit: number, data: unknown) => Buffer.byteLength(JSON.stringify(data ?? null)) <= limit });
+ajv.addSchema(spec, 'spec.json');
+const bare = ajv.compile({ $ref: 'spec.json#/components/schemas/UpdateEndUserRequest' });
+const bigBody = { profile: { metadata: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`key_${i}`, 'x'.repeat(30)])) } };
+for (const [label, candidate] of [['seed body', seedRequest], ['~10 KB metadata', bigBody]] as const) {
+  if (!bare(candidate) || !validateUpdateEndUserRequest(candidate).ok) throw new Error(`bench: ${label} should be valid`);
+  await compare(`validator, ${label}`, 'µs/call', 20_000, {
+    'bare Ajv function': () => bare(candidate),
+    validateUpdateEndUserRequest: () => validateUpdateEndUserRequest(candidate),
+  }, 'bare Ajv function', { validateUpdateEndUserRequest: 1.2 });
+}
+for (const row of rows.filter((r) => r.unit === 'µs/call')) row.value *= 1000;
+
+// ---------------------------------------------------------------------------------------------
+// 3. Mock: start-up and throughput
+
+const accepts = (port: number) => new Promise<boolean>((resolve) => {
+  const socket = connect({ host: '127.0.0.1', port });
+  socket.once('connect', () => (socket.destroy(), resolve(true)));
+  socket.once('error', () => resolve(false));
+});
+async function firstAnswer(base: string) {
+  for (;;) {
+    try {
+      const response = await fetch(`${base}/v2/end-users/x`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+const startSamples: Record<string, number[]> = { 'prism mock CLI': [], 'startMock()': [] };
+for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
+  {
+    const port = 47000 + round;
+    const started = performance.now();
+    const cli = spawn(join(ROOT, 'node_modules', '.bin', 'prism'), ['mock', join(ROOT, 'generated', 'openapi.json'), '--errors', '-p', String(port), '-v', 'warn'], { stdio: 'ignore', detached: true });
+    while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 20));
+    await firstAnswer(`http://127.0.0.1:${port}`);
+    startSamples['prism mock CLI']!.push(performance.now() - started);
+    process.kill(-cli.pid!, 'SIGKILL');
+  }
+  {
+    const started = performance.now();
+    const mock = await startMock();
+    await firstAnswer(mock.url);
+    startSamples['startMock()']!.push(performance.now() - started);
+    await mock.stop();
+  }
+}
+for (const [variant, samples] of Object.entries(startSamples)) {
+  rows.push({ group: 'mock start-up (spawn to first answer)', variant, value: median(samples), unit: 'ms', baseline: 'prism mock CLI', ...(variant === 'startMock()' ? { target: 0.6 } : {}) });
+}
+
+const mock = await startMock();
+const bareMock = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(seedResponse) });
+    res.end(seedResponse);
+  });
+});
+const bareUrl = await listen(bareMock);
+const hit = (base: string) => async () => {
+  const response = await fetch(`${base}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });
+  await response.arrayBuffer();
+};
+await compare('mock throughput, 8 connections', 'ms/request', 800, { 'bare node:http (the limit)': hit(bareUrl), 'startMock() (Prism)': hit(mock.url) }, 'bare node:http (the limit)', {}, 8);
+await mock.stop();
+bareMock.close();
+
+// ---------------------------------------------------------------------------------------------
+// 4. Pipeline: each CI step once, wall time
+
+const pipeline: Array<[string, number]> = [];
+if (process.env.BENCH_SKIP_PIPELINE !== '1') {
+  for (const script of ['lint', 'check:generated', 'typecheck', 'check:breaking', 'test', 'test:consumer', 'test:docs']) {
+    const started = performance.now();
+    let ok = true;
+    try {
+      execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      ok = false;
+    }
+    pipeline.push([`npm run ${script}${ok ? '' : ' (failed)'}`, (performance.now() - started) / 1000]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const format = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3));
+const lines = ['| benchmark | variant | median | ratio to baseline | target | met |', '| --- | --- | --- | --- | --- | --- |'];
+for (const row of rows) {
+  const base = rows.find((r) => r.group === row.group && r.variant === row.baseline)!;
+  const ratio = row.value / base.value;
+  const met = row.target === undefined ? '' : ratio <= row.target ? 'yes' : 'no';
+  lines.push(`| ${row.group} | ${row.variant}${row.variant === row.baseline ? ' (baseline)' : ''} | ${format(row.value)} ${row.unit} | ${ratio.toFixed(2)}x | ${row.target ? `<= ${row.target}x` : ''} | ${met} |`);
+}
+if (pipeline.length > 0) {
+  lines.push('', '| CI step | wall time |', '| --- | --- |', ...pipeline.map(([step, s]) => `| ${step} | ${s.toFixed(1)} s |`));
+  const test = pipeline.find(([step]) => step === 'npm run test');
+  if (test) lines.push('', `\`npm test\` target: under 30 s wall; measured ${test[1].toFixed(1)} s: ${test[1] < 30 ? 'met' : 'not met'}.`);
+}
+const table = lines.join('\n');
+console.log(table);
+const header = [
+  '# Benchmark results',
+  '',
+  `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ` +
+    `${ROUNDS} interleaved rounds after a warm-up, medians. Ratios are against the baseline of the same group, run in the same process.`,
+  '',
+].join('\n');
+const notes = readFileSync(join(ROOT, 'bench', 'notes.md'), 'utf8');
+writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), `${header}\n${table}\n\n${notes}`);
+process.exit(0);
