@@ -13,7 +13,7 @@ import {
   type Scrub,
 } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
-import { LightRequest, lightFetch } from './transport.js';
+import { LightRequest, nodeFetch } from './transport.js';
 import { openapiDocument, UPDATE_END_USER_PATH } from './spec.js';
 import { validateEndUserResponse, validateErrorsResponse, validateUpdateEndUserRequest } from './validation.js';
 
@@ -96,7 +96,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   // The lighter transport unless the caller brought a fetch of its own (which expects real Requests).
   const transport = options.fetch
     ? {}
-    : { Request: LightRequest as unknown as typeof Request, fetch: lightFetch as unknown as (input: Request) => Promise<Response> };
+    : { Request: LightRequest as unknown as typeof Request, fetch: nodeFetch as unknown as (input: Request) => Promise<Response> };
 
   /** Runs one call: attempts, timeouts, retries; returns the final 2xx outcome or throws. */
   async function execute(send: (signal: AbortSignal) => Promise<Outcome>, call: RequestOptions): Promise<Outcome> {
