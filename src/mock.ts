@@ -2,7 +2,7 @@
 // for consumers' own. Prism runs with --errors, so a mock answer that breaks the contract is a 500.
 import { fileURLToPath } from 'node:url';
 import { startPrism, type RunningPrism } from './prism.js';
-import { bundledSpecPath } from './spec.js';
+import { bundledSpecPath } from './spec-file.js';
 
 export interface StartMockOptions {
   /** Port to listen on; a free one is picked when omitted. */
@@ -19,5 +19,5 @@ export type RunningMock = RunningPrism;
 
 export function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const { spec = fileURLToPath(bundledSpecPath), ...rest } = options;
-  return startPrism({ ...rest, args: ['mock', spec, '--errors'], caller: 'startMock' });
+  return startPrism({ ...rest, spec, errors: true, caller: 'startMock' });
 }

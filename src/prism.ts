@@ -1,6 +1,6 @@
-// Running Prism as a child process: one place for spawning, readiness and clean shutdown, shared by the
-// mock (startMock) and the validation proxy (startProxy).
-import { spawn, type ChildProcess } from 'node:child_process';
+// Running Prism: one host process per process (src/prism-host.cjs) serving every mock (startMock) and
+// validation proxy (startProxy), with readiness and clean shutdown in one place.
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -17,85 +17,186 @@ export interface RunningPrism {
 }
 
 export interface StartPrismOptions {
-  /** Prism's command and its arguments, without --host/--port (e.g. ['mock', spec, '--errors']). */
-  args: string[];
+  /** The spec file to serve. */
+  spec: string;
+  /** Prism's --errors: a request or response that breaks the contract becomes an error answer. */
+  errors: boolean;
+  /** Proxy to this base URL instead of mocking. */
+  upstream?: string;
   /** Port to listen on; a free one is picked when omitted. */
   port?: number;
   /** How long to wait for Prism to answer (ms). */
   readyTimeoutMs?: number;
-  /** Receives Prism's own output; by default it is kept only for error messages. */
+  /** Receives Prism's own log lines (warnings and errors); by default they are kept only for error messages. */
   onOutput?: (text: string) => void;
   /** Prefix of errors thrown while starting (e.g. `startMock`). */
   caller: string;
 }
 
-/** Path of Prism's CLI entry, resolved from this package's own dependency. */
-export function prismCliPath(): string {
-  const require = createRequire(import.meta.url);
-  let manifest: string;
+/** Path of Prism's CLI package manifest, resolved from this package (Prism is an optional peer). */
+function prismManifestPath(): string {
   try {
-    manifest = require.resolve('@stoplight/prism-cli/package.json');
+    return createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
   } catch {
     // An optional peer dependency: apps that only use the client do not install Prism.
     throw new Error('the mock and the proxy need Prism: npm install --save-dev @stoplight/prism-cli@~5.14.2');
   }
-  return join(dirname(manifest), 'dist', 'index.js');
+}
+
+/** Path of Prism's CLI entry, for running `prism` itself. */
+export function prismCliPath(): string {
+  return join(dirname(prismManifestPath()), 'dist', 'index.js');
 }
 
 /** Preload that keeps Prism alive when a violation quotes non-Latin-1 text (see the file). */
 const violationsHeaderFix = fileURLToPath(new URL('./prism-violations-header-fix.cjs', import.meta.url));
+const hostScript = fileURLToPath(new URL('./prism-host.cjs', import.meta.url));
+
+interface Answer {
+  id: number;
+  ok: boolean;
+  error?: string;
+}
+
+/**
+ * One Prism host per process (src/prism-host.cjs): Prism's modules load once, and each start is a new
+ * server in it. The host dies with this process; it holds this process open only while it serves.
+ */
+class PrismHost {
+  readonly child: ChildProcess;
+  private readonly waiting = new Map<number, (answer: Answer) => void>();
+  private readonly listeners = new Set<(text: string) => void>();
+  private nextId = 1;
+  private serving = 0;
+  private tail = '';
+  private exitCode: number | null | undefined;
+
+  constructor() {
+    // detached: the host gets its own process group, so a kill reaches anything it forks.
+    this.child = fork(hostScript, [prismManifestPath()], {
+      execArgv: ['--require', violationsHeaderFix],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
+    const kill = () => signalGroup(this.child, 'SIGKILL');
+    process.once('exit', kill);
+    this.child.on('message', (answer: Answer) => this.waiting.get(answer.id)?.(answer));
+    this.child.once('exit', (code) => {
+      process.off('exit', kill);
+      this.exitCode = code;
+      if (host === this) host = undefined;
+      const answer = { ok: false, error: `Prism exited with code ${code}${this.tail ? `\n${this.tail.trim()}` : ''}` };
+      for (const [id, resolve] of this.waiting) resolve({ id, ...answer });
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        const text = formatLogLines(chunk);
+        this.tail = (this.tail + text).slice(-4000);
+        for (const listener of this.listeners) listener(text);
+      });
+    }
+    this.updateRef();
+  }
+
+  get alive(): boolean {
+    return this.exitCode === undefined && this.child.connected;
+  }
+
+  /** Sends a request and waits for its answer; id 0 is the host's own "loaded". */
+  request(message: Record<string, unknown>, timeoutMs: number, id = this.nextId++): Promise<Answer> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish({ id, ok: false, error: `Prism did not answer within ${timeoutMs} ms` }), timeoutMs);
+      const finish = (answer: Answer) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        this.updateRef();
+        resolve(answer);
+      };
+      this.waiting.set(id, finish);
+      this.updateRef();
+      if (id !== 0) this.child.send({ ...message, id });
+    });
+  }
+
+  listen(listener?: (text: string) => void): () => void {
+    if (!listener) return () => {};
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  lastOutput(): string {
+    return this.tail.trim();
+  }
+
+  adjustServing(delta: number): void {
+    this.serving += delta;
+    this.updateRef();
+  }
+
+  // Idle, the host must not keep this process alive; serving or answering, it must.
+  private updateRef(): void {
+    const busy = this.serving > 0 || this.waiting.size > 0;
+    type Refable = { ref?: () => void; unref?: () => void } | null | undefined;
+    const handles: Refable[] = [this.child, this.child.channel as Refable, this.child.stdout as Refable, this.child.stderr as Refable];
+    for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
+  }
+}
+
+let host: PrismHost | undefined;
+let hostLoaded: Promise<Answer> | undefined;
 
 export async function startPrism(options: StartPrismOptions): Promise<RunningPrism> {
   const port = options.port ?? (await freePort());
   const url = `http://${HOST}:${port}`;
-  // Readiness is "the port accepts", so a port someone else already serves would pass for Prism.
   if (await accepts(port)) throw new Error(`${options.caller}: ${HOST}:${port} is already in use`);
+  const timeoutMs = options.readyTimeoutMs ?? 30_000;
 
-  // --verboseLevel warn: quiet logs (Prism halves its throughput when it logs every request).
-  // detached: Prism gets its own process group, so stop() can end it and anything it forks.
-  const args = [...options.args, '--host', HOST, '--port', String(port), '--verboseLevel', 'warn'];
-  const child = spawn(process.execPath, ['--require', violationsHeaderFix, prismCliPath(), ...args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // A process that forgets stop(), or dies, must not leave Prism behind.
-  const killOnExit = () => signalGroup(child, 'SIGKILL');
-  process.once('exit', killOnExit);
-
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-    options.onOutput?.(chunk.toString());
+  if (!host?.alive) {
+    host = new PrismHost();
+    hostLoaded = host.request({}, timeoutMs, 0);
+  }
+  const current = host;
+  const stopListening = current.listen(options.onOutput);
+  const fail = (error: string): never => {
+    stopListening();
+    throw new Error(`${options.caller}: ${error}`);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const loaded = await hostLoaded!;
+  if (!loaded.ok) fail(loaded.error ?? 'Prism did not start');
+  const started = await current.request({
+    type: 'start',
+    spec: options.spec,
+    host: HOST,
+    port,
+    errors: options.errors,
+    ...(options.upstream ? { upstream: options.upstream } : {}),
+  }, timeoutMs);
+  if (!started.ok) fail(started.error ?? 'Prism did not start');
+  current.adjustServing(+1);
 
   const stop = once(async () => {
-    await killGroup(child, exited);
-    process.off('exit', killOnExit);
+    stopListening();
+    if (current.alive) await current.request({ type: 'stop', server: started.id }, 10_000);
+    current.adjustServing(-1);
   });
-  try {
-    await waitUntilAccepting(port, exited, options.readyTimeoutMs ?? 30_000);
-  } catch (error) {
-    await stop();
-    throw new Error(`${options.caller}: ${(error as Error).message}\n${output.trim()}`.trim());
-  }
   return { url, port, stop };
 }
 
-async function waitUntilAccepting(port: number, exited: Promise<number | null>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Prism exited with code ${exitCode} before answering`);
-    // Prism opens its port only once the spec is loaded, so an accepted connection means ready.
-    // (An HTTP probe would work too, but Prism logs every unmatched request as an error.)
-    if (await accepts(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Prism did not answer on ${HOST}:${port} within ${timeoutMs} ms`);
+/** Prism logs pino JSON lines; a person reads `[level] name: message`. */
+function formatLogLines(chunk: string): string {
+  const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  return chunk
+    .split('\n')
+    .map((line) => {
+      try {
+        const entry = JSON.parse(line) as { level?: number; name?: string; msg?: string };
+        return `[${LEVELS[entry.level ?? 0] ?? entry.level}] ${entry.name ?? 'prism'}: ${entry.msg ?? line}`;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
 
 /** Whether something accepts TCP connections on HOST:port. */
@@ -122,17 +223,6 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // The group is already gone.
   }
-}
-
-async function killGroup(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  signalGroup(child, 'SIGKILL'); // anything Prism forked that outlived it
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

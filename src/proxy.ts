@@ -2,7 +2,7 @@
 // checks request and response against the bundled spec, reporting violations in `sl-violations`.
 import { fileURLToPath } from 'node:url';
 import { startPrism, type RunningPrism } from './prism.js';
-import { bundledSpecPath } from './spec.js';
+import { bundledSpecPath } from './spec-file.js';
 
 export interface StartProxyOptions {
   /** The provider's base URL (the part before /v2/...). */
@@ -20,6 +20,10 @@ export interface StartProxyOptions {
 
 export function startProxy(options: StartProxyOptions): Promise<RunningPrism> {
   const { upstream, errors = true, ...rest } = options;
-  const args = ['proxy', fileURLToPath(bundledSpecPath), upstream, ...(errors ? ['--errors'] : [])];
-  return startPrism({ ...rest, args, caller: 'startProxy' });
+  try {
+    new URL(upstream);
+  } catch {
+    return Promise.reject(new Error(`startProxy: upstream must be an absolute URL, got "${upstream}"`));
+  }
+  return startPrism({ ...rest, spec: fileURLToPath(bundledSpecPath), errors, upstream, caller: 'startProxy' });
 }
