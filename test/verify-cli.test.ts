@@ -56,7 +56,7 @@ describe('npm run verify (the CLI)', () => {
     ['a bad --max-requests', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'], /--max-requests must be an integer >= 1/],
     ['an unknown flag', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'], /Unknown option '--tokn'/],
   ];
-  it.each(badArguments)('%s: one line, exit 2, no stack trace, no token', async (_name, args, message) => {
+  it.concurrent.each(badArguments)('%s: one line, exit 2, no stack trace, no token', async (_name, args, message) => {
     const { code, stdout, stderr } = await runVerify(await args());
     expect(code).toBe(2);
     expect(stdout).toBe('');
