@@ -12,7 +12,7 @@ export interface RunningPrism {
   /** Base URL to hand the client as `baseUrl`, e.g. http://127.0.0.1:43123 */
   url: string;
   port: number;
-  /** Stops Prism and any process it started. Safe to call twice. */
+  /** Stops this Prism server; the host process stays for the next start and ends with this process. Safe to call twice. */
   stop(): Promise<void>;
 }
 
