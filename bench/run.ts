@@ -45,6 +45,17 @@ async function compare(group: string, unit: string, ops: number, variants: Recor
   }
 }
 
+/** A minimal node:http server answering every request with the seed response's bytes. */
+function seedServer(): Server {
+  return createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(seedResponse) });
+      res.end(seedResponse);
+    });
+  });
+}
+
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
 }
@@ -52,13 +63,7 @@ function listen(server: Server): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // 1. Client
 
-const api = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(seedResponse) });
-    res.end(seedResponse);
-  });
-});
+const api = seedServer();
 const apiUrl = await listen(api);
 const body = JSON.stringify(seedRequest);
 const token = 'bench-token';
@@ -166,13 +171,7 @@ for (const [variant, samples] of Object.entries(startSamples)) {
 }
 
 const mock = await startMock();
-const bareMock = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(seedResponse) });
-    res.end(seedResponse);
-  });
-});
+const bareMock = seedServer();
 const bareUrl = await listen(bareMock);
 const hit = (base: string) => async () => {
   const response = await fetch(`${base}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });

@@ -1,5 +1,6 @@
 // Local providers on 127.0.0.1 for verify's tests: one that honours the contract, and ones that drift
 // from it in one distinct way each.
+import { afterAll } from 'vitest';
 import { json, startServer, type TestServer } from './http-server.js';
 import { validateUpdateEndUserRequest } from '../src/validation.js';
 
@@ -52,4 +53,18 @@ export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer>
     if (drift === 'echoes-sensitive-metadata') (user.profile as Record<string, unknown>).sensitive_metadata = sensitive ?? { fields: {} };
     json(response, 200, user);
   });
+}
+
+/** The API token verify's tests use; no output may ever contain it. */
+export const VERIFY_TOKEN = 'tok_verify_c2VjcmV0LXZhbHVl';
+
+/** startProvider for a test file: every provider it starts is closed after the file's tests. */
+export function providerFactory(): (drift: Drift | (() => Drift)) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterAll(() => Promise.all(servers.map((server) => server.close())));
+  return async (drift) => {
+    const server = await startProvider(drift);
+    servers.push(server);
+    return server;
+  };
 }

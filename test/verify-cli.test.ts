@@ -3,20 +3,12 @@
 // (The drift kinds themselves are in verify.test.ts, in process.)
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/prism.js';
-import { startProvider, type Drift } from './providers.js';
-import type { TestServer } from './http-server.js';
+import { providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 
-const TOKEN = 'tok_verify_c2VjcmV0LXZhbHVl';
-const servers: TestServer[] = [];
-afterAll(() => Promise.all(servers.map((s) => s.close())));
-
-async function provider(drift: Drift | (() => Drift)) {
-  const server = await startProvider(drift);
-  servers.push(server);
-  return server;
-}
+const TOKEN = VERIFY_TOKEN;
+const provider = providerFactory();
 
 function runVerify(args: string[]) {
   return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', ...args], { timeout: 60_000 }).then(

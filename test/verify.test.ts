@@ -4,18 +4,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/prism.js';
 import { prismProxyCanForward, startProxies, verifyProvider, type Violation } from '../src/verify.js';
-import { startProvider, type Drift } from './providers.js';
-import type { TestServer } from './http-server.js';
+import { providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 
-const TOKEN = 'tok_verify_c2VjcmV0LXZhbHVl';
-const servers: TestServer[] = [];
-afterAll(() => Promise.all(servers.map((s) => s.close())));
-
-async function provider(drift: Drift | (() => Drift)) {
-  const server = await startProvider(drift);
-  servers.push(server);
-  return server;
-}
+const TOKEN = VERIFY_TOKEN;
+const provider = providerFactory();
 
 describe('verifyProvider setup problems', () => {
   it('a provider that stops answering is a setup error, not a violation', async () => {
