@@ -5,13 +5,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { createAdaClient, startMock, validateUpdateEndUserRequest } from '../dist/src/index.js';
+import { accepts } from '../dist/src/prism.js';
+import { schemaPointers } from '../dist/src/spec.js';
+import { compiledValidator } from '../dist/src/validation.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -99,12 +99,8 @@ agent.destroy();
 // ---------------------------------------------------------------------------------------------
 // 2. Validators: the kit's wrapper vs the bare Ajv function compiled from the same spec
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
-addFormats(ajv);
-ajv.addKeyword({ keyword: 'x-max-json-bytes', schemaType: 'number', validate: (limit: number, data: unknown) => Buffer.byteLength(JSON.stringify(data ?? null)) <= limit });
-ajv.addSchema(spec, 'spec.json');
-const bare = ajv.compile({ $ref: 'spec.json#/components/schemas/UpdateEndUserRequest' });
+// The baseline is the very function the wrapper calls, compiled from the same spec.
+const bare = compiledValidator(schemaPointers.updateEndUserRequest);
 const bigBody = { profile: { metadata: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`key_${i}`, 'x'.repeat(30)])) } };
 for (const [label, candidate] of [['seed body', seedRequest], ['~10 KB metadata', bigBody]] as const) {
   if (!bare(candidate) || !validateUpdateEndUserRequest(candidate).ok) throw new Error(`bench: ${label} should be valid`);
@@ -118,11 +114,6 @@ for (const row of rows.filter((r) => r.unit === 'µs/call')) row.value *= 1000;
 // ---------------------------------------------------------------------------------------------
 // 3. Mock: start-up and throughput
 
-const accepts = (port: number) => new Promise<boolean>((resolve) => {
-  const socket = connect({ host: '127.0.0.1', port });
-  socket.once('connect', () => (socket.destroy(), resolve(true)));
-  socket.once('error', () => resolve(false));
-});
 async function firstAnswer(base: string) {
   for (;;) {
     try {

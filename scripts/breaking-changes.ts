@@ -5,6 +5,8 @@
 // of the one GitHub runs over its own description; no maintained npm library for OpenAPI 3.1 diffing
 // installs here (oasdiff is not on npm, @pb33f/openapi-changes downloads a binary, Optic is archived).
 
+import { unescapePointerSegment } from '../src/spec.js';
+
 type Json = any;
 type Side = 'request' | 'response';
 type Verdict = 'same' | 'tighter' | 'looser' | 'changed';
@@ -66,7 +68,7 @@ function deref(doc: Json, node: Json): Json {
   let current = node;
   for (let hops = 0; current?.$ref && hops < 32; hops++) {
     const { $ref, ...siblings } = current;
-    const target = String($ref).slice(2).split('/').reduce((at: Json, part: string) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    const target = String($ref).slice(2).split('/').reduce((at: Json, part: string) => at?.[unescapePointerSegment(part)], doc);
     current = Object.keys(siblings).length > 0 ? { ...target, ...siblings } : target;
   }
   return current;

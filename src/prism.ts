@@ -199,6 +199,30 @@ function formatLogLines(chunk: string): string {
     .join('\n');
 }
 
+/** One entry of Prism's `sl-violations` header: what broke, and where. */
+export interface PrismViolation {
+  location: string[];
+  code: string | number;
+  message: string;
+  severity: string;
+}
+
+/** Prism's verdict on an exchange, from its `sl-violations` header (none when absent or unreadable). */
+export function prismViolations(headers: Headers): PrismViolation[] {
+  const raw = headers.get('sl-violations');
+  if (!raw) return [];
+  try {
+    return JSON.parse(raw) as PrismViolation[];
+  } catch {
+    return [];
+  }
+}
+
+/** Prism's location segments keep RFC 6901 escapes, so they join into a JSON pointer as they are. */
+export function prismLocationPointer(segments: string[]): string {
+  return segments.map((segment) => `/${segment}`).join('');
+}
+
 /** Whether something accepts TCP connections on HOST:port. */
 export function accepts(port: number, host = HOST): Promise<boolean> {
   return new Promise((resolve) => {

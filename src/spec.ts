@@ -13,13 +13,23 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** RFC 6901 unescaping of one pointer segment. */
+export function unescapePointerSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
 /** The node a local JSON pointer (`#/components/schemas/EndUser`) designates in the bundled spec. */
 export function nodeAt(pointer: string): unknown {
   if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
   return pointer
     .slice(2)
     .split('/')
-    .reduce<any>((at, part) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], openapiDocument);
+    .reduce<any>((at, part) => at?.[unescapePointerSegment(part)], openapiDocument);
+}
+
+/** A node with its local `$ref`s followed to the end. */
+export function derefNode(node: any): any {
+  return node?.$ref ? derefNode(nodeAt(node.$ref)) : node;
 }
 
 /**

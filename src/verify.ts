@@ -7,9 +7,10 @@
 import fc from 'fast-check';
 import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries.js';
 import { createAdaClient, type AdaClient } from './client.js';
-import type { RunningPrism } from './prism.js';
+import { prismLocationPointer as pointer, prismViolations, type PrismViolation, type RunningPrism } from './prism.js';
+import { retryDelayMs, sleep } from './retry.js';
 import { startProxy } from './proxy.js';
-import { nodeAt, openapiDocument, resolvePointer, UPDATE_END_USER_PATH } from './spec.js';
+import { derefNode, nodeAt, openapiDocument, resolvePointer, unescapePointerSegment, UPDATE_END_USER_PATH } from './spec.js';
 
 export interface VerifyOptions {
   /** The provider's base URL, e.g. https://acme.ada.support/api */
@@ -82,11 +83,6 @@ interface PlannedRequest {
   kind: 'valid' | 'invalid';
 }
 
-interface PrismViolation {
-  location: string[];
-  code: string | number;
-  message: string;
-}
 
 const PRISM_PROBLEM = 'https://stoplight.io/prism/errors#';
 
@@ -189,7 +185,8 @@ async function send(client: AdaClient, planned: PlannedRequest, options: VerifyO
     const status = response.status;
     // Ada's advice for 429: retry with exponential backoff and full jitter, honouring Retry-After if sent.
     if (status === 429 && attempt < 4) {
-      await sleep(retryDelay(response.headers, attempt, options.backoffBaseMs ?? 1000));
+      const policy = { maxRetries: 4, initialDelayMs: options.backoffBaseMs ?? 1000, maxDelayMs: 30_000 };
+      await sleep(retryDelayMs(attempt + 1, policy, response.headers));
       continue;
     }
     await response.body?.cancel().catch(() => undefined);
@@ -248,14 +245,13 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
  */
 function explain(violation: PrismViolation): string {
   if (violation.code !== 'not') return violation.message;
-  const deref = (node: any): any => (node?.$ref ? deref(nodeAt(node.$ref)) : node);
   const forbidden = new Set<string>();
   for (const status of Object.keys(openapiDocument.paths[UPDATE_END_USER_PATH].patch.responses)) {
     let schema = nodeAt(resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'));
     for (const segment of violation.location.slice(2)) {
-      schema = deref(schema)?.properties?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+      schema = derefNode(schema)?.properties?.[unescapePointerSegment(segment)];
     }
-    for (const name of (deref(schema)?.not?.required ?? []) as string[]) forbidden.add(name);
+    for (const name of (derefNode(schema)?.not?.required ?? []) as string[]) forbidden.add(name);
   }
   return forbidden.size > 0 ? `${violation.message}: it must not contain ${[...forbidden].join(', ')}` : violation.message;
 }
@@ -265,40 +261,13 @@ function prismProblem(body: unknown): string | undefined {
   return typeof type === 'string' && type.startsWith(PRISM_PROBLEM) ? type.slice(PRISM_PROBLEM.length) : undefined;
 }
 
-function prismViolations(headers: Headers): PrismViolation[] {
-  const raw = headers.get('sl-violations');
-  if (!raw) return [];
-  try {
-    return JSON.parse(raw) as PrismViolation[];
-  } catch {
-    return [];
-  }
-}
-
-/** Prism's location segments keep RFC 6901 escapes, so they join into a pointer as they are. */
-function pointer(segments: string[]): string {
-  return segments.map((segment) => `/${segment}`).join('');
-}
-
 function firstMessage(body: unknown): string {
   const message = (body as { errors?: Array<{ message?: unknown }> } | null | undefined)?.errors?.[0]?.message;
   return typeof message === 'string' ? message : 'no Errors body';
-}
-
-function retryDelay(headers: Headers, attempt: number, baseMs: number): number {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (ms >= 0) return Math.min(ms, 60_000);
-  }
-  return Math.random() * Math.min(30_000, baseMs * 2 ** attempt);
 }
 
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

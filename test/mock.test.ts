@@ -2,24 +2,17 @@
 // user meets it (its printed curl line, run as printed).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
-import { freePort, prismCliPath } from '../src/prism.js';
+import { accepts, freePort, prismCliPath } from '../src/prism.js';
 import { bundledSpecPath, openapiDocument } from '../src/spec.js';
 import { validateEndUserResponse } from '../src/validation.js';
 import { mockUrl, prismViolations, seedRequest } from './support.js';
 
-const canConnect = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 describe('the shared mock', () => {
   it('answers 401 with an Errors body when there is no token', async () => {
@@ -56,8 +49,8 @@ describe('startMock', () => {
     expect(port).toBeGreaterThan(0);
     // SIGKILL is delivered asynchronously: give the kernel a moment to tear Prism down.
     const deadline = Date.now() + 3000;
-    while ((await canConnect(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await canConnect(port)).toBe(false);
+    while ((await accepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await accepts(port)).toBe(false);
   });
 
   it('refuses a port that something else already serves', async () => {
@@ -91,7 +84,7 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
     });
     const exited = new Promise((resolve) => prism.once('exit', resolve));
     try {
-      while (!(await canConnect(port))) await new Promise((r) => setTimeout(r, 50));
+      while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 50));
       await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
       await exited;
       expect(prism.exitCode).not.toBe(null);
@@ -126,7 +119,7 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
       await mock.stop(); // twice is harmless
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(await canConnect(port)).toBe(false);
+    expect(await accepts(port)).toBe(false);
   });
 });
 
@@ -158,6 +151,6 @@ describe('npm start', () => {
       await new Promise((resolve) => child.once('exit', resolve));
     }
     expect(child.exitCode).toBe(0);
-    expect(await canConnect(port)).toBe(false);
+    expect(await accepts(port)).toBe(false);
   });
 });

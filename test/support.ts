@@ -1,6 +1,7 @@
 // Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
 import { inject } from 'vitest';
 import { createAdaClient, type AdaClientOptions } from '../src/client.js';
+import { prismLocationPointer, prismViolations } from '../src/prism.js';
 import { openapiDocument } from '../src/spec.js';
 
 type Examples = typeof openapiDocument.components.examples;
@@ -31,18 +32,7 @@ export function mockClient(options: Omit<AdaClientOptions, 'baseUrl' | 'instance
   return createAdaClient({ baseUrl: mockUrl(), token: TEST_TOKEN, ...options });
 }
 
-/** Prism's verdict on a request, from its `sl-violations` header. */
-export interface PrismViolation {
-  location: string[];
-  code: string | number;
-  message: string;
-  severity: string;
-}
-
-export function prismViolations(headers: Headers): PrismViolation[] {
-  const raw = headers.get('sl-violations');
-  return raw ? (JSON.parse(raw) as PrismViolation[]) : [];
-}
+export { prismViolations } from '../src/prism.js';
 
 /**
  * JSON pointers of the body locations Prism names in `sl-violations`. Prism keeps RFC 6901 escapes in
@@ -52,7 +42,7 @@ export function prismViolations(headers: Headers): PrismViolation[] {
 export function prismBodyLocations(headers: Headers): string[] {
   return prismViolations(headers)
     .filter((v) => v.location[0] === 'request' && (v.location[1] === 'body' || v.location.length === 1))
-    .map((v) => v.location.slice(2).map((segment) => `/${segment}`).join(''));
+    .map((v) => prismLocationPointer(v.location.slice(2)));
 }
 
 /** Whether Prism pointed at `path` itself or at an object holding it (for unknown keys, key names, required). */
