@@ -17,6 +17,38 @@ export class AdaError extends Error {
 export type Scrub = (text: string) => string;
 const keep: Scrub = (text) => text;
 
+/** Below this length a secret is redacted only where it stands as a word of its own (see createScrub). */
+const SHORT_SECRET = 8;
+const WORD = 'A-Za-z0-9';
+
+/**
+ * A Scrub that replaces `secret` with `[redacted]`, in the forms it may take in text: as is, percent-
+ * encoded (a URL) and JSON-escaped (a serialized body). A secret of 8 characters or more is replaced
+ * wherever it occurs; a shorter one only where no letter or digit touches it, so that a token `t` does
+ * not turn "connection" into "connec[redacted]ion" (while `Bearer t` still loses it).
+ */
+export function createScrub(secret: string): Scrub {
+  if (secret === '') return keep;
+  const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])]
+    .sort((a, b) => b.length - a.length)
+    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const alternatives = forms.join('|');
+  const pattern = secret.length >= SHORT_SECRET
+    ? new RegExp(alternatives, 'g')
+    : new RegExp(`(?<![${WORD}])(?:${alternatives})(?![${WORD}])`, 'g');
+  return (text) => text.replace(pattern, '[redacted]');
+}
+
+/** A copy of a JSON-like value with every string scrubbed, object keys included (a key may be the secret). */
+function scrubDeep<T>(value: T, scrub: Scrub): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key), scrubDeep(item, scrub)])) as T;
+  }
+  return value;
+}
+
 export interface AdaApiErrorInit {
   status: number;
   errors: AdaErrorItem[];
@@ -38,7 +70,7 @@ export class AdaApiError extends AdaError {
   readonly requestId: string | undefined;
 
   constructor({ status, errors, headers, scrub = keep }: AdaApiErrorInit) {
-    const scrubbed = errors.map((item) => JSON.parse(scrub(JSON.stringify(item))) as AdaErrorItem);
+    const scrubbed = scrubDeep(errors, scrub);
     const first = scrubbed[0]?.message;
     super(`Ada API responded ${status}: ${first ?? 'no error message in the response body'}`);
     this.status = status;
@@ -106,28 +138,47 @@ export class AdaTimeoutError extends AdaConnectionError {
   override name = 'AdaTimeoutError';
 }
 
-/** The request breaks the contract; thrown before anything is sent. */
+/** The request breaks the contract, or cannot be sent at all; thrown before anything is sent. */
 export class AdaValidationError extends AdaError {
   override name = 'AdaValidationError';
-  /** Every broken rule, with JSON-pointer paths into the body. */
+  /** Every broken rule: JSON-pointer paths into the body, or the parameter (`in: 'path'`). */
   readonly issues: ValidationIssue[];
-  constructor(issues: ValidationIssue[]) {
-    super(`request body breaks the contract:\n${formatValidationIssues(issues)}`);
-    this.issues = issues;
+  constructor(issues: ValidationIssue[], options: { scrub?: Scrub } = {}) {
+    const scrubbed = scrubDeep(issues, options.scrub ?? keep);
+    super(`request breaks the contract:\n${formatValidationIssues(scrubbed)}`);
+    this.issues = scrubbed;
   }
 }
 
-/** A response breaks the contract (checked with `validateResponses`, or not JSON at all). */
+/**
+ * A response breaks the contract: its body (checked with `validateResponses`, or not JSON at all), its
+ * status (outside 200-599) or its encoding (one the client cannot decode). Never retried.
+ */
 export class ContractViolationError extends AdaError {
   override name = 'ContractViolationError';
   /** Status of the offending answer. */
   readonly status: number;
-  /** What is wrong with its body, with JSON-pointer paths. */
+  /** What is wrong with it, with JSON-pointer paths into the body (`''` for the whole answer). */
   readonly issues: ValidationIssue[];
-  constructor(status: number, issues: ValidationIssue[]) {
-    super(`Ada's ${status} response breaks the contract:\n${formatValidationIssues(issues)}`);
+  constructor(status: number, issues: ValidationIssue[], options: { scrub?: Scrub } = {}) {
+    const scrubbed = scrubDeep(issues, options.scrub ?? keep);
+    super(`Ada's ${status} response breaks the contract:\n${formatValidationIssues(scrubbed)}`);
     this.status = status;
-    this.issues = issues;
+    this.issues = scrubbed;
+  }
+}
+
+/** An answer larger than the client's `maxResponseBytes`: reading stopped there. Never retried. */
+export class ResponseTooLargeError extends AdaError {
+  override name = 'ResponseTooLargeError';
+  /** Status of the answer. */
+  readonly status: number;
+  /** The limit it went over, in bytes (decoded bytes, for a compressed answer). */
+  readonly maxResponseBytes: number;
+  constructor(status: number, maxResponseBytes: number) {
+    super(`Ada's ${status} response is larger than maxResponseBytes (${maxResponseBytes} bytes); the client stopped reading it`);
+    this.status = status;
+    this.maxResponseBytes = maxResponseBytes;
   }
 }
 

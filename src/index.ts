@@ -15,6 +15,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  ResponseTooLargeError,
   UnprocessableEntityError,
 } from './errors.js';
 export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';

@@ -59,6 +59,17 @@ export function resolvePointer(...segments: string[]): string {
 const operation = ['paths', UPDATE_END_USER_PATH, 'patch'];
 const json = ['content', 'application/json', 'schema'];
 
+/** The pointer itself, or where its `$ref`s lead. */
+function followRefs(pointer: string): string {
+  const ref = (nodeAt(pointer) as { $ref?: unknown } | undefined)?.$ref;
+  return typeof ref === 'string' ? followRefs(ref) : pointer;
+}
+
+/** Where the operation's parameters live (Parameter objects, `$ref`s followed), by name. */
+export const parameterPointers = {
+  endUserId: followRefs(resolvePointer('paths', UPDATE_END_USER_PATH, 'parameters', '0')),
+} as const;
+
 /** Where the operation's request and response schemas live in the bundled spec. */
 export const schemaPointers = {
   updateEndUserRequest: resolvePointer(...operation, 'requestBody', ...json),

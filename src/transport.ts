@@ -1,12 +1,41 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 
-// The client's default transport. openapi-fetch builds a WHATWG Request for every call and hands it to
-// fetch, which copies it again: measured here, that costs about 0.2 ms a call, 40 % of a loopback PATCH
-// (bench/RESULTS.md). updateEndUser passes openapi-fetch this lighter Request (the fields openapi-fetch
-// and the auth middleware use) and a fetch that calls the global fetch with plain init, so each call pays
-// for one request object instead of two. fetchClient keeps openapi-fetch's defaults, and a caller's own
-// `fetch` option gets real Requests.
+// The client's transports. Each resolves to a Response whose body is already read, within
+// `maxResponseBytes`, so that everything that can go wrong on the wire goes wrong here, under the
+// attempt's timeout, and reaches the client as one TransportError naming what happened:
+// - `network`: the network failed (refused, reset, DNS, TLS, an answer that is not HTTP); retryable;
+// - `status`: a status outside 200-599 (a WHATWG Response cannot even hold one);
+// - `too-large`: more than maxResponseBytes (decoded); reading stopped there;
+// - `encoding`: a content-encoding the client did not ask for, or a body that does not decode.
+// Anything else a transport throws (a caller's abort, a local mistake) passes through as it is.
+//
+// nodeFetch is the default: openapi-fetch builds a WHATWG Request for every call and fetch copies it
+// again, which costs about 0.2 ms a call, 40 % of a loopback PATCH (bench/RESULTS.md). The client passes
+// openapi-fetch the lighter Request below and sends it over node:http(s) with a keep-alive agent.
+// A caller's own `fetch` gets real Requests, and its answers are read and limited the same way.
+
+export type TransportFailure = 'network' | 'status' | 'too-large' | 'encoding';
+
+export class TransportError extends Error {
+  override name = 'TransportError';
+  constructor(
+    readonly kind: TransportFailure,
+    message: string,
+    /** The answer's status, where one arrived. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ResponseLimits {
+  /** Largest body read, in bytes after decoding. */
+  maxResponseBytes: number;
+}
 
 /** The subset of Request that openapi-fetch and the kit's middleware touch. */
 export class LightRequest {
@@ -27,61 +56,198 @@ export class LightRequest {
   }
 }
 
-/** fetch for LightRequests: the global fetch with plain init. */
-export function lightFetch(request: LightRequest): Promise<Response> {
-  return fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    redirect: request.redirect,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
-}
-
 const agents = {
   'http:': new HttpAgent({ keepAlive: true }),
   'https:': new HttpsAgent({ keepAlive: true }),
 };
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+/** Encodings the client asks for and decodes; End Users answers are small, but a page of 100 is not. */
+const DECODERS: Record<string, (() => Transform) | undefined> = {
+  identity: undefined,
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  br: createBrotliDecompress,
+};
+export const ACCEPT_ENCODING = 'gzip, br';
+
+const statusProblem = (status: number) =>
+  new TransportError('status', `the answer's status ${status} is not an HTTP status from 200 to 599`, status);
+const tooLarge = (status: number, limit: number) =>
+  new TransportError('too-large', `the answer is larger than ${limit} bytes`, status);
+
 /**
  * fetch for LightRequests over node:http(s) with a keep-alive agent: about 2.5x faster than the global
- * fetch on loopback (bench/RESULTS.md). Reads the whole body before resolving, so a connection reset
- * mid-response rejects here (and is retried as a connection error). Does not follow redirects (Ada's
- * API does not redirect). Bodies other than strings go through the global fetch.
+ * fetch on loopback (bench/RESULTS.md). Does not follow redirects (Ada's API does not redirect).
+ * Bodies other than strings (a middleware's own Request) go through the global fetch, read the same way.
  */
-export function nodeFetch(request: LightRequest): Promise<Response> {
-  const url = new URL(request.url);
-  const body = request.body;
-  if ((body !== null && body !== undefined && typeof body !== 'string') || !(url.protocol in agents)) return lightFetch(request);
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => (headers[name] = value));
-  if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+export function createNodeTransport(limits: ResponseLimits): (request: LightRequest) => Promise<Response> {
+  const viaFetch = createFetchTransport((request) => fetch(request), limits);
+  return function nodeFetch(request) {
+    const url = new URL(request.url);
+    const body = request.body;
+    if ((body !== null && body !== undefined && typeof body !== 'string') || !(url.protocol in agents)) {
+      return viaFetch(request instanceof Request ? request : new Request(request.url, request as RequestInit));
+    }
+    const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+    request.headers.forEach((value, name) => (headers[name] = value));
+    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 
-  return new Promise((resolve, reject) => {
-    const req = send(url, {
-      method: request.method,
-      headers,
-      agent: agents[url.protocol as keyof typeof agents],
-      ...(request.signal ? { signal: request.signal } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('error', reject);
-      res.once('close', () => {
-        if (!res.complete) return reject(Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' }));
-        const status = res.statusCode ?? 0;
-        const responseHeaders = new Headers();
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-        resolve(new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-          status,
-          statusText: res.statusMessage ?? '',
-          headers: responseHeaders,
-        }));
-      });
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: Response | Error) => {
+        if (settled) return;
+        settled = true;
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const network = (error: unknown) => {
+        // An abort (the caller's signal, or the attempt's timeout) passes through as it is.
+        if (request.signal?.aborted) return settle(request.signal.reason as Error);
+        settle(new TransportError('network', describeNetworkError(error), undefined, { cause: error }));
+      };
+      const req = send(url, {
+        method: request.method,
+        headers,
+        agent: agents[url.protocol as keyof typeof agents],
+        ...(request.signal ? { signal: request.signal } : {}),
+      }, (res) => readNodeResponse(res, limits.maxResponseBytes, settle, network));
+      req.once('error', network);
+      req.end(body ?? undefined);
     });
-    req.once('error', reject);
-    req.end(body ?? undefined);
+  };
+}
+
+function readNodeResponse(
+  res: IncomingMessage,
+  limit: number,
+  settle: (outcome: Response | Error) => void,
+  network: (error: unknown) => void,
+): void {
+  const status = res.statusCode ?? 0;
+  const stop = (error: Error) => {
+    res.destroy(); // stop reading: the socket is not reused
+    settle(error);
+  };
+  if (status < 200 || status > 599) return stop(statusProblem(status));
+  const encoding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (!(encoding in DECODERS)) {
+    return stop(new TransportError('encoding', `the answer's content-encoding "${encoding}" is not one the client asked for (${ACCEPT_ENCODING})`, status));
+  }
+  const declared = Number(res.headers['content-length']);
+  if (encoding === 'identity' && declared > limit) return stop(tooLarge(status, limit));
+
+  const decoder = DECODERS[encoding]?.();
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const finish = () => {
+    // Inside an event listener nothing may throw: it would be uncaught, and take the host process down.
+    try {
+      const headers = new Headers();
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+      if (decoder) {
+        // The body handed on is decoded: its length and encoding headers no longer describe it.
+        headers.delete('content-encoding');
+        headers.delete('content-length');
+      }
+      settle(new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers }));
+    } catch (error) {
+      network(error); // an answer fetch's Response cannot hold is not one HTTP client could read
+    }
+  };
+  (decoder ?? res).on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > limit) {
+      decoder?.destroy();
+      return stop(tooLarge(status, limit));
+    }
+    chunks.push(chunk);
   });
+  res.once('error', network);
+  res.once('close', () => {
+    if (!res.complete) return network(Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' }));
+    if (!decoder) finish();
+  });
+  if (decoder) {
+    res.pipe(decoder);
+    decoder.once('end', finish);
+    decoder.once('error', (error) => {
+      if (!res.complete) return; // the connection broke mid-body: 'close' reports it
+      stop(new TransportError('encoding', `the answer's ${encoding} body does not decode: ${error.message}`, status, { cause: error }));
+    });
+  }
+}
+
+/**
+ * A caller's fetch (or the global one), read the same way as nodeFetch's answers. A rejection of fetch
+ * itself is a network failure, as the Fetch standard defines it (a TypeError); so is a body that breaks
+ * off while it is read.
+ */
+export function createFetchTransport(
+  fetchImpl: (request: Request) => Promise<Response>,
+  limits: ResponseLimits,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const signal = request.signal;
+    const network = (error: unknown): never => {
+      if (signal?.aborted) throw signal.reason;
+      throw new TransportError('network', describeNetworkError(error), undefined, { cause: error });
+    };
+    // A fetch that ignores the signal must not hold the attempt past its timeout.
+    const response = await untilAborted(fetchImpl(request), signal).catch(network);
+    const { status } = response;
+    const discard = () => response.body?.cancel().catch(() => undefined);
+    if (status < 200 || status > 599) {
+      void discard();
+      throw statusProblem(status);
+    }
+    if (Number(response.headers.get('content-length')) > limits.maxResponseBytes && !response.headers.has('content-encoding')) {
+      void discard();
+      throw tooLarge(status, limits.maxResponseBytes);
+    }
+    const chunks: Uint8Array[] = [];
+    if (response.body) {
+      const reader = response.body.getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await untilAborted(reader.read(), signal).catch((error: unknown) => {
+          void reader.cancel().catch(() => undefined);
+          return network(error);
+        });
+        if (done) break;
+        bytes += value.byteLength;
+        if (bytes > limits.maxResponseBytes) {
+          void reader.cancel().catch(() => undefined);
+          throw tooLarge(status, limits.maxResponseBytes);
+        }
+        chunks.push(value);
+      }
+    }
+    return new Response(NULL_BODY_STATUSES.has(status) || !response.body ? null : Buffer.concat(chunks), {
+      status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** `CODE (message)` from a network error or its cause, the way the client words connection errors. */
+export function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const own = error as { code?: unknown; message?: unknown } | null;
+  const code = [cause?.code, own?.code].find((c): c is string => typeof c === 'string');
+  const message = [cause?.message, own?.message].find((m): m is string => typeof m === 'string') ?? String(error);
+  return code && !message.includes(code) ? `${code} (${message})` : message;
 }

@@ -2,15 +2,20 @@
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { escapePointerSegment, openapiDocument, schemaPointers } from './spec.js';
+import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
 
 export interface ValidationIssue {
-  /** JSON pointer (RFC 6901) to the offending value in the body, e.g. `/profile/external_id`. */
+  /**
+   * JSON pointer (RFC 6901) to the offending value in the body, e.g. `/profile/external_id`; for a
+   * parameter (see `in`), `/` and its name, e.g. `/end_user_id`.
+   */
   path: string;
   /** The rule it breaks, e.g. `must be at most 36 characters`. */
   message: string;
   /** The schema keyword of that rule, e.g. `maxLength`, `required`, `x-max-json-bytes`. */
   keyword: string;
+  /** Absent for the body; `path` or `query` for a parameter. */
+  in?: 'path' | 'query';
 }
 
 export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIssue[] };
@@ -101,7 +106,34 @@ export function validateErrorsResponse(body: unknown): ValidationResult {
 
 /** `path: message` lines, for error messages and logs. */
 export function formatValidationIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('\n');
+  return issues.map((issue) => `${where(issue)}: ${issue.message}`).join('\n');
+}
+
+function where(issue: ValidationIssue): string {
+  if (issue.in) return `${issue.path.slice(1)} (${issue.in} parameter)`;
+  return issue.path || '(body)';
+}
+
+/**
+ * Validates a parameter value against the Parameter object at `pointer` in the bundled spec (its
+ * `schema`), and a path parameter also against what a URL can carry: it must be one path segment that
+ * names something, so "." and ".." (which URL parsing collapses into the parent path) and text with lone
+ * surrogates (which cannot be percent-encoded) are refused.
+ */
+export function validateParameter(pointer: string, value: unknown): ValidationResult {
+  const parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' };
+  const located = (issue: Omit<ValidationIssue, 'path' | 'in'>, at = ''): ValidationIssue =>
+    ({ ...issue, path: `/${escapePointerSegment(parameter.name)}${at}`, in: parameter.in });
+  const issues: ValidationIssue[] = [];
+  const verdict = validateAgainstSpec(`${pointer}/schema`, value);
+  if (!verdict.ok) issues.push(...verdict.errors.map(({ path, message, keyword }) => located({ message, keyword }, path)));
+  if (parameter.in === 'path' && typeof value === 'string') {
+    if (value === '.' || value === '..') {
+      issues.push(located({ keyword: 'path-segment', message: 'must not be "." or "..": URL parsing would drop it and send the request to the parent path' }));
+    }
+    if (/\p{Cs}/u.test(value)) issues.push(located({ keyword: 'unicode', message: 'must be well-formed Unicode (it has a lone surrogate, which no URL can carry)' }));
+  }
+  return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
 }
 
 function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {

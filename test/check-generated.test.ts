@@ -31,7 +31,7 @@ describe('check:generated', () => {
     expect(output).toContain('generated/openapi.json is stale');
     expect(output).toContain('generated/openapi.yaml is stale');
     expect(output).toContain('npm run generate');
-  });
+  }, 120_000); // a child process that bundles twice and generates types: seconds alone, much longer under load
 });
 
 describe('versioning', () => {

@@ -149,9 +149,4 @@ describe('bad options fail at once, naming the option and the rule, never echoin
     expect((thrown as Error).message).toMatch(message);
     expectNoToken(thrown, (thrown as Error).message);
   });
-
-  it('an empty end user id', async () => {
-    const client = createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN });
-    await expect(client.updateEndUser('', { profile: {} })).rejects.toThrow('updateEndUser: endUserId must be a non-empty string');
-  });
 });

@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 for client tests: records what arrives and answers as told.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
@@ -42,4 +42,24 @@ export async function startServer(answer: (request: RecordedRequest, response: S
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * A raw TCP server on 127.0.0.1 that answers each request with the bytes it is told, for answers
+ * node:http would refuse to write (a status of 999, an informational status with a body).
+ */
+export async function startRawServer(answer: (requestHead: string) => string | Buffer): Promise<TestServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createNetServer((socket) => {
+    socket.once('data', (chunk: Buffer) => {
+      const head = chunk.toString('latin1');
+      const [method = '', url = ''] = head.split(' ');
+      requests.push({ method, url, headers: {}, body: '' });
+      socket.end(answer(head));
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
