@@ -109,8 +109,12 @@ export function formatValidationIssues(issues: readonly ValidationIssue[]): stri
   return issues.map((issue) => `${where(issue)}: ${issue.message}`).join('\n');
 }
 
+/** Rules about a whole answer rather than its body. */
+const ANSWER_KEYWORDS = new Set(['status', 'content-encoding']);
+
 function where(issue: ValidationIssue): string {
   if (issue.in) return `${issue.path.slice(1)} (${issue.in} parameter)`;
+  if (issue.path === '' && ANSWER_KEYWORDS.has(issue.keyword)) return `(${issue.keyword})`;
   return issue.path || '(body)';
 }
 

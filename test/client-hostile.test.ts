@@ -16,7 +16,7 @@ import {
 } from '../src/errors.js';
 import { freePort } from '../src/prism.js';
 import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './http-server.js';
-import { seedResponse, TEST_TOKEN } from './support.js';
+import { mockClient, seedResponse, TEST_TOKEN } from './support.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -65,6 +65,12 @@ describe('statuses outside 200-599', () => {
     const { ada } = client();
     expect(await failure(ada.updateEndUser('x', { profile: {} }))).toMatchObject({ name: 'ContractViolationError', status: 101 });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('the kit’s own mock, asked for code=999: the same error, and the host process lives on', async () => {
+    const error = await failure(mockClient({ maxRetries: 0 }).updateEndUser('x', { profile: {} }, { headers: { Prefer: 'code=999' } }));
+    expect(error).toMatchObject({ name: 'ContractViolationError', status: 999 });
+    expect(error.message).toBe("Ada's 999 response breaks the contract:\n(status): must be an HTTP status from 200 to 599");
   });
 
   it('999 through a caller’s fetch: the same error, not an InternalServerError retried', async () => {
