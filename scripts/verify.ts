@@ -1,23 +1,29 @@
 // `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N]
 //   [--interval-ms N] [--seed N]`: checks that a real provider honours the contract (see src/verify.ts).
-// Exit 0: no violations. 1: violations (each printed). 2: bad arguments or a setup problem.
-// The token is never printed: every line goes through redact().
+// Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
+// problem, or a run that could not judge every request (rate limited throughout): never a false 0.
+// The token is never printed (every line goes through redact()), nor a password in --base-url.
 import { parseArgs } from 'node:util';
+import { createScrub } from '../src/errors.js';
 import { formatViolation, VerifySetupError, verifyProvider } from '../src/verify.js';
 
 const USAGE = 'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
 
 let token = process.env.ADA_API_TOKEN ?? '';
-const redact = (text: string) => (token ? text.split(token).join('[redacted]') : text);
+/** A URL's password, shown as ***, also in text that does not parse as a URL. */
+const maskPasswords = (text: string) => text.replace(/(\/\/[^/?#@\s:]*:)[^/?#@\s]*@/g, '$1***@');
+const redact = (text: string) => maskPasswords(createScrub(token)(text));
 const fail = (message: string): never => {
   console.error(redact(`verify: ${message}`));
   process.exit(2);
 };
 
-function integer(name: string, raw: string | undefined, min: number): number | undefined {
+function integer(name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) fail(`--${name} must be an integer >= ${min}, got "${raw}"\n${USAGE}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(`--${name} must be an integer from ${min} to ${max}, got "${raw}"\n${USAGE}`);
+  }
   return value;
 }
 
@@ -51,8 +57,9 @@ try {
 } catch {
   fail(`--base-url must be an absolute http(s) URL, got "${baseUrl}"`);
 }
+if (url!.username || url!.password) fail(`--base-url must not contain credentials, got "${baseUrl}"; pass the API token as --token`);
 const maxRequests = integer('max-requests', values!['max-requests'], 1);
-const intervalMs = integer('interval-ms', values!['interval-ms'], 0);
+const intervalMs = integer('interval-ms', values!['interval-ms'], 0, 2 ** 31 - 1);
 const seed = integer('seed', values!.seed, 0);
 
 // Reachability first: a typo in the URL should not cost a Prism start-up.
@@ -78,13 +85,20 @@ try {
     console.error(`note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`);
   }
   const count = report.violations.length;
-  console.log(`verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}`);
+  const unjudged = report.unjudged.length;
+  const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
+  console.log(`verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}` +
+    (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''));
   if (count > 0) {
     console.log(`replay this run with --seed ${report.seed}`);
     process.exitCode = 1;
+  } else if (unjudged > 0) {
+    // Nothing wrong was seen, but not everything was seen: that is no verdict.
+    console.error(`verify: could not judge ${unjudged} of ${report.requests} requests (${reasons}); no verdict. Retry later, or with a larger --interval-ms`);
+    process.exitCode = 2;
   }
 } catch (error) {
   if (error instanceof VerifySetupError || error instanceof TypeError) fail((error as Error).message);
   console.error(redact(`verify: unexpected error: ${(error as Error).stack ?? String(error)}`));
-  process.exitCode = 1;
+  process.exitCode = 2;
 }

@@ -202,7 +202,8 @@ function formatLogLines(chunk: string): string {
 /** One entry of Prism's `sl-violations` header: what broke, and where. */
 export interface PrismViolation {
   location: string[];
-  code: string | number;
+  /** The JSON Schema keyword (or status); absent for some checks, such as a wrong media type. */
+  code?: string | number;
   message: string;
   severity: string;
 }

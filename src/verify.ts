@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries.js';
 import { createAdaClient, type AdaClient } from './client.js';
+import { createScrub, type Scrub } from './errors.js';
 import { prismLocationPointer as pointer, prismViolations, type PrismViolation, type RunningPrism } from './prism.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { startProxy } from './proxy.js';
@@ -42,11 +43,11 @@ export interface Violation {
   request: string;
   /** The provider's status, where known: under --errors Prism answers 500 in the provider's stead. */
   status?: number;
-  /** What broke: the response body, or the status class (a 2xx for a forbidden body, a 5xx, ...). */
+  /** What broke: the response (its body or media type), or its status (a 2xx for a forbidden body, a 405, ...). */
   in: 'response' | 'status' | 'kit';
   /** JSON pointer in the response body, `''` for the whole body. */
   path: string;
-  /** The rule, e.g. `required`, `type`, `not`; `status` for a wrong status class. */
+  /** The rule, e.g. `required`, `type`, `not`, `media-type`, `json`; `status` for a wrong status. */
   rule: string;
   message: string;
 }
@@ -61,11 +62,25 @@ export interface RequestResult {
   request: string;
   status: number;
   violations: Violation[];
+  /** Why the answer could not be judged, where it could not. */
+  unjudged?: string;
+}
+
+/** A request whose answer could not be judged (rate limited after every retry). */
+export interface Unjudged {
+  request: string;
+  reason: string;
 }
 
 export interface VerifyReport {
+  /** Requests sent (each retry of a 429 not counted again). */
   requests: number;
   violations: Violation[];
+  /**
+   * Requests whose answer could not be judged. A run with any is incomplete: the CLI exits 2 for it
+   * (unless it found violations), since a provider that rate-limits everything has proved nothing.
+   */
+  unjudged: Unjudged[];
   /** Invalid-body rules sent, out of all the rules the request schema encodes. */
   rulesChecked: number;
   rulesTotal: number;
@@ -83,6 +98,19 @@ interface PlannedRequest {
   kind: 'valid' | 'invalid';
 }
 
+/** What the run has learnt of the provider so far: before it accepted anything, a refusal is a setup problem. */
+interface RunState {
+  /** The provider accepted the token once (any answer but 401/403). */
+  tokenAccepted: boolean;
+  /** The provider knew the end user once (an answer to a valid body other than 404). */
+  endUserKnown: boolean;
+}
+
+/** A 429 is retried this often before its request counts as unjudged. */
+const RATE_LIMIT_RETRIES = 4;
+/** The longest delay a Node timer can hold; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 
 const PRISM_PROBLEM = 'https://stoplight.io/prism/errors#';
 
@@ -91,9 +119,15 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
   const intervalMs = options.intervalMs ?? 250;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new TypeError('maxRequests must be a positive integer');
-  if (!(intervalMs >= 0)) throw new TypeError('intervalMs must be a number of milliseconds, 0 or more');
+  for (const [name, value] of [['intervalMs', intervalMs], ['requestTimeoutMs', options.requestTimeoutMs ?? 1], ['backoffBaseMs', options.backoffBaseMs ?? 0]] as const) {
+    if (typeof value !== 'number' || !(value >= 0) || value > MAX_TIMER_MS) {
+      throw new TypeError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`);
+    }
+  }
   // Fail on a bad token or URL here, before any process starts.
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
+  const scrub = createScrub(options.token);
+  const state: RunState = { tokenAccepted: false, endUserKnown: false };
 
   const { plan, rulesTotal, rulesChecked } = planRequests(maxRequests, seed);
   // The pass-through proxy starts only when the first invalid body is due: a run that fails on its
@@ -101,6 +135,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
   const strict = options.proxies?.strict ?? (await startProxyFor(options.baseUrl, true));
   let passthrough = options.proxies?.passthrough;
   const violations: Violation[] = [];
+  const unjudged: Unjudged[] = [];
   try {
     const strictClient = createAdaClient({ baseUrl: strict.url, token: options.token });
     let passthroughClient: AdaClient | undefined;
@@ -110,14 +145,15 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
         passthrough ??= await startProxyFor(options.baseUrl, false);
         passthroughClient = createAdaClient({ baseUrl: passthrough.url, token: options.token });
       }
-      const result = await send(planned.kind === 'valid' ? strictClient : passthroughClient!, planned, options);
+      const result = await send(planned.kind === 'valid' ? strictClient : passthroughClient!, planned, options, state, scrub);
+      if (result.unjudged) unjudged.push({ request: planned.label, reason: result.unjudged });
       violations.push(...result.violations);
       options.onResult?.(result);
     }
   } finally {
     if (!options.proxies) await Promise.all([strict.stop(), passthrough?.stop()]);
   }
-  return { requests: plan.length, violations, rulesChecked, rulesTotal, seed };
+  return { requests: plan.length, violations, unjudged, rulesChecked, rulesTotal, seed };
 }
 
 /** The two validation proxies verifyProvider needs in front of a provider (to share across runs). */
@@ -166,36 +202,60 @@ export function prismProxyCanForward(body: unknown): boolean {
   return Boolean(body) && typeof body !== 'string';
 }
 
-async function send(client: AdaClient, planned: PlannedRequest, options: VerifyOptions): Promise<RequestResult> {
+async function send(client: AdaClient, planned: PlannedRequest, options: VerifyOptions, state: RunState, scrub: Scrub): Promise<RequestResult> {
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
   for (let attempt = 0; ; attempt++) {
     let outcome;
     try {
       outcome = await client.fetchClient.PATCH(UPDATE_END_USER_PATH, {
         params: { path: { end_user_id: options.endUserId } },
         body: planned.body as never,
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
+        parseAs: 'text', // parsed below: a body that is not JSON is the provider's violation, not a failed request
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') {
-        throw new VerifySetupError(`no answer to ${planned.label} within ${options.requestTimeoutMs ?? 30_000} ms`);
+        throw new VerifySetupError(`no answer to ${planned.label} within ${timeoutMs} ms`);
       }
       throw new VerifySetupError(`request failed: ${describeCause(error)}`);
     }
-    const { response, error } = outcome;
+    const { response } = outcome;
     const status = response.status;
     // Ada's advice for 429: retry with exponential backoff and full jitter, honouring Retry-After if sent.
-    if (status === 429 && attempt < 4) {
-      const policy = { maxRetries: 4, initialDelayMs: options.backoffBaseMs ?? 1000, maxDelayMs: 30_000 };
-      await sleep(retryDelayMs(attempt + 1, policy, response.headers));
-      continue;
+    if (status === 429) {
+      if (attempt < RATE_LIMIT_RETRIES) {
+        const policy = { maxRetries: RATE_LIMIT_RETRIES, initialDelayMs: options.backoffBaseMs ?? 1000, maxDelayMs: 30_000 };
+        await sleep(retryDelayMs(attempt + 1, policy, response.headers));
+        continue;
+      }
+      return { request: planned.label, status, violations: [], unjudged: `rate limited (429) after ${RATE_LIMIT_RETRIES} retries` };
     }
-    await response.body?.cancel().catch(() => undefined);
-    return { request: planned.label, status, violations: judge(planned, status, response.headers, error) };
+    const raw = response.ok ? outcome.data : outcome.error;
+    const body = parseBody(raw);
+    const violations = judge(planned, status, response.headers, body, state).map((v) => ({ ...v, message: scrub(v.message) }));
+    return { request: planned.label, status, violations };
   }
 }
 
-function judge(planned: PlannedRequest, status: number, headers: Headers, body: unknown): Violation[] {
-  const problem = prismProblem(body);
+/** The answer's body: JSON where it parses, else a marker for text that does not. */
+type Body = { json: unknown } | { text: string } | undefined;
+
+function parseBody(raw: unknown): Body {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') return { json: raw }; // openapi-fetch parsed an error body already
+  try {
+    return { json: JSON.parse(raw) };
+  } catch {
+    return { text: raw };
+  }
+}
+
+/** Whether a body sets an external_id, the only reason a valid update may be refused with 409. */
+const setsExternalId = (body: unknown) => typeof (body as { external_id?: unknown } | null)?.external_id === 'string';
+
+function judge(planned: PlannedRequest, status: number, headers: Headers, body: Body, state: RunState): Violation[] {
+  const json = body && 'json' in body ? body.json : undefined;
+  const problem = prismProblem(json);
   const violation = (where: Violation['in'], path: string, rule: string, message: string): Violation => ({
     request: planned.label,
     ...(problem === 'VIOLATIONS' ? {} : { status }), // under --errors the provider's status is not known
@@ -204,38 +264,63 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
     rule,
     message,
   });
-  // Prism's proxy answers 500 {type: "FetchError", title: "request to … failed, reason: …"} when the
-  // provider cannot be reached.
-  const unreachable = body as { type?: unknown; title?: unknown } | null | undefined;
-  if (unreachable?.type === 'FetchError') {
-    throw new VerifySetupError(`the provider did not answer: ${String(unreachable.title ?? '')}`);
+  // Prism's proxy answers 500 {type: "FetchError", title} when the provider cannot be reached ("request
+  // to … failed, reason: …"), and also when the provider's JSON does not parse ("invalid json response
+  // body at … reason: …"): the first is a setup problem, the second the provider's violation.
+  const fetchError = json as { type?: unknown; title?: unknown } | null | undefined;
+  if (fetchError?.type === 'FetchError') {
+    const title = String(fetchError.title ?? '');
+    if (/^invalid json response body/.test(title)) {
+      return [{ request: planned.label, in: 'response', path: '', rule: 'json', message: `the body is not JSON (${title.replace(/^.* reason: /, '')})` }];
+    }
+    throw new VerifySetupError(`the provider did not answer: ${title}`);
   }
   if (status === 401 || status === 403) {
-    throw new VerifySetupError(`the provider refused the token (${status}); check --token`);
+    if (!state.tokenAccepted) throw new VerifySetupError(`the provider refused the token (${status}); check --token`);
+    return [violation('status', '', 'status', `answered ${status} to a token it accepted before`)];
   }
+  state.tokenAccepted = true;
   const responseViolations = prismViolations(headers)
     .filter((v) => v.location[0] === 'response')
-    .map((v) => violation('response', pointer(v.location.slice(2)), String(v.code), explain(v)));
+    .map((v) => violation('response', pointer(v.location.slice(2)), ruleOf(v), explain(v)));
+  if (body && 'text' in body && !responseViolations.some((v) => v.rule === 'media-type')) {
+    // Prism checks media types, not whether JSON parses; a 2xx or error body that claims JSON and is not.
+    responseViolations.push(violation('response', '', 'json', `the body is not JSON: ${JSON.stringify(body.text.slice(0, 60))}`));
+  }
 
   if (planned.kind === 'valid') {
-    if (status === 404) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+    if (status === 404) {
+      if (!state.endUserKnown) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+      return [violation('status', '', 'status', 'answered 404 for an end user it knew before')];
+    }
+    state.endUserKnown = true;
     if (problem === 'VIOLATIONS' && responseViolations.length > 0) return responseViolations;
     if (problem) {
       // Prism refused the request itself: the kit generated a body Prism considers invalid.
       const detail = prismViolations(headers).map((v) => `${pointer(v.location.slice(2))} ${v.message}`).join('; ');
       return [violation('kit', '', 'kit', `Prism refused a body the kit generated as valid (${problem}): ${detail}`)];
     }
-    if (status === 400 || status === 422) {
-      return [violation('status', '', 'status', `rejected a body the contract accepts: ${firstMessage(body)}`)];
+    if (status === 409 && setsExternalId(planned.body)) return responseViolations; // the external_id is taken
+    if (status !== 200) {
+      const expected = setsExternalId(planned.body) ? '200, or 409 if the external_id is taken' : '200 (409 only when the body sets an external_id)';
+      return [violation('status', '', 'status', `answered ${status} to a body the contract accepts: expected ${expected}${status >= 400 ? `: ${firstMessage(json)}` : ''}`), ...responseViolations];
     }
-    if (status >= 500) return [violation('status', '', 'status', `answered ${status} to a valid body: ${firstMessage(body)}`)];
-    return responseViolations; // 2xx, 409 (external_id taken) and other documented answers
+    return responseViolations;
   }
 
   const found: Violation[] = [];
-  if (status < 400) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected a 4xx Errors body`));
-  else if (status >= 500) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 4xx: ${firstMessage(body)}`));
+  if (status === 404 && !state.endUserKnown) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+  if (status < 400) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body`));
+  else if (status !== 400 && status !== 422) {
+    found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body: ${firstMessage(json)}`));
+  }
   return [...found, ...responseViolations];
+}
+
+/** Prism's violations carry a JSON Schema keyword as `code`, except for a wrong media type. */
+function ruleOf(violation: PrismViolation): string {
+  if (violation.code !== undefined) return String(violation.code);
+  return /media type/i.test(violation.message) ? 'media-type' : 'prism';
 }
 
 /**

@@ -12,7 +12,12 @@ export type Drift =
   | 'error-body-not-errors-shape' // 400 with {error: "..."} instead of {errors: [...]}
   | 'accepts-forbidden-bodies' // 200 for anything
   | 'refuses-token' // 401 whose message quotes the token
-  | 'rate-limits-once'; // 429 (Retry-After: 0) on every other request, else honest
+  | 'rate-limits-once' // 429 (Retry-After: 0) on every other request, else honest
+  | 'rate-limits-always' // 429 (Retry-After: 0) to everything
+  | 'method-not-allowed' // 405 with an Errors body to everything
+  | 'conflict-always' // 409 with an Errors body to everything
+  | 'text-plain' // 200 text/plain to everything
+  | 'truncated-json'; // 200 application/json that breaks off
 
 /** A provider; `drift` may be a function, so one server (and one pair of proxies) can play several. */
 export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer> {
@@ -25,6 +30,19 @@ export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer>
     previous = drift;
     if (drift === 'rate-limits-once' && served % 2 === 1) {
       return json(response, 429, { errors: [{ type: 'rate_limited', message: 'Too many requests.' }] }, { 'retry-after': '0' });
+    }
+    if (drift === 'rate-limits-always') {
+      return json(response, 429, { errors: [{ type: 'rate_limited', message: 'Too many requests.' }] }, { 'retry-after': '0' });
+    }
+    if (drift === 'method-not-allowed') return json(response, 405, { errors: [{ type: 'method_not_allowed', message: 'Method not allowed.' }] });
+    if (drift === 'conflict-always') return json(response, 409, { errors: [{ type: 'conflict', message: 'Taken.' }] });
+    if (drift === 'text-plain') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      return response.end('OK');
+    }
+    if (drift === 'truncated-json') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return response.end('{"end_user_id": "5f7e');
     }
     if (drift === 'refuses-token') {
       return json(response, 401, { errors: [{ type: 'unauthorized', message: `key ${request.headers.authorization} is not valid` }] });

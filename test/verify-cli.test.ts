@@ -38,6 +38,41 @@ describe('npm run verify (the CLI)', () => {
     expect(stdout).toContain('replay this run with --seed 3');
   }, 60_000);
 
+  it.concurrent.each([
+    ['method-not-allowed', /^✗ example "seed": status: answered 405 to a body the contract accepts: expected 200/m],
+    ['text-plain', /^✗ example "seed": response \(body\) media-type: The received media type "text\/plain"/m],
+    ['truncated-json', /^✗ example "seed": response \(body\) json: the body is not JSON/m],
+  ] as const)('a provider breaking the contract on every answer (%s): exit 1, each violation named, the summary line', async (drift, line) => {
+    const server = await provider(drift);
+    const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '4', '--seed', '3']);
+    expect(code).toBe(1);
+    expect(stderr).toBe('note: --max-requests 4 left 27 of 28 invalid-body rules unchecked\n');
+    expect(stdout).toMatch(line);
+    expect(stdout).not.toContain('undefined');
+    expect(stdout).toMatch(/^verified 4 requests, \d+ violations$/m);
+  }, 60_000);
+
+  it.concurrent('a provider that rate-limits everything: exit 2, the summary says what was not judged', async () => {
+    const server = await provider('rate-limits-always');
+    const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '2']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('verified 2 requests, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
+    expect(stderr).toMatch(/^verify: could not judge 2 of 2 requests \(rate limited \(429\) after 4 retries\); no verdict/m);
+  }, 60_000);
+
+  it.concurrent('a --base-url holding a password: exit 2, the password masked', async () => {
+    const { code, stdout, stderr } = await runVerify(['--base-url', 'https://ci:hunter2-secret@127.0.0.1:9/api', '--token', TOKEN, '--end-user-id', 'x']);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe('verify: --base-url must not contain credentials, got "https://ci:***@127.0.0.1:9/api"; pass the API token as --token\n');
+  });
+
+  it.concurrent('a one-letter token shreds no other word of a message', async () => {
+    const port = await freePort();
+    const { code, stderr } = await runVerify(['--base-url', `http://127.0.0.1:${port}`, '--token', 't', '--end-user-id', 'x']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`);
+  });
+
   const closedPort = freePort();
   const badArguments: Array<[string, () => Promise<string[]>, RegExp]> = [
     ['no token', async () => ['--base-url', 'http://127.0.0.1:9', '--end-user-id', 'x'], /--token is required/],
@@ -45,7 +80,8 @@ describe('npm run verify (the CLI)', () => {
     ['no end user id', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN], /--end-user-id is required/],
     ['a malformed URL', async () => ['--base-url', 'acme.ada.support', '--token', TOKEN, '--end-user-id', 'x'], /--base-url must be an absolute http\(s\) URL/],
     ['an unreachable URL', async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'], /cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/],
-    ['a bad --max-requests', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'], /--max-requests must be an integer >= 1/],
+    ['a bad --max-requests', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'], /--max-requests must be an integer from 1 to/],
+    ['an --interval-ms no timer can hold', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--interval-ms', String(2 ** 31)], /--interval-ms must be an integer from 0 to 2147483647/],
     ['an unknown flag', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'], /Unknown option '--tokn'/],
   ];
   it.concurrent.each(badArguments)('%s: one line, exit 2, no stack trace, no token', async (_name, args, message) => {

@@ -10,6 +10,12 @@ const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();
 
 describe('verifyProvider setup problems', () => {
+  it.each([['intervalMs', { intervalMs: 2 ** 31 }], ['requestTimeoutMs', { requestTimeoutMs: 2 ** 31 }], ['backoffBaseMs', { backoffBaseMs: -1 }]])(
+    'a %s no timer can hold is refused before anything starts', async (name, extra) => {
+      await expect(verifyProvider({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, endUserId: 'x', ...extra }))
+        .rejects.toThrow(`${name} must be a number of milliseconds from 0 to 2147483647`);
+    });
+
   it('a provider that stops answering is a setup error, not a violation', async () => {
     const port = await freePort(); // nothing listens there
     await expect(verifyProvider({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, endUserId: 'x', intervalMs: 0, maxRequests: 1 }))
@@ -18,12 +24,24 @@ describe('verifyProvider setup problems', () => {
 });
 
 describe('verifyProvider catches each kind of drift, naming it', () => {
-  const drifts: Array<[Drift, Partial<Violation>, RegExp]> = [
+  // [drift, the violation expected, its message, requests to send (3 examples, then invalid bodies)]
+  const drifts: Array<[Drift, Partial<Violation>, RegExp, number?]> = [
     ['missing-required-field', { in: 'response', path: '', rule: 'required' }, /created_at/],
     ['wrong-type', { in: 'response', path: '/end_user_id', rule: 'type' }, /end_user_id must be string/],
     ['echoes-sensitive-metadata', { in: 'response', path: '/profile', rule: 'not' }, /must not contain sensitive_metadata/],
     ['error-body-not-errors-shape', { in: 'response', path: '', rule: 'required', status: 400 }, /must have required property 'errors'/],
     ['accepts-forbidden-bodies', { in: 'status', path: '', rule: 'status', status: 200 }, /answered 200 to a body the contract forbids/],
+    // Statuses a valid body must not get: only 200 is right, 409 only when the body sets an external_id.
+    ['method-not-allowed', { request: 'example "seed"', in: 'status', rule: 'status', status: 405 }, /^answered 405 to a body the contract accepts: expected 200/, 4],
+    ['method-not-allowed', { request: expect.stringMatching(/^invalid body/), in: 'status', status: 405 }, /^answered 405 to a body the contract forbids; expected 400 or 422/, 4],
+    ['conflict-always', { request: 'example "seed"', in: 'status', rule: 'status', status: 409 }, /answered 409 .* expected 200 \(409 only when the body sets an external_id\)/, 4],
+    ['conflict-always', { request: 'example "clearFields"', in: 'status', status: 409 }, /expected 200/], // external_id: null sets none
+    ['conflict-always', { request: expect.stringMatching(/^invalid body/), in: 'status', status: 409 }, /forbids; expected 400 or 422/, 4],
+    // Bodies that are not JSON: the provider's violation, named, not a failed request.
+    ['text-plain', { request: 'example "seed"', in: 'response', path: '', rule: 'media-type' }, /media type "text\/plain"/, 4],
+    ['text-plain', { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'media-type', status: 200 }, /media type "text\/plain"/, 4],
+    ['truncated-json', { request: 'example "seed"', in: 'response', path: '', rule: 'json' }, /^the body is not JSON/, 4],
+    ['truncated-json', { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'json' }, /not JSON/, 4],
   ];
   // One provider playing each drift in turn, behind one pair of proxies: Prism starts once.
   let drift: Drift = 'none';
@@ -40,15 +58,32 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     const { server, proxies } = await shared;
     drift = 'none';
     const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, proxies });
-    expect(report).toMatchObject({ requests: 50, violations: [], rulesChecked: 28, rulesTotal: 28 });
+    expect(report).toMatchObject({ requests: 50, violations: [], unjudged: [], rulesChecked: 28, rulesTotal: 28 });
   }, 60_000);
 
-  it.each(drifts)('%s', async (kind, expected, message) => {
+  it.each(drifts)('%s: %o', async (kind, expected, message, maxRequests = 35) => {
     const { server, proxies } = await shared;
     drift = kind;
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 35, proxies });
+    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests, proxies });
     expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
     expect(JSON.stringify(report)).not.toContain(TOKEN);
+  }, 60_000);
+
+  it('conflict-always: a 409 to a body that sets an external_id is a right answer', async () => {
+    const { server, proxies } = await shared;
+    drift = 'conflict-always';
+    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 3, proxies });
+    expect(report.violations.filter((v) => v.request === 'example "setExternalId"')).toEqual([]);
+  }, 60_000);
+
+  it('rate-limits-always: nothing is judged, and the report says so (never a clean run)', async () => {
+    const { server, proxies } = await shared;
+    drift = 'rate-limits-always';
+    const before = server.requests.length;
+    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 3, proxies, backoffBaseMs: 1 });
+    expect(report).toMatchObject({ requests: 3, violations: [] });
+    expect(report.unjudged).toEqual(['seed', 'setExternalId', 'clearFields'].map((name) => ({ request: `example "${name}"`, reason: 'rate limited (429) after 4 retries' })));
+    expect(server.requests.length - before).toBe(15); // each request tried five times
   }, 60_000);
 
   it('rate-limits-once: a 429 is retried with backoff, not reported', async () => {
@@ -56,7 +91,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     drift = 'rate-limits-once';
     const before = server.requests.length;
     const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 35, proxies, backoffBaseMs: 1 });
-    expect(report).toMatchObject({ requests: 35, violations: [] });
+    expect(report).toMatchObject({ requests: 35, violations: [], unjudged: [] });
     expect(server.requests.length - before).toBe(70); // every request answered 429 once, then retried
   }, 60_000);
 
