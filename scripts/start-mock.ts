@@ -1,12 +1,12 @@
-// `npm start`: Prism on spec/openapi.yaml at 127.0.0.1:4010 (PORT overrides), with --errors and quiet
-// logs, until Ctrl-C. Prints a curl line that works as pasted.
+// `npm start`: Prism on spec/openapi.yaml at 127.0.0.1:4010 (PORT overrides; PORT=0 picks a free one),
+// with --errors and quiet logs, until Ctrl-C or SIGTERM. Prints a curl line that works as pasted.
 import { fileURLToPath } from 'node:url';
 import { startMock } from '../src/mock.js';
 import { openapiDocument, UPDATE_END_USER_PATH } from '../src/spec.js';
 
 const port = Number(process.env.PORT ?? 4010);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`PORT must be an integer from 1 to 65535, got ${JSON.stringify(process.env.PORT)}`);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be an integer from 0 to 65535 (0: any free port), got ${JSON.stringify(process.env.PORT)}`);
   process.exit(2);
 }
 
@@ -30,6 +30,16 @@ console.log(
     `-H 'Content-Type: application/json' -d '${body.replace(/'/g, `'\\''`)}'`,
 );
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void mock.stop().then(() => process.exit(0)));
+// Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
+// killed with SIGKILL): the mock never outlives whoever started it. A second signal, or a stop that
+// takes longer than 3 s, ends the process at once (the Prism host follows it: it exits on disconnect).
+const parent = process.ppid;
+let stopping = false;
+function shutdown(): void {
+  if (stopping) process.exit(1);
+  stopping = true;
+  setTimeout(() => process.exit(1), 3000).unref();
+  void mock.stop().then(() => process.exit(0), () => process.exit(1));
 }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+setInterval(() => process.ppid !== parent && shutdown(), 500).unref();

@@ -1,20 +1,28 @@
 // The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
 // and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
 // process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
-// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?} and
-// {id, type: 'stop', server: <id of its start>}. argv[2] is Prism's package.json, to load Prism from there.
-// Answers: {id, ok: true} or {id, ok: false, error}. Logs (pino JSON lines, level warn) go to stdout.
+// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?} (port 0: the system
+// picks a free one, so that concurrent runs never race for a port) and {id, type: 'stop', server: <id
+// of its start>}, which also cancels a start still under way. argv[2] is Prism's package.json, to load
+// Prism from there. Answers: {id, ok: true, port?} or {id, ok: false, error}. Logs (pino JSON lines,
+// level warn) go to stdout.
 'use strict';
 const requirePrism = require('node:module').createRequire(process.argv[2]);
-const { createServer } = requirePrism('@stoplight/prism-http-server');
-const { getHttpOperationsFromSpec } = requirePrism('@stoplight/prism-http');
+const { createPrismServer } = require('./prism-http.cjs');
+
+const prism = {
+  http: requirePrism('@stoplight/prism-http'),
+  getHttpConfigFromRequest: requirePrism('@stoplight/prism-http-server/dist/getHttpConfigFromRequest').getHttpConfigFromRequest,
+  serialize: requirePrism('@stoplight/prism-http-server/dist/serialize').serialize,
+};
 const { createLogger } = requirePrism('@stoplight/prism-core');
 
 const logger = createLogger('PRISM', { level: 'warn' });
+/** Every server started, or being started, by the id of its start message. */
 const servers = new Map();
 
 async function start({ spec, host, port, errors, upstream }) {
-  const operations = await getHttpOperationsFromSpec(spec);
+  const operations = await prism.http.getHttpOperationsFromSpec(spec);
   if (operations.length === 0) throw new Error('No operations found in the current file.');
   // The same configuration as `prism mock` / `prism proxy` with their defaults and --errors as asked.
   const shared = {
@@ -26,21 +34,44 @@ async function start({ spec, host, port, errors, upstream }) {
     mock: { dynamic: false, ignoreExamples: false },
   };
   const config = upstream ? { ...shared, isProxy: true, upstream: new URL(upstream) } : { ...shared, isProxy: false };
-  const server = createServer(operations, { cors: true, config, components: { logger: logger.child({ name: 'HTTP SERVER' }) } });
-  await server.listen(port, host);
+  const server = createPrismServer(prism, { operations, config, logger: logger.child({ name: 'HTTP SERVER' }) });
+  await new Promise((resolve, reject) => {
+    server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));
+    server.listen(port, host, resolve);
+  });
   return server;
+}
+
+function close(server) {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections(); // keep-alive clients must not hold a stop open
+  });
 }
 
 process.on('message', async (message) => {
   const answer = (extra) => process.send({ id: message.id, ...extra });
   try {
-    if (message.type === 'start') servers.set(message.id, await start(message));
-    if (message.type === 'stop') {
-      await servers.get(message.server)?.close();
-      servers.delete(message.server);
+    if (message.type === 'start') {
+      const starting = start(message);
+      servers.set(message.id, starting);
+      const server = await starting;
+      if (!servers.has(message.id)) {
+        await close(server); // stopped while it was starting
+        throw new Error('stopped before it was ready');
+      }
+      return answer({ ok: true, port: server.address().port });
     }
-    answer({ ok: true });
+    if (message.type === 'stop') {
+      const starting = servers.get(message.server);
+      servers.delete(message.server);
+      const server = await (starting || Promise.resolve(undefined)).catch(() => undefined);
+      if (server) await close(server);
+      return answer({ ok: true });
+    }
+    answer({ ok: false, error: `unknown message type ${message.type}` });
   } catch (error) {
+    servers.delete(message.id);
     answer({ ok: false, error: error && error.message ? error.message : String(error) });
   }
 });

@@ -48,14 +48,14 @@ export function prismCliPath(): string {
   return join(dirname(prismManifestPath()), 'dist', 'index.js');
 }
 
-/** Preload that keeps Prism alive when a violation quotes non-Latin-1 text (see the file). */
-const violationsHeaderFix = fileURLToPath(new URL('./prism-violations-header-fix.cjs', import.meta.url));
 const hostScript = fileURLToPath(new URL('./prism-host.cjs', import.meta.url));
 
 interface Answer {
   id: number;
   ok: boolean;
   error?: string;
+  /** The port a started server listens on. */
+  port?: number;
 }
 
 /**
@@ -70,14 +70,17 @@ class PrismHost {
   private serving = 0;
   private tail = '';
   private exitCode: number | null | undefined;
+  /** Settles when Prism's modules are loaded (ok) or the host died first; no timeout of its own. */
+  readonly loaded: Promise<Answer>;
 
   constructor() {
     // detached: the host gets its own process group, so a kill reaches anything it forks.
     this.child = fork(hostScript, [prismManifestPath()], {
-      execArgv: ['--require', violationsHeaderFix],
+      execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
+    this.loaded = this.request({}, Infinity, 0);
     const kill = () => signalGroup(this.child, 'SIGKILL');
     process.once('exit', kill);
     this.child.on('message', (answer: Answer) => this.waiting.get(answer.id)?.(answer));
@@ -106,7 +109,9 @@ class PrismHost {
   /** Sends a request and waits for its answer; id 0 is the host's own "loaded". */
   request(message: Record<string, unknown>, timeoutMs: number, id = this.nextId++): Promise<Answer> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish({ id, ok: false, error: `Prism did not answer within ${timeoutMs} ms` }), timeoutMs);
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => finish({ id, ok: false, error: `Prism did not answer within ${timeoutMs} ms` }), timeoutMs)
+        : undefined;
       const finish = (answer: Answer) => {
         clearTimeout(timer);
         this.waiting.delete(id);
@@ -117,6 +122,10 @@ class PrismHost {
       this.updateRef();
       if (id !== 0) this.child.send({ ...message, id });
     });
+  }
+
+  nextRequestId(): number {
+    return this.nextId++;
   }
 
   listen(listener?: (text: string) => void): () => void {
@@ -144,43 +153,49 @@ class PrismHost {
 }
 
 let host: PrismHost | undefined;
-let hostLoaded: Promise<Answer> | undefined;
+
+/** A promise that resolves to `timedOut` after `ms`, unless `promise` settles first. */
+function within<T>(promise: Promise<T>, ms: number, timedOut: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)))])
+    .finally(() => clearTimeout(timer));
+}
 
 export async function startPrism(options: StartPrismOptions): Promise<RunningPrism> {
-  const port = options.port ?? (await freePort());
-  const url = `http://${HOST}:${port}`;
-  if (await accepts(port)) throw new Error(`${options.caller}: ${HOST}:${port} is already in use`);
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
-
-  if (!host?.alive) {
-    host = new PrismHost();
-    hostLoaded = host.request({}, timeoutMs, 0);
-  }
+  if (!host?.alive) host = new PrismHost();
   const current = host;
   const stopListening = current.listen(options.onOutput);
   const fail = (error: string): never => {
     stopListening();
     throw new Error(`${options.caller}: ${error}`);
   };
-  const loaded = await hostLoaded!;
+  // Loading is waited for, not restarted: a start that gives up leaves the host loading for the next.
+  const loaded = await within(current.loaded, timeoutMs, { id: 0, ok: false, error: `Prism did not load within ${timeoutMs} ms` });
   if (!loaded.ok) fail(loaded.error ?? 'Prism did not start');
+  const startId = current.nextRequestId();
   const started = await current.request({
     type: 'start',
     spec: options.spec,
     host: HOST,
-    port,
+    port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
     errors: options.errors,
     ...(options.upstream ? { upstream: options.upstream } : {}),
-  }, timeoutMs);
-  if (!started.ok) fail(started.error ?? 'Prism did not start');
+  }, timeoutMs, startId);
+  if (!started.ok || started.port === undefined) {
+    // A start that timed out may still complete in the host: stop it there, so that nothing stays bound.
+    if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);
+    fail(started.error ?? 'Prism did not start');
+  }
+  const port = started.port!;
   current.adjustServing(+1);
 
   const stop = once(async () => {
     stopListening();
-    if (current.alive) await current.request({ type: 'stop', server: started.id }, 10_000);
+    if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);
     current.adjustServing(-1);
   });
-  return { url, port, stop };
+  return { url: `http://${HOST}:${port}`, port, stop };
 }
 
 /** Prism logs pino JSON lines; a person reads `[level] name: message`. */

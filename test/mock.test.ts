@@ -1,7 +1,8 @@
 // The mock itself: security as the spec declares it, startMock's lifecycle, and `npm start` as a new
 // user meets it (its printed curl line, run as printed).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
   const send = (url: string) =>
     fetch(`${url}/v2/end-users/x`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body });
 
-  it('startMock survives them and reports the keys intact in sl-violations', async () => {
+  it('the kit’s mock survives them and reports the keys intact in sl-violations', async () => {
     const response = await send(mockUrl());
     expect(response.status).toBe(400);
     const messages = prismViolations(response.headers).map((v) => v.message).join('\n');
@@ -76,8 +77,8 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
     expect((await send(mockUrl())).status).toBe(400); // still alive
   });
 
-  // Pinned upstream bug: when this starts failing, Prism is fixed and the preload can go.
-  it('plain Prism, without the kit’s preload, dies on them', async () => {
+  // Pinned upstream bug: when this starts failing, Prism is fixed and the kit's escaping can go.
+  it('plain Prism, without the kit’s HTTP front, dies on them', async () => {
     const port = await freePort();
     const prism = spawn(process.execPath, [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'], {
       stdio: 'ignore',
@@ -123,27 +124,52 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
   });
 });
 
+/** `npm start` (or the script itself) with PORT=0; resolves once it printed its curl line. */
+async function startNpmStart(command: string, args: string[], marker: string) {
+  const child = spawn(command, args, {
+    env: { ...process.env, PORT: '0', ADA_TEST_MARKER: marker },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, as a CI job's background step has
+  });
+  let stdout = '';
+  const curlLine = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('curl '));
+      if (line && stdout.includes(`${line}\n`)) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stdout}`)));
+  });
+  const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+  return { child, curlLine, url, port: Number(new URL(url).port), stdout };
+}
+
+/** Processes (pids) whose environment holds the marker: everything a start left behind. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`ADA_TEST_MARKER=${marker}\0`);
+    } catch {
+      return false; // gone meanwhile, or not ours to read
+    }
+  }).map(Number);
+}
+
+/** Polls until `done()` holds or `ms` pass; returns whether it held. */
+async function eventually(done: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await done()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return done();
+}
+
 describe('npm start', () => {
   it('serves spec/openapi.yaml on PORT and prints a curl line that works as pasted', async () => {
-    const port = await freePort();
-
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts'], {
-      env: { ...process.env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, curlLine, url, port } = await startNpmStart(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts'], randomUUID());
     try {
-      let stdout = '';
-      const curlLine = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const line = stdout.split('\n').find((l) => l.startsWith('curl '));
-          if (line && stdout.includes(`${line}\n`)) resolve(line);
-        });
-        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stdout}`)));
-      });
-      expect(stdout).toContain(`on http://127.0.0.1:${port}`);
-      expect(curlLine).toContain(`http://127.0.0.1:${port}/v2/end-users/`);
-
+      expect(curlLine).toContain(`${url}/v2/end-users/`);
       const { stdout: answer } = await promisify(execFile)('bash', ['-c', curlLine]);
       expect(validateEndUserResponse(JSON.parse(answer))).toEqual({ ok: true });
     } finally {
@@ -152,5 +178,25 @@ describe('npm start', () => {
     }
     expect(child.exitCode).toBe(0);
     expect(await accepts(port)).toBe(false);
-  });
+  }, 60_000);
+
+  // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm’s own process stops everything it started, within seconds', async (signal) => {
+    const marker = randomUUID();
+    const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
+    expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
+    process.kill(child.pid!, signal);
+    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 10_000);
+    if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
+    expect({ left: processesWith(marker), accepting: await accepts(port) }).toEqual({ left: [], accepting: false });
+  }, 60_000);
+
+  it('the script stops when npm is killed outright (SIGKILL), leaving nothing behind', async () => {
+    const marker = randomUUID();
+    const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
+    process.kill(child.pid!, 'SIGKILL');
+    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 10_000);
+    if (!stopped) for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
+    expect(stopped).toBe(true);
+  }, 60_000);
 });

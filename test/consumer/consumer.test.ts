@@ -75,7 +75,8 @@ describe('the packed package, installed in a fresh project', () => {
     const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
-    expect(files).toContain('dist/src/prism-violations-header-fix.cjs');
+    expect(files).toContain('dist/src/prism-host.cjs');
+    expect(files).toContain('dist/src/prism-http.cjs');
     expect(files).toContain('dist/generated/schema.d.ts');
     expect(files).toContain('generated/openapi.json');
     expect(files).toContain('generated/openapi.yaml');

@@ -1,0 +1,224 @@
+// The HTTP side of every Prism server the kit runs (see prism-host.cjs): Prism's own request pipeline
+// (validate the request, pick an example or forward to the provider, validate the answer), behind a
+// node:http server of the kit's, in place of prism-http-server, so that:
+// - the mock's answers conform to the contract: a body that is not JSON (400), one over Ada's 10 MB
+//   limit (413), Prism's own refusals (no such route, no such method) and its 400s for invalid
+//   requests come in the contract's `{errors: [...]}` shape, and a 400 names the actual violations
+//   (field, location, rule) instead of the spec's fixed example;
+// - CORS is granted to loopback pages only (a local docs page, a browser test), without credentials;
+// - `sl-violations` survives text outside Latin-1 (stoplightio/prism#1934: Node refuses such a header,
+//   and the whole process died), escaped as \uXXXX so that it parses back to the same JSON;
+// - a proxy's answers stay Prism's own (problem+json), which verify reads to tell Prism from the provider.
+// Plain CommonJS: it runs in the host process as shipped. `prism` is the set of Prism modules the host loaded.
+'use strict';
+const http = require('node:http');
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // Ada's request limit (10 MB)
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024; // past this an upload is cut off, not read
+const MAX_SAFE_HEADER_LENGTH = 8 * 1024 - 100; // as prism-http-server
+const SEVERITIES = ['Error', 'Warning', 'Information', 'Hint'];
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+const ALLOWED_HEADERS = 'authorization, content-type, prefer, accept';
+const PROBLEM = 'https://stoplight.io/prism/errors#';
+
+/** An answer in the contract's Errors shape. */
+function errorsBody(type, message, details) {
+  return { errors: [{ type, message, ...(details === undefined ? {} : { details }) }] };
+}
+
+function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** `sl-violations`, ASCII only: non-ASCII as \uXXXX keeps the JSON the same and the header legal. */
+function violationsHeader(violations) {
+  let value = JSON.stringify(violations).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (value.length > MAX_SAFE_HEADER_LENGTH) value = `Too many violations! ${value.substring(0, MAX_SAFE_HEADER_LENGTH)}`;
+  return value;
+}
+
+/** A violation as Prism reports it in sl-violations: location prefixed with request or response. */
+function located(prefix) {
+  return (detail) => ({
+    location: [prefix].concat(detail.path || []),
+    severity: SEVERITIES[detail.severity] || String(detail.severity),
+    code: detail.code,
+    message: detail.message,
+  });
+}
+
+/** Violations of the whole request that Prism reports by status code: the header they are about. */
+const REQUEST_HEADERS_BY_CODE = { 401: 'authorization', 415: 'content-type' };
+
+/** One ErrorDetail per violation: the field (dotted), where it was (body, query, path, header) and the rule. */
+function detailOf(violation) {
+  const [, where, ...field] = violation.location;
+  const rule = violation.code === undefined || typeof violation.code === 'number' ? '' : ` (${violation.code})`;
+  const header = where === undefined ? REQUEST_HEADERS_BY_CODE[violation.code] : undefined;
+  return {
+    parameter: header || (field.length > 0 ? field.join('.') : where || 'request'),
+    location: header ? 'header' : where || 'request',
+    message: `${violation.message}${rule}`,
+  };
+}
+
+/** The body: parsed JSON for JSON media types, text otherwise, null when there is none. Bounded. */
+function readBody(req) {
+  return new Promise((resolve) => {
+    const length = req.headers['content-length'];
+    if (length === '0' || (req.headers['transfer-encoding'] === undefined && length === undefined)) return resolve({ body: null });
+    const chunks = [];
+    let bytes = 0;
+    let done = false;
+    req.on('data', (chunk) => {
+      bytes += chunk.length;
+      if (bytes > MAX_DRAINED_BYTES) return req.destroy();
+      if (done) return;
+      if (bytes > MAX_BODY_BYTES) {
+        done = true;
+        chunks.length = 0;
+        return resolve({ tooLarge: true });
+      }
+      chunks.push(chunk);
+    });
+    req.once('error', () => done || ((done = true), resolve({ aborted: true })));
+    req.once('end', () => {
+      if (done) return;
+      done = true;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] || ''))) return resolve({ body: text });
+      try {
+        resolve({ body: JSON.parse(text) });
+      } catch (error) {
+        resolve({ invalidJson: error.message });
+      }
+    });
+  });
+}
+
+/** CORS for loopback origins only; returns whether the request was a preflight, answered here. */
+function cors(req, res, methods) {
+  const origin = req.headers.origin;
+  if (!origin || !LOOPBACK_ORIGIN.test(origin)) return false;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
+  res.setHeader('Access-Control-Expose-Headers', 'sl-violations');
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+    res.writeHead(204, {
+      'Access-Control-Allow-Methods': methods,
+      'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+      'Access-Control-Max-Age': '600',
+      'Content-Length': '0',
+    });
+    res.end();
+    return true;
+  }
+  return false;
+}
+
+/** Prism's own refusal (no route, no method, a bad Prefer header, ...) in the contract's shape. */
+function problemAsErrors(problem) {
+  const code = String(problem.type || '').startsWith(PROBLEM) ? problem.type.slice(PROBLEM.length) : 'UNKNOWN';
+  const message = [problem.title, problem.detail].filter(Boolean).join(': ') || 'Prism could not answer';
+  const details = Array.isArray(problem.validation) ? problem.validation.map(detailOf) : undefined;
+  return errorsBody(code.toLowerCase(), message, details);
+}
+
+/**
+ * A node:http server answering through Prism. `operations` are Prism's, from the spec; `config` is
+ * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger.
+ */
+function createPrismServer(prism, { operations, config, logger }) {
+  const instance = prism.http.createInstance(config, { logger });
+  const methods = [...new Set(operations.map((op) => op.method.toUpperCase()).concat('OPTIONS'))].join(', ');
+  const isMock = !config.isProxy;
+
+  async function handle(req, res) {
+    if (cors(req, res, methods)) return;
+    const read = await readBody(req);
+    if (read.aborted) return;
+    if (read.tooLarge) {
+      res.setHeader('connection', 'close');
+      return sendJson(res, 413, errorsBody('content_too_large', 'Request body exceeds 10 MB.'));
+    }
+    if (read.invalidJson !== undefined) {
+      return sendJson(res, 400, errorsBody('validation_error', 'The request body is not valid JSON.',
+        [{ parameter: 'body', location: 'body', message: read.invalidJson }]));
+    }
+    const { searchParams, pathname } = new URL(req.url, 'http://example.com');
+    const query = {};
+    for (const key of searchParams.keys()) {
+      const values = searchParams.getAll(key);
+      query[key] = values.length === 1 ? values[0] : values;
+    }
+    const input = {
+      method: (req.method || 'get').toLowerCase(),
+      url: { path: pathname, baseUrl: searchParams.get('__server') || undefined, query },
+      headers: req.headers,
+      body: read.body,
+    };
+    const preferences = prism.getHttpConfigFromRequest(input);
+    const outcome = preferences._tag === 'Left'
+      ? preferences
+      : await instance.request(input, operations, { ...config, mock: { ...config.mock, ...preferences.right } })();
+    if (outcome._tag === 'Left') return answerProblem(res, outcome.left, input);
+
+    const { output, validations } = outcome.right;
+    const requestViolations = validations.input.map(located('request'));
+    const responseViolations = validations.output.map(located('response'));
+    const violations = requestViolations.concat(responseViolations);
+    if (violations.length > 0) res.setHeader('sl-violations', violationsHeader(violations));
+    for (const v of violations) {
+      const line = `Violation: ${v.location.join('.')} ${v.message}`;
+      if (v.severity === 'Error') logger.error({ name: 'VALIDATOR' }, line);
+      else if (v.severity === 'Warning') logger.warn({ name: 'VALIDATOR' }, line);
+    }
+    const outputErrors = responseViolations.filter((v) => v.severity === 'Error');
+    if (config.errors && outputErrors.length > 0) {
+      return answerProblem(res, prism.http.ProblemJsonError.fromTemplate(prism.http.VIOLATIONS,
+        'Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.',
+        { validation: outputErrors }), input);
+    }
+    const inputErrors = requestViolations.filter((v) => v.severity === 'Error');
+    const status = output.statusCode;
+    if (isMock && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
+      // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
+      const count = inputErrors.length;
+      return sendJson(res, status, errorsBody('validation_error', `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`,
+        inputErrors.map(detailOf)), output.headers);
+    }
+    for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
+    let payload;
+    try {
+      payload = prism.serialize(output.body, res.getHeader('content-type'));
+    } catch (error) {
+      return answerProblem(res, error, input);
+    }
+    res.statusCode = status;
+    res.end(payload);
+  }
+
+  function answerProblem(res, error, input) {
+    logger.error({ input }, `Request terminated with error: ${error}`);
+    if (res.headersSent) return res.end();
+    const problem = prism.http.ProblemJsonError.toProblemJson(error);
+    const status = problem.status || 500;
+    if (isMock) return sendJson(res, status, problemAsErrors(problem), (error.additional && error.additional.headers) || {});
+    for (const [name, value] of Object.entries((error.additional && error.additional.headers) || {})) res.setHeader(name, value);
+    const text = JSON.stringify(problem);
+    res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      logger.error(`Request failed: ${error && error.stack ? error.stack : error}`);
+      if (!res.headersSent) sendJson(res, 500, errorsBody('mock_error', 'The mock failed to answer.'));
+      else res.end();
+    });
+  });
+}
+
+module.exports = { createPrismServer };
