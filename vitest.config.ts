@@ -13,7 +13,9 @@ export default defineConfig({
     // Much of the test time is spent waiting on child processes (Prism, the CLIs), so one worker more
     // than there are cores keeps them busy (vitest's default, one fewer, left a core idle: 61 s vs 29 s).
     maxWorkers: availableParallelism() + 1,
-    testTimeout: 15_000,
-    hookTimeout: 60_000,
+    // In-process tests finish in milliseconds to seconds; 30 s only bounds a hang. Tests that wait on
+    // child processes (CLIs, npm, a cold Prism) set CHILD_PROCESS_TIMEOUT (test/support.ts) themselves.
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
   },
 });

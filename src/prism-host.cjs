@@ -7,6 +7,8 @@
 // Prism from there. Answers: {id, ok: true, port?} or {id, ok: false, error}. Logs (pino JSON lines,
 // level warn) go to stdout.
 'use strict';
+// Node 22.1+ caches compiled modules on disk: Prism's load (most of a cold start) gets much cheaper.
+require('node:module').enableCompileCache?.();
 const requirePrism = require('node:module').createRequire(process.argv[2]);
 const { createPrismServer } = require('./prism-http.cjs');
 
@@ -18,12 +20,19 @@ const prism = {
 const { createLogger } = requirePrism('@stoplight/prism-core');
 
 const logger = createLogger('PRISM', { level: 'warn' });
-/** Every server started, or being started, by the id of its start message. */
+/**
+ * Every server started, or being started, by the id of its start message: `cancelled` once a stop
+ * arrived, `listening` once it binds its port (resolving to the server).
+ */
 const servers = new Map();
 
-async function start({ spec, host, port, errors, upstream }) {
+async function start({ id, spec, host, port, errors, upstream }) {
+  const entry = { cancelled: false, listening: undefined };
+  servers.set(id, entry);
   const operations = await prism.http.getHttpOperationsFromSpec(spec);
   if (operations.length === 0) throw new Error('No operations found in the current file.');
+  // A start the parent gave up on (its readyTimeoutMs passed) never binds its port.
+  if (entry.cancelled) throw new Error('stopped before it was ready');
   // The same configuration as `prism mock` / `prism proxy` with their defaults and --errors as asked.
   const shared = {
     validateRequest: true,
@@ -35,10 +44,12 @@ async function start({ spec, host, port, errors, upstream }) {
   };
   const config = upstream ? { ...shared, isProxy: true, upstream: new URL(upstream) } : { ...shared, isProxy: false };
   const server = createPrismServer(prism, { operations, config, logger: logger.child({ name: 'HTTP SERVER' }) });
-  await new Promise((resolve, reject) => {
+  entry.listening = new Promise((resolve, reject) => {
     server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve(server));
   });
+  await entry.listening;
+  if (entry.cancelled) throw new Error('stopped before it was ready'); // the stop closes it
   return server;
 }
 
@@ -49,29 +60,30 @@ function close(server) {
   });
 }
 
+/** Stops a server, or cancels its start: once this resolves, its port is free or was never bound. */
+async function stop(id) {
+  const entry = servers.get(id);
+  servers.delete(id);
+  if (!entry) return;
+  entry.cancelled = true;
+  const server = entry.listening && (await entry.listening.catch(() => undefined));
+  if (server) await close(server);
+}
+
 process.on('message', async (message) => {
   const answer = (extra) => process.send({ id: message.id, ...extra });
   try {
     if (message.type === 'start') {
-      const starting = start(message);
-      servers.set(message.id, starting);
-      const server = await starting;
-      if (!servers.has(message.id)) {
-        await close(server); // stopped while it was starting
-        throw new Error('stopped before it was ready');
-      }
+      const server = await start(message);
       return answer({ ok: true, port: server.address().port });
     }
     if (message.type === 'stop') {
-      const starting = servers.get(message.server);
-      servers.delete(message.server);
-      const server = await (starting || Promise.resolve(undefined)).catch(() => undefined);
-      if (server) await close(server);
+      await stop(message.server);
       return answer({ ok: true });
     }
     answer({ ok: false, error: `unknown message type ${message.type}` });
   } catch (error) {
-    servers.delete(message.id);
+    if (message.type === 'start') servers.delete(message.id); // nothing bound, or the stop that cancelled it closes it
     answer({ ok: false, error: error && error.message ? error.message : String(error) });
   }
 });

@@ -212,13 +212,18 @@ function createPrismServer(prism, { operations, config, logger }) {
     res.end(text);
   }
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
       logger.error(`Request failed: ${error && error.stack ? error.stack : error}`);
       if (!res.headersSent) sendJson(res, 500, errorsBody('mock_error', 'The mock failed to answer.'));
       else res.end();
     });
   });
+  // Clients keep idle connections for the server's Keep-Alive hint minus a margin; on a busy machine
+  // timers run late, and with Node's 5 s default a client could send on a socket the server was just
+  // closing (undici: UND_ERR_SOCKET). A local server can afford to keep idle sockets a minute.
+  server.keepAliveTimeout = 60_000;
+  return server;
 }
 
 module.exports = { createPrismServer };

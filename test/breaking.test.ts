@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compareSpecs } from '../scripts/breaking-changes.js';
+import { CHILD_PROCESS_TIMEOUT } from './support.js';
 
 const root = join(import.meta.dirname, '..');
 const bundled = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8'));
@@ -125,5 +126,5 @@ describe('npm run check:breaking', () => {
     const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/check-breaking.ts', '--base', 'no-such-ref'], { cwd: root })
       .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
     expect(result).toEqual({ code: 2, stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n' });
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });

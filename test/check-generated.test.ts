@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD_PROCESS_TIMEOUT } from './support.js';
 
 const root = join(import.meta.dirname, '..');
 const copy = mkdtempSync(join(tmpdir(), 'ada-check-generated-'));
@@ -31,7 +32,7 @@ describe('check:generated', () => {
     expect(output).toContain('generated/openapi.json is stale');
     expect(output).toContain('generated/openapi.yaml is stale');
     expect(output).toContain('npm run generate');
-  }, 120_000); // a child process that bundles twice and generates types: seconds alone, much longer under load
+  }, CHILD_PROCESS_TIMEOUT); // a child process that bundles twice and generates types
 });
 
 describe('versioning', () => {

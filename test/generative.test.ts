@@ -11,7 +11,7 @@ import {
   type BrokenRule,
 } from '../src/arbitraries.js';
 import { jsonByteLength, validateUpdateEndUserRequest } from '../src/validation.js';
-import { END_USER_ID, mockUrl, prismPointsAt, TEST_TOKEN } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, END_USER_ID, mockUrl, prismPointsAt, TEST_TOKEN } from './support.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -110,5 +110,5 @@ describe('differential: the local validator and the Prism mock agree on every ge
       if (!rule) return;
       expect(prismPointsAt(response.headers, rule.path)).toBe(true);
     }), settings);
-  }, 120_000);
+  }, CHILD_PROCESS_TIMEOUT);
 });

@@ -2,11 +2,17 @@
 // violations (field, location, rule) in the errors[] shape, and so do the answers to a body that is not
 // JSON, one over 10 MB, and Prism's own refusals. CORS is granted to loopback pages only, without
 // credentials. And a start that fails releases everything it took.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { accepts } from '../src/prism.js';
+import { bundledSpecPath } from '../src/spec-file.js';
 import { validateErrorsResponse } from '../src/validation.js';
-import { mockUrl, TEST_TOKEN } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from './support.js';
 
 const json = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
 const patch = (body: string, headers: Record<string, string> = json, path = '/v2/end-users/x', method = 'PATCH') =>
@@ -108,15 +114,25 @@ describe('CORS: loopback pages only, never with credentials', () => {
 });
 
 describe('a start that fails releases everything it took', () => {
-  it('startMock({ readyTimeoutMs: 1 }) after Prism is loaded: throws, and its port is free again', async () => {
+  it('a start that times out after Prism is loaded: rejects, and never binds its port', async () => {
     const held = await startMock(); // Prism is loaded in this process from here on
     const { port } = held;
     await held.stop();
-    await expect(startMock({ port, readyTimeoutMs: 1 })).rejects.toThrow(/^startMock: Prism did not answer within 1 ms/);
-    // The host finishes the abandoned start and stops it; the port is free for the next start.
-    const next = await startMock({ port });
-    expect(next.port).toBe(port);
-    await next.stop();
+    // A spec behind a named pipe: the host's start waits for it for as long as the test wants,
+    // however fast or slow the machine, so the timeout below is certain to pass first.
+    const dir = mkdtempSync(join(tmpdir(), 'ada-fifo-'));
+    const fifo = join(dir, 'openapi.json');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      await expect(startMock({ spec: fifo, port, readyTimeoutMs: 200 })).rejects.toThrow(/^startMock: Prism did not answer within 200 ms/);
+      await writeFile(fifo, readFileSync(bundledSpecPath)); // the abandoned start may go on now
+      expect(await accepts(port)).toBe(false);
+      const next = await startMock({ port }); // the port was never taken
+      expect(next.port).toBe(port);
+      await next.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(await accepts(port)).toBe(false);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });

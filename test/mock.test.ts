@@ -12,7 +12,7 @@ import { startMock } from '../src/mock.js';
 import { accepts, freePort, prismCliPath } from '../src/prism.js';
 import { bundledSpecPath, openapiDocument } from '../src/spec.js';
 import { validateEndUserResponse } from '../src/validation.js';
-import { mockUrl, prismViolations, seedRequest } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
 
 
 describe('the shared mock', () => {
@@ -42,7 +42,7 @@ describe('the shared mock', () => {
   });
 });
 
-describe('startMock', () => {
+describe.concurrent('startMock', () => {
   it('leaves no Prism behind when the process that started it exits without stop()', async () => {
     const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
@@ -52,7 +52,7 @@ describe('startMock', () => {
     const deadline = Date.now() + 3000;
     while ((await accepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await accepts(port)).toBe(false);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 
   it('refuses a port that something else already serves', async () => {
     await expect(startMock({ port: Number(new URL(mockUrl()).port) })).rejects.toThrow(/startMock: 127\.0\.0\.1:\d+ is already in use/);
@@ -60,7 +60,7 @@ describe('startMock', () => {
 
   it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
     await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/^startMock: Error opening file "\/nonexistent\/openapi\.yaml"[\s\S]*ENOENT/);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () => {
@@ -92,7 +92,7 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
     } finally {
       prism.kill('SIGKILL');
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 describe('the mock enforces the contract on its own answers (--errors)', () => {
@@ -121,7 +121,7 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(await accepts(port)).toBe(false);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 /** `npm start` (or the script itself) with PORT=0; resolves once it printed its curl line. */
@@ -165,7 +165,8 @@ async function eventually(done: () => boolean | Promise<boolean>, ms: number): P
   return done();
 }
 
-describe('npm start', () => {
+// Each start is independent (PORT=0, its own marker): they run side by side.
+describe.concurrent('npm start', () => {
   it('serves spec/openapi.yaml on PORT and prints a curl line that works as pasted', async () => {
     const { child, curlLine, url, port } = await startNpmStart(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts'], randomUUID());
     try {
@@ -178,7 +179,7 @@ describe('npm start', () => {
     }
     expect(child.exitCode).toBe(0);
     expect(await accepts(port)).toBe(false);
-  }, 60_000);
+  }, CHILD_PROCESS_TIMEOUT);
 
   // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
   it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm’s own process stops everything it started, within seconds', async (signal) => {
@@ -186,17 +187,17 @@ describe('npm start', () => {
     const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
     process.kill(child.pid!, signal);
-    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 10_000);
+    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
     if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
     expect({ left: processesWith(marker), accepting: await accepts(port) }).toEqual({ left: [], accepting: false });
-  }, 60_000);
+  }, CHILD_PROCESS_TIMEOUT);
 
   it('the script stops when npm is killed outright (SIGKILL), leaving nothing behind', async () => {
     const marker = randomUUID();
     const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
     process.kill(child.pid!, 'SIGKILL');
-    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 10_000);
+    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
     if (!stopped) for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
     expect(stopped).toBe(true);
-  }, 60_000);
+  }, CHILD_PROCESS_TIMEOUT);
 });

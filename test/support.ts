@@ -21,6 +21,13 @@ export function seedResponse(): Record<string, any> {
 }
 
 export const TEST_TOKEN = 'tok_live_Zm9vYmFyYmF6cXV4';
+
+/**
+ * Time limit of a test that waits on child processes (a CLI under tsx, npm, a cold Prism start): a few
+ * seconds alone, but ten times that on a busy 2-core machine running two suites. A hang still fails.
+ * In-process tests keep the default (vitest.config.ts).
+ */
+export const CHILD_PROCESS_TIMEOUT = 180_000;
 export const END_USER_ID = '5f7e0e2c1e7c7e000f0f9c3a';
 
 export function mockUrl(): string {
