@@ -4,8 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The packed-package and browser suites have their own scripts (test:consumer, test:docs).
-    exclude: [...configDefaults.exclude, 'test/consumer/**', 'test/docs/**'],
+    // The packed-package, browser and Optic suites have their own scripts (test:consumer, test:docs, test:optic).
+    exclude: [...configDefaults.exclude, 'test/consumer/**', 'test/docs/**', 'test/optic/**'],
     // One Prism process for the whole run (see test/global-setup.ts); tests read its URL with inject().
     globalSetup: ['test/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc as part of `npm test`.

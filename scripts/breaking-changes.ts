@@ -1,11 +1,17 @@
-// Which differences between two bundled specs break consumers. Direction matters: a request schema
-// must go on accepting everything it accepted (tightening breaks callers), a response schema must not
-// start producing anything it did not (loosening breaks readers). Schemas shared by both sides are
-// judged at each place they are used. A focused checker for the keywords this spec uses, in the manner
-// of the one GitHub runs over its own description; no maintained npm library for OpenAPI 3.1 diffing
-// installs here (oasdiff is not on npm, @pb33f/openapi-changes downloads a binary, Optic is archived).
-
-import { unescapePointerSegment } from '../src/spec.js';
+// Which differences between two bundled specs break consumers, and which it cannot judge.
+//
+// Direction matters: a request schema must go on accepting everything it accepted (tightening breaks
+// callers), a response schema must not start producing anything it did not (loosening breaks readers).
+// Webhook payloads are judged like responses (receivers read them), and what a receiver answers like a
+// request. Schemas shared by both sides are judged at each place they are used.
+//
+// Fail closed: every node the walk visits accounts for every key it holds. A key it judges is compared;
+// an annotation (description, examples, ...) may change freely; any other key that differs is reported
+// as `cannot judge: <JSON pointer>`, and components that no walk reached are compared whole. So a change
+// this checker does not understand can never pass as "no breaking changes". In the manner of the
+// checker GitHub runs over its own description (rest-api-description), with its limits stated
+// (README, "Breaking-change policy").
+import { escapePointerSegment } from '../src/spec.js';
 
 type Json = any;
 type Side = 'request' | 'response';
@@ -18,150 +24,417 @@ export interface Change {
   breaking: boolean;
 }
 
+export interface Comparison {
+  changes: Change[];
+  /** JSON pointers (into the head spec, or the base where a node was removed) of differences not judged. */
+  cannotJudge: string[];
+}
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** Keys that only document: they may change freely anywhere the walk knows them. */
+const ANNOTATIONS = ['description', 'summary', 'title', 'examples', 'example', 'externalDocs', 'deprecated', '$comment'];
+/** Schema annotations, beyond the general ones: they change no value's validity. */
+const SCHEMA_ANNOTATIONS = [...ANNOTATIONS, 'readOnly', 'writeOnly', 'x-pattern-message'];
+const MAX_KEYWORDS = ['maxLength', 'maxProperties', 'maxItems', 'maximum', 'exclusiveMaximum', 'x-max-json-bytes'];
+const MIN_KEYWORDS = ['minLength', 'minProperties', 'minItems', 'minimum', 'exclusiveMinimum'];
+/** Component sections openapi-typescript exports as types: a removed or renamed entry breaks code. */
+const TYPED_COMPONENTS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers', 'pathItems'];
 
-export function compareSpecs(base: Json, head: Json): Change[] {
-  const changes: Change[] = [];
-  const add = (where: string, what: string, breaking: boolean) => changes.push({ where, what, breaking });
+/** A node of one spec, with where it is. A `$ref` is followed; its siblings (OpenAPI 3.1) are kept. */
+interface Located {
+  node: Json;
+  /** Pointer of the node (the `$ref`'s target, where there was one). */
+  at: string;
+  /** Pointer of one of its keys: the referencing object's, for a sibling of the `$ref`. */
+  keyAt(key: string): string;
+}
 
-  for (const [path, baseItem] of Object.entries<Json>(base.paths ?? {})) {
-    const headItem = head.paths?.[path];
-    if (!headItem) {
-      add(path, 'path removed', true);
+const deepEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const child = (pointer: string, key: string) => `${pointer}/${escapePointerSegment(key)}`;
+
+class Judge {
+  readonly changes: Change[] = [];
+  readonly cannotJudge = new Set<string>();
+  /** Component pointers the walk reached (`#/components/schemas/EndUser`). */
+  readonly visited = new Set<string>();
+  private readonly seen = new Set<string>();
+
+  constructor(readonly base: Json, readonly head: Json) {}
+
+  add(where: string, what: string, breaking: boolean): void {
+    this.changes.push({ where, what, breaking });
+  }
+
+  /** Follows `$ref`s from `node` (at `pointer`) in `doc`, noting the components reached. */
+  locate(doc: Json, node: Json, pointer: string): Located {
+    const layers: Array<{ node: Json; at: string }> = [{ node, at: pointer }];
+    let current = node;
+    for (let hops = 0; typeof current?.$ref === 'string' && hops < 64; hops++) {
+      const target = String(current.$ref);
+      if (!target.startsWith('#/')) throw new Error(`only local $refs can be judged, got ${target}`);
+      this.visit(target);
+      current = target.slice(2).split('/').reduce((at: Json, part: string) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+      layers.push({ node: current, at: target });
+    }
+    const merged: Json = typeof current === 'object' && current !== null && !Array.isArray(current) ? {} : current;
+    if (merged !== current) {
+      for (const layer of [...layers].reverse()) Object.assign(merged, layer.node);
+      delete merged.$ref;
+    }
+    const at = layers.at(-1)!.at;
+    return {
+      node: merged,
+      at,
+      keyAt: (key) => child(layers.find((layer) => layer.node && typeof layer.node === 'object' && key in layer.node)?.at ?? at, key),
+    };
+  }
+
+  private visit(target: string): void {
+    const match = /^#\/components\/[^/]+\/[^/]+/.exec(target);
+    if (match) this.visited.add(match[0]);
+  }
+
+  /**
+   * Fail closed: every key of `before`/`after` that is neither `handled` nor an annotation and differs
+   * is a difference this checker cannot judge.
+   */
+  account(before: Located | undefined, after: Located | undefined, handled: readonly string[], annotations: readonly string[] = ANNOTATIONS): void {
+    const keys = new Set([...Object.keys(before?.node ?? {}), ...Object.keys(after?.node ?? {})]);
+    for (const key of keys) {
+      if (handled.includes(key) || annotations.includes(key)) continue;
+      if (!deepEqual(before?.node?.[key], after?.node?.[key])) {
+        this.cannotJudge.add((after && key in (after.node ?? {}) ? after : before)!.keyAt(key));
+      }
+    }
+  }
+
+  /**
+   * A pair of nodes is judged once per place (operation and body) and direction: a schema that refers
+   * to itself ends there, and one shared by two operations is reported at each.
+   */
+  firstVisit(before: Located, after: Located, side: Side, where: string): boolean {
+    const key = `${before.at}|${after.at}|${side}|${where}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
+
+export function compareSpecs(base: Json, head: Json): Comparison {
+  const judge = new Judge(base, head);
+  const root = (doc: Json): Located => ({ node: doc, at: '#', keyAt: (key) => child('#', key) });
+  judge.account(root(base), root(head), ['paths', 'webhooks', 'components', 'servers', 'security', 'info', 'tags', 'openapi']);
+  if (base.openapi !== head.openapi) judge.cannotJudge.add('#/openapi');
+
+  compareServers(judge, base.servers, head.servers);
+  for (const [kind, key] of [['path', 'paths'], ['webhook', 'webhooks']] as const) {
+    const before: Record<string, Json> = base[key] ?? {};
+    const after: Record<string, Json> = head[key] ?? {};
+    for (const name of Object.keys(before)) {
+      const label = kind === 'webhook' ? `webhook ${name}` : name;
+      if (!(name in after)) judge.add(label, `${kind} removed`, true);
+      else comparePathItem(judge, kind, name, judge.locate(base, before[name], child(`#/${key}`, name)), judge.locate(head, after[name], child(`#/${key}`, name)));
+    }
+    for (const name of Object.keys(after)) if (!(name in before)) judge.add(kind === 'webhook' ? `webhook ${name}` : name, `${kind} added`, false);
+  }
+  compareComponents(judge);
+  return { changes: judge.changes, cannotJudge: [...judge.cannotJudge].sort() };
+}
+
+/** The base URL clients build: a server URL or variable that changes moves every call. */
+function compareServers(judge: Judge, before: Json[] = [], after: Json[] = []): void {
+  const shape = (server: Json) => JSON.stringify({
+    url: server.url,
+    variables: Object.fromEntries(Object.entries<Json>(server.variables ?? {}).map(([name, v]) => [name, { enum: v.enum, default: v.default }])),
+  });
+  const kept = new Set(after.map(shape));
+  for (const server of before) if (!kept.has(shape(server))) judge.add(`server ${server.url}`, 'server removed or changed', true);
+  for (const server of after) if (!before.some((b) => shape(b) === shape(server))) judge.add(`server ${server.url}`, 'server added', false);
+}
+
+function comparePathItem(judge: Judge, kind: 'path' | 'webhook', name: string, before: Located, after: Located): void {
+  judge.account(before, after, [...METHODS, 'parameters']);
+  for (const method of METHODS.filter((m) => before.node[m])) {
+    const where = kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`;
+    if (!after.node[method]) {
+      judge.add(where, 'operation removed', true);
       continue;
     }
-    for (const method of METHODS.filter((m) => baseItem[m])) {
-      const where = `${method.toUpperCase()} ${path}`;
-      const before = baseItem[method];
-      const after = headItem[method];
-      if (!after) {
-        add(where, 'operation removed', true);
-        continue;
-      }
-      compareParameters(base, head, [...(baseItem.parameters ?? []), ...(before.parameters ?? [])],
-        [...(headItem.parameters ?? []), ...(after.parameters ?? [])], where, add);
-      const baseBody = jsonSchemaOf(base, before.requestBody);
-      const headBody = jsonSchemaOf(head, after.requestBody);
-      if (baseBody && headBody) compareSchemas(base, head, baseBody, headBody, 'request', `${where} request body`, '', add, new Set());
-      if (!deref(base, before.requestBody)?.required && deref(head, after.requestBody)?.required) add(`${where} request body`, 'now required', true);
+    compareOperation(judge, kind, where, before, after, method);
+  }
+  for (const method of METHODS.filter((m) => after.node[m] && !before.node[m])) {
+    judge.add(kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`, 'operation added', false);
+  }
+}
 
-      for (const status of Object.keys(before.responses ?? {})) {
-        if (!(status in (after.responses ?? {}))) {
-          add(`${where} response ${status}`, 'response removed', true);
-          continue;
-        }
-        const baseSchema = jsonSchemaOf(base, before.responses[status]);
-        const headSchema = jsonSchemaOf(head, after.responses[status]);
-        if (baseSchema && headSchema) compareSchemas(base, head, baseSchema, headSchema, 'response', `${where} response ${status}`, '', add, new Set());
-      }
-      for (const status of Object.keys(after.responses ?? {})) {
-        if (!(status in (before.responses ?? {}))) add(`${where} response ${status}`, 'response added', false);
-      }
+function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string, baseItem: Located, headItem: Located, method: string): void {
+  const { base, head } = judge;
+  const before = judge.locate(base, baseItem.node[method], baseItem.keyAt(method));
+  const after = judge.locate(head, headItem.node[method], headItem.keyAt(method));
+  judge.account(before, after, ['operationId', 'parameters', 'requestBody', 'responses', 'security'], [...ANNOTATIONS, 'tags']);
+  if (before.node.operationId !== after.node.operationId) {
+    judge.add(where, `operationId ${before.node.operationId ?? 'none'} → ${after.node.operationId ?? 'none'} (generated code names the operation by it)`, true);
+  }
+  // A webhook's payload is read by its receiver (as a response is); what the receiver answers is read by the sender.
+  const [into, outOf]: [Side, Side] = kind === 'webhook' ? ['response', 'request'] : ['request', 'response'];
+
+  compareParameters(judge, where, baseItem, headItem, before, after);
+  compareSecurity(judge, where, before.node.security ?? base.security, after.node.security ?? head.security);
+
+  const bodyBefore = before.node.requestBody && judge.locate(base, before.node.requestBody, before.keyAt('requestBody'));
+  const bodyAfter = after.node.requestBody && judge.locate(head, after.node.requestBody, after.keyAt('requestBody'));
+  const bodyWhere = kind === 'webhook' ? `${where} payload` : `${where} request body`;
+  if (bodyBefore && bodyAfter) {
+    judge.account(bodyBefore, bodyAfter, ['content', 'required']);
+    if (!bodyBefore.node.required && bodyAfter.node.required && into === 'request') judge.add(bodyWhere, 'now required', true);
+    if (bodyBefore.node.required && !bodyAfter.node.required && into === 'response') judge.add(bodyWhere, 'no longer required', true);
+    compareContent(judge, into, bodyWhere, bodyBefore, bodyAfter);
+  } else if (bodyBefore) {
+    judge.add(bodyWhere, 'removed', true);
+  } else if (bodyAfter) {
+    judge.add(bodyWhere, bodyAfter.node.required ? 'required body added' : 'optional body added', Boolean(bodyAfter.node.required) && into === 'request');
+  }
+
+  const responsesBefore = judge.locate(base, before.node.responses ?? {}, before.keyAt('responses'));
+  const responsesAfter = judge.locate(head, after.node.responses ?? {}, after.keyAt('responses'));
+  for (const status of Object.keys(responsesBefore.node)) {
+    const at = `${where} response ${status}`;
+    if (!(status in responsesAfter.node)) {
+      judge.add(at, 'response removed', true);
+      continue;
     }
-    for (const method of METHODS.filter((m) => headItem[m] && !baseItem[m])) add(`${method.toUpperCase()} ${path}`, 'operation added', false);
+    const responseBefore = judge.locate(base, responsesBefore.node[status], responsesBefore.keyAt(status));
+    const responseAfter = judge.locate(head, responsesAfter.node[status], responsesAfter.keyAt(status));
+    judge.account(responseBefore, responseAfter, ['content'], [...ANNOTATIONS, 'links']);
+    compareContent(judge, outOf, at, responseBefore, responseAfter);
   }
-  for (const path of Object.keys(head.paths ?? {})) if (!base.paths?.[path]) add(path, 'path added', false);
-  return changes;
+  for (const status of Object.keys(responsesAfter.node)) {
+    if (!(status in responsesBefore.node)) judge.add(`${where} response ${status}`, 'response added', false);
+  }
 }
 
-function deref(doc: Json, node: Json): Json {
-  let current = node;
-  for (let hops = 0; current?.$ref && hops < 32; hops++) {
-    const { $ref, ...siblings } = current;
-    const target = String($ref).slice(2).split('/').reduce((at: Json, part: string) => at?.[unescapePointerSegment(part)], doc);
-    current = Object.keys(siblings).length > 0 ? { ...target, ...siblings } : target;
+/** Media types of a body: one removed breaks who sends (request) or reads (response) it; one added is new. */
+function compareContent(judge: Judge, side: Side, where: string, before: Located, after: Located): void {
+  const content = (located: Located, doc: Json) => judge.locate(doc, located.node.content ?? {}, located.keyAt('content'));
+  const mediaBefore = content(before, judge.base);
+  const mediaAfter = content(after, judge.head);
+  const label = (type: string) => (type === 'application/json' ? where : `${where} (${type})`);
+  for (const type of Object.keys(mediaBefore.node)) {
+    if (!(type in mediaAfter.node)) {
+      judge.add(label(type), `media type ${type} removed`, true);
+      continue;
+    }
+    const typeBefore = judge.locate(judge.base, mediaBefore.node[type], mediaBefore.keyAt(type));
+    const typeAfter = judge.locate(judge.head, mediaAfter.node[type], mediaAfter.keyAt(type));
+    judge.account(typeBefore, typeAfter, ['schema']);
+    if (typeBefore.node.schema !== undefined && typeAfter.node.schema !== undefined) {
+      compareSchemas(judge, side, label(type), '', judge.locate(judge.base, typeBefore.node.schema, typeBefore.keyAt('schema')),
+        judge.locate(judge.head, typeAfter.node.schema, typeAfter.keyAt('schema')));
+    } else if (typeBefore.node.schema !== undefined || typeAfter.node.schema !== undefined) {
+      judge.add(label(type), `schema ${typeAfter.node.schema === undefined ? 'removed' : 'added'}`, true);
+    }
   }
-  return current;
+  for (const type of Object.keys(mediaAfter.node)) if (!(type in mediaBefore.node)) judge.add(label(type), `media type ${type} added`, false);
 }
 
-function jsonSchemaOf(doc: Json, holder: Json): Json {
-  return deref(doc, holder)?.content?.['application/json']?.schema;
+function compareParameters(judge: Judge, where: string, baseItem: Located, headItem: Located, before: Located, after: Located): void {
+  const collect = (doc: Json, item: Located, operation: Located) => {
+    const byKey = new Map<string, Located>();
+    for (const holder of [item, operation]) {
+      const list = judge.locate(doc, holder.node.parameters ?? [], holder.keyAt('parameters'));
+      (list.node as Json[]).forEach((raw, index) => {
+        const param = judge.locate(doc, raw, child(list.at, String(index)));
+        byKey.set(`${param.node.in}:${param.node.name}`, param); // an operation's own overrides the path item's
+      });
+    }
+    return byKey;
+  };
+  const paramsBefore = collect(judge.base, baseItem, before);
+  const paramsAfter = collect(judge.head, headItem, after);
+  for (const [key, param] of paramsBefore) {
+    const at = `${where} ${param.node.in} parameter ${param.node.name}`;
+    const next = paramsAfter.get(key);
+    if (!next) {
+      judge.add(at, 'parameter removed', true);
+      continue;
+    }
+    judge.account(param, next, ['name', 'in', 'required', 'schema']);
+    if (!param.node.required && next.node.required) judge.add(at, 'now required', true);
+    if (param.node.required && !next.node.required) judge.add(at, 'no longer required', false);
+    compareSchemas(judge, 'request', at, '', judge.locate(judge.base, param.node.schema ?? {}, param.keyAt('schema')),
+      judge.locate(judge.head, next.node.schema ?? {}, next.keyAt('schema')), '(value)');
+  }
+  for (const [key, param] of paramsAfter) {
+    if (!paramsBefore.has(key)) {
+      const required = Boolean(param.node.required);
+      judge.add(`${where} ${param.node.in} parameter ${param.node.name}`, required ? 'required parameter added' : 'optional parameter added', required);
+    }
+  }
 }
 
-function compareParameters(base: Json, head: Json, before: Json[], after: Json[], where: string, add: (w: string, m: string, b: boolean) => void) {
-  const key = (p: Json) => `${p.in}:${p.name}`;
-  const afterByKey = new Map(after.map((p) => [key(deref(head, p)), deref(head, p)]));
-  const beforeKeys = new Set(before.map((p) => key(deref(base, p))));
-  for (const raw of before) {
-    const param = deref(base, raw);
-    const next = afterByKey.get(key(param));
-    const at = `${where} ${param.in} parameter ${param.name}`;
-    if (!next) add(at, 'parameter removed', param.in === 'path');
-    else compareSchemas(base, head, param.schema, next.schema, 'request', at, '', add, new Set());
-  }
-  for (const [k, param] of afterByKey) {
-    if (!beforeKeys.has(k)) add(`${where} ${param.in} parameter ${param.name}`, param.required ? 'required parameter added' : 'optional parameter added', Boolean(param.required));
-  }
+/**
+ * Security requirements, as the schemes they name (by definition, not by name): every way a client
+ * could authenticate before must still be enough (a head alternative whose schemes it already meets).
+ */
+function compareSecurity(judge: Judge, where: string, before: Json[] | undefined, after: Json[] | undefined): void {
+  const alternatives = (doc: Json, requirements: Json[] | undefined) =>
+    (requirements ?? [{}]).map((requirement: Record<string, string[]>) => new Set(Object.entries(requirement).map(([name, scopes]) => {
+      const { description: _description, ...scheme } = doc.components?.securitySchemes?.[name] ?? { missing: name };
+      return JSON.stringify({ scheme, scopes: [...(scopes ?? [])].sort() });
+    })));
+  const has = (outer: Set<string>, inner: Set<string>) => [...inner].every((item) => outer.has(item));
+  const altsBefore = alternatives(judge.base, before);
+  const altsAfter = alternatives(judge.head, after);
+  const lost = altsBefore.filter((b) => !altsAfter.some((a) => has(b, a)));
+  if (lost.length > 0) judge.add(`${where} security`, 'a way to authenticate that worked before no longer does (scheme replaced, changed or added as a requirement)', true);
+  else if (altsAfter.some((a) => !altsBefore.some((b) => has(a, b) && has(b, a)))) judge.add(`${where} security`, 'security requirements relaxed or extended', false);
 }
 
 const isBreaking = (side: Side, verdict: Verdict) =>
   verdict === 'changed' || (side === 'request' ? verdict === 'tighter' : verdict === 'looser');
 
-function compareSchemas(
-  base: Json, head: Json, baseRaw: Json, headRaw: Json, side: Side, where: string, pointer: string,
-  add: (where: string, what: string, breaking: boolean) => void, seen: Set<string>,
-): void {
-  const visit = `${JSON.stringify(baseRaw?.$ref ?? '')}|${JSON.stringify(headRaw?.$ref ?? '')}|${pointer}`;
-  if (seen.has(visit)) return;
-  seen.add(visit);
-  const before = deref(base, baseRaw) ?? {};
-  const after = deref(head, headRaw) ?? {};
-  const at = `${where} ${pointer || '(body)'}`;
+/** The schema keywords this checker judges; every other one (annotations aside) must stay as it was. */
+const SCHEMA_KEYWORDS = ['type', 'enum', 'const', 'format', 'pattern', ...MAX_KEYWORDS, ...MIN_KEYWORDS, 'properties', 'required',
+  'additionalProperties', 'items', 'propertyNames', 'not', 'anyOf', 'oneOf', 'allOf'];
+
+/** `whole` names the schema's own root in messages: `(body)` for a body, `(value)` for a parameter. */
+function compareSchemas(judge: Judge, side: Side, where: string, pointer: string, before: Located, after: Located, whole = '(body)'): void {
+  if (!judge.firstVisit(before, after, side, where)) return;
+  const at = `${where} ${pointer || whole}`;
   const report = (what: string, verdict: Verdict) => {
-    if (verdict !== 'same') add(at, what, isBreaking(side, verdict));
+    if (verdict !== 'same') judge.add(at, what, isBreaking(side, verdict));
   };
+  if (typeof before.node === 'boolean' || typeof after.node === 'boolean') {
+    if (before.node !== after.node) report(`schema ${JSON.stringify(before.node)} → ${JSON.stringify(after.node)}`, after.node === false || before.node === true ? 'tighter' : 'looser');
+    return;
+  }
+  const b: Json = before.node ?? {};
+  const a: Json = after.node ?? {};
+  judge.account(before, after, SCHEMA_KEYWORDS, SCHEMA_ANNOTATIONS);
 
   const types = (s: Json) => (s.type === undefined ? undefined : [s.type].flat().map(String));
-  report(describeSet('type', types(before), types(after)), compareSets(types(before), types(after)));
-  report(describeSet('enum', before.enum, after.enum), compareSets(before.enum, after.enum));
-  if ('const' in before || 'const' in after) report('const changed', JSON.stringify(before.const) === JSON.stringify(after.const) ? 'same' : 'changed');
-  for (const keyword of ['maxLength', 'maxProperties', 'maxItems', 'maximum', 'x-max-json-bytes']) {
-    report(`${keyword} ${before[keyword] ?? 'none'} → ${after[keyword] ?? 'none'}`, compareBound(before[keyword], after[keyword], 'max'));
-  }
-  for (const keyword of ['minLength', 'minProperties', 'minItems', 'minimum']) {
-    report(`${keyword} ${before[keyword] ?? 'none'} → ${after[keyword] ?? 'none'}`, compareBound(before[keyword], after[keyword], 'min'));
-  }
-  for (const keyword of ['pattern', 'format']) {
-    report(`${keyword} ${before[keyword] ?? 'none'} → ${after[keyword] ?? 'none'}`, compareRule(before[keyword], after[keyword]));
-  }
-  report(`propertyNames pattern ${before.propertyNames?.pattern ?? 'none'} → ${after.propertyNames?.pattern ?? 'none'}`,
-    compareRule(deref(base, before.propertyNames)?.pattern, deref(head, after.propertyNames)?.pattern));
-  report('not changed', compareRule(before.not === undefined ? undefined : JSON.stringify(before.not), after.not === undefined ? undefined : JSON.stringify(after.not)));
+  report(describeSet('type', types(b), types(a)), compareTypes(types(b), types(a)));
+  report(describeSet('enum', b.enum, a.enum), compareSets(b.enum, a.enum));
+  if ('const' in b || 'const' in a) report('const changed', compareSets('const' in b ? [b.const] : undefined, 'const' in a ? [a.const] : undefined));
+  for (const keyword of MAX_KEYWORDS) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'max'));
+  for (const keyword of MIN_KEYWORDS) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
+  for (const keyword of ['pattern', 'format']) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareRule(b[keyword], a[keyword]));
+  report('not changed', compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)));
+  const sub = (key: string, suffix: string, from: Json = b[key], to: Json = a[key], keyBefore = before.keyAt(key), keyAfter = after.keyAt(key)) =>
+    compareSchemas(judge, side, where, `${pointer}${suffix}`, judge.locate(judge.base, from, keyBefore), judge.locate(judge.head, to, keyAfter), whole);
 
   // Properties: which may appear, which must.
-  const baseProps: Record<string, Json> = before.properties ?? {};
-  const headProps: Record<string, Json> = after.properties ?? {};
-  const baseRequired = new Set<string>(before.required ?? []);
-  const headRequired = new Set<string>(after.required ?? []);
-  for (const name of Object.keys(baseProps)) {
-    const child = `${pointer}/${name}`;
-    if (!(name in headProps)) {
-      if (side === 'response') add(`${where} ${child}`, 'property removed', true);
-      else add(`${where} ${child}`, after.additionalProperties === false ? 'property no longer accepted' : 'property removed', after.additionalProperties === false);
+  const propsBefore: Record<string, Json> = b.properties ?? {};
+  const propsAfter: Record<string, Json> = a.properties ?? {};
+  const requiredBefore = new Set<string>(b.required ?? []);
+  const requiredAfter = new Set<string>(a.required ?? []);
+  for (const name of Object.keys(propsBefore)) {
+    const path = `${pointer}/${escapePointerSegment(name)}`;
+    if (!(name in propsAfter)) {
+      if (side === 'response') judge.add(`${where} ${path}`, 'property removed', true);
+      else judge.add(`${where} ${path}`, a.additionalProperties === false ? 'property no longer accepted' : 'property removed', a.additionalProperties === false);
       continue;
     }
-    compareSchemas(base, head, baseProps[name], headProps[name], side, where, child, add, seen);
+    sub('properties', `/${escapePointerSegment(name)}`, propsBefore[name], propsAfter[name], child(before.keyAt('properties'), name), child(after.keyAt('properties'), name));
   }
-  for (const name of Object.keys(headProps)) {
-    if (!(name in baseProps)) add(`${where} ${pointer}/${name}`, headRequired.has(name) ? 'required property added' : 'optional property added', side === 'request' && headRequired.has(name));
+  for (const name of Object.keys(propsAfter)) {
+    if (!(name in propsBefore)) {
+      judge.add(`${where} ${pointer}/${escapePointerSegment(name)}`, requiredAfter.has(name) ? 'required property added' : 'optional property added',
+        side === 'request' && requiredAfter.has(name));
+    }
   }
-  for (const name of headRequired) if (!baseRequired.has(name) && name in baseProps) add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
-  for (const name of baseRequired) if (!headRequired.has(name) && name in headProps) add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
+  for (const name of requiredAfter) if (!requiredBefore.has(name) && name in propsBefore) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
+  for (const name of requiredBefore) if (!requiredAfter.has(name) && name in propsAfter) judge.add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
+  for (const name of requiredAfter) if (!requiredBefore.has(name) && !(name in propsBefore) && !(name in propsAfter)) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
 
   // Other keys: forbidden (false), free (true or absent), or held to a schema.
-  const extraBefore = before.additionalProperties;
-  const extraAfter = after.additionalProperties;
-  if (typeof extraBefore === 'object' && typeof extraAfter === 'object') {
-    compareSchemas(base, head, extraBefore, extraAfter, side, where, `${pointer}/*`, add, seen);
-  } else if ((extraBefore === false) !== (extraAfter === false)) {
+  const extraBefore = b.additionalProperties;
+  const extraAfter = a.additionalProperties;
+  if (typeof extraBefore === 'object' && typeof extraAfter === 'object') sub('additionalProperties', '/*');
+  else if ((extraBefore === false) !== (extraAfter === false)) {
     report(`additionalProperties ${extraBefore === false ? 'false' : 'allowed'} → ${extraAfter === false ? 'false' : 'allowed'}`, extraAfter === false ? 'tighter' : 'looser');
   } else if (typeof extraBefore === 'object' || typeof extraAfter === 'object') {
     report('additionalProperties schema added or removed', typeof extraAfter === 'object' ? 'tighter' : 'looser');
   }
-  if (before.items && after.items) compareSchemas(base, head, before.items, after.items, side, where, `${pointer}/[]`, add, seen);
+  if (b.items !== undefined && a.items !== undefined) sub('items', '/[]');
+  else if (b.items !== undefined || a.items !== undefined) report(`items ${a.items === undefined ? 'removed' : 'added'}`, a.items === undefined ? 'looser' : 'tighter');
+  if (b.propertyNames !== undefined && a.propertyNames !== undefined) sub('propertyNames', '/{key}');
+  else if (b.propertyNames !== undefined || a.propertyNames !== undefined) {
+    report(`propertyNames ${a.propertyNames === undefined ? 'removed' : 'added'}`, a.propertyNames === undefined ? 'looser' : 'tighter');
+  }
+  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) compareBranches(judge, side, where, pointer, keyword, before, after, report, whole);
 }
 
-/** undefined means "anything". */
+/**
+ * anyOf / oneOf / allOf: branches equal on both sides pair up; a branch added or removed loosens or
+ * tightens (allOf the other way round); the rest pair up by position and are compared as schemas. A
+ * oneOf that gains or loses a branch may also change which values match exactly one: both directions.
+ */
+function compareBranches(judge: Judge, side: Side, where: string, pointer: string, keyword: 'anyOf' | 'oneOf' | 'allOf',
+  before: Located, after: Located, report: (what: string, verdict: Verdict) => void, whole: string): void {
+  const listBefore: Json[] | undefined = before.node[keyword];
+  const listAfter: Json[] | undefined = after.node[keyword];
+  if (listBefore === undefined && listAfter === undefined) return;
+  if (listBefore === undefined || listAfter === undefined) {
+    const added = listBefore === undefined;
+    report(`${keyword} ${added ? 'added' : 'removed'}`, keyword === 'oneOf' ? 'changed' : added ? 'tighter' : 'looser');
+    return;
+  }
+  const resolved = (doc: Json, list: Json[], located: Located) => list.map((branch, index) => judge.locate(doc, branch, child(located.keyAt(keyword), String(index))));
+  const branchesBefore = resolved(judge.base, listBefore, before);
+  const branchesAfter = resolved(judge.head, listAfter, after);
+  const unmatchedAfter = [...branchesAfter];
+  const unmatchedBefore = branchesBefore.filter((branch) => {
+    const twin = unmatchedAfter.findIndex((other) => deepEqual(other.node, branch.node));
+    if (twin === -1) return true;
+    unmatchedAfter.splice(twin, 1);
+    return false;
+  });
+  const pairs = Math.min(unmatchedBefore.length, unmatchedAfter.length);
+  for (let i = 0; i < pairs; i++) {
+    compareSchemas(judge, side, where, `${pointer}/${keyword}[${i}]`, unmatchedBefore[i]!, unmatchedAfter[i]!, whole);
+  }
+  if (unmatchedAfter.length > pairs) report(`${keyword} branch added`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'looser' : 'tighter');
+  if (unmatchedBefore.length > pairs) report(`${keyword} branch removed`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'tighter' : 'looser');
+}
+
+/**
+ * Components: where a walk reached them, judged there. A component no walk reached that differs cannot
+ * be judged; one removed from a section openapi-typescript exports breaks code that names its type.
+ */
+function compareComponents(judge: Judge): void {
+  const { base, head } = judge;
+  const sections = new Set([...Object.keys(base.components ?? {}), ...Object.keys(head.components ?? {})]);
+  for (const section of sections) {
+    const before: Record<string, Json> = base.components?.[section] ?? {};
+    const after: Record<string, Json> = head.components?.[section] ?? {};
+    for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const pointer = child(child('#/components', section), name);
+      if (!(name in after)) {
+        if (TYPED_COMPONENTS.includes(section)) judge.add(pointer, 'component removed (the generated types export it)', true);
+        continue;
+      }
+      if (!(name in before)) {
+        if (TYPED_COMPONENTS.includes(section)) judge.add(pointer, 'component added', false);
+        continue;
+      }
+      // Examples only document; security schemes are judged where operations require them.
+      if (section === 'examples' || section === 'securitySchemes' || judge.visited.has(pointer)) continue;
+      if (!deepEqual(before[name], after[name])) judge.cannotJudge.add(pointer);
+    }
+  }
+}
+
+/** Type sets: undefined means any type; an integer is a number. */
+function compareTypes(before?: string[], after?: string[]): Verdict {
+  const within = (inner: string[] | undefined, outer: string[] | undefined) =>
+    outer === undefined || (inner !== undefined && inner.every((t) => outer.includes(t) || (t === 'integer' && outer.includes('number'))));
+  const lost = !within(before, after);
+  const gained = !within(after, before);
+  return lost && gained ? 'changed' : lost ? 'tighter' : gained ? 'looser' : 'same';
+}
+
+/** Value sets: undefined means "anything". */
 function compareSets(before?: unknown[], after?: unknown[]): Verdict {
   if (before === undefined && after === undefined) return 'same';
   if (before === undefined) return 'tighter';

@@ -1,13 +1,15 @@
-// `npm run check:breaking -- [--base <git-ref>]`: compares the working tree's spec with the spec at
-// <git-ref> (default: the newest v* tag, else HEAD~1). Exit 1 naming each change that breaks consumers;
-// exit 0 with a summary of the safe ones. Exit 2 for a bad ref or arguments.
+// `npm run check:breaking -- [--base <git-ref>] [--allow-unknown]`: compares the working tree's spec
+// with the spec at <git-ref> (default: the newest v* tag, else HEAD~1). Exit 1 naming each change that
+// breaks consumers, and each difference it cannot judge (`cannot judge: <JSON pointer>`; with
+// --allow-unknown those are printed but do not fail); exit 0 with a summary of the safe ones. Exit 2
+// for a bad ref or arguments.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { compareSpecs } from './breaking-changes.js';
+import { compareSpecs, type Comparison } from './breaking-changes.js';
 import { bundleSpec, ROOT } from './generate.js';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -17,10 +19,15 @@ const fail = (message: string): never => {
 };
 
 let base: string | undefined;
+let allowUnknown = false;
 try {
-  ({ values: { base } } = parseArgs({ options: { base: { type: 'string' } }, strict: true, allowPositionals: false }));
+  ({ values: { base, 'allow-unknown': allowUnknown = false } } = parseArgs({
+    options: { base: { type: 'string' }, 'allow-unknown': { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  }));
 } catch (error) {
-  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>]`);
+  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>] [--allow-unknown]`);
 }
 const isCommit = (candidate: string) => {
   try {
@@ -55,16 +62,26 @@ function specAt(commit: string): unknown {
 const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
 try {
   bundleSpec(fresh); // the working tree's spec, bundled now: generated/ may be stale while editing
-  const changes = compareSpecs(specAt(ref), JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8')));
-  const breaking = changes.filter((c) => c.breaking);
-  const safe = changes.filter((c) => !c.breaking);
+  let comparison: Comparison;
+  try {
+    comparison = compareSpecs(specAt(ref), JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8')));
+  } catch (error) {
+    // Something the checker cannot even walk: that is no verdict, and never a pass.
+    comparison = { changes: [], cannotJudge: [`# (${(error as Error).message})`] };
+  }
+  const breaking = comparison.changes.filter((c) => c.breaking);
+  const safe = comparison.changes.filter((c) => !c.breaking);
   for (const change of breaking) console.log(`✗ ${change.where}: ${change.what}`);
+  for (const pointer of comparison.cannotJudge) console.log(`${allowUnknown ? '?' : '✗'} cannot judge: ${pointer}`);
   for (const change of safe) console.log(`✓ ${change.where}: ${change.what}`);
-  if (breaking.length > 0) {
-    console.log(`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref} (and ${safe.length} safe): bump the major version, or make them safe`);
+  const unknown = comparison.cannotJudge.length;
+  const unknownNote = unknown > 0 ? `, ${unknown} difference${unknown === 1 ? '' : 's'} it cannot judge${allowUnknown ? ' (allowed by --allow-unknown)' : ''}` : '';
+  if (breaking.length > 0 || (unknown > 0 && !allowUnknown)) {
+    console.log(`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref}${unknownNote} (and ${safe.length} safe): ` +
+      (breaking.length > 0 ? 'bump the major version, or make them safe' : 'judge them yourself, then pass --allow-unknown'));
     process.exitCode = 1;
   } else {
-    console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'})`);
+    console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'}${unknownNote})`);
   }
 } finally {
   rmSync(fresh, { recursive: true, force: true });

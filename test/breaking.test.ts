@@ -1,87 +1,17 @@
-// The breaking-change guard, table-driven: pairs of specs (the bundled spec, and a copy changed in one
-// way) with the verdict a consumer would give.
+// The breaking-change guard, table-driven (test/breaking-cases.ts): each breaking change caught and named,
+// each safe change passed and listed, each difference it does not understand reported as `cannot judge`
+// (fail closed), and the command's exit codes, --allow-unknown included.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compareSpecs } from '../scripts/breaking-changes.js';
+import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from './breaking-cases.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
 
 const root = join(import.meta.dirname, '..');
-const bundled = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8'));
-const OP = 'PATCH /v2/end-users/{end_user_id}';
-
-type Spec = any;
-const schemas = (spec: Spec) => spec.components.schemas;
-const patch = (spec: Spec) => spec.paths['/v2/end-users/{end_user_id}'].patch;
-
-interface Case {
-  change: string;
-  head: (spec: Spec) => void;
-  base?: (spec: Spec) => void;
-  expected: { where: string; what: RegExp }[];
-}
-
-const breaking: Case[] = [
-  { change: 'request: a new required field', head: (s) => schemas(s).UpdateEndUserRequest.required.push('external_id'),
-    expected: [{ where: `${OP} request body /external_id`, what: /now required/ }] },
-  { change: 'request: a shorter maxLength', head: (s) => (schemas(s).ExternalId.maxLength = 20),
-    expected: [{ where: `${OP} request body /external_id`, what: /maxLength 36 → 20/ }] },
-  { change: 'request: a new pattern', head: (s) => (schemas(s).DisplayName.pattern = '^[A-Za-z ]*$'),
-    expected: [{ where: `${OP} request body /profile/display_name`, what: /pattern none → / }] },
-  { change: 'request: a removed type (no longer nullable)', head: (s) => (schemas(s).ExternalId.type = 'string'),
-    expected: [{ where: `${OP} request body /external_id`, what: /type "string"\|"null" → "string"/ }] },
-  { change: 'request: a removed accepted value', base: (s) => (schemas(s).Language.enum = ['en-US', 'pt-BR']),
-    head: (s) => (schemas(s).Language.enum = ['en-US']),
-    expected: [{ where: `${OP} request body /profile/language`, what: /enum/ }] },
-  { change: 'request: a property no longer accepted', head: (s) => delete schemas(s).EndUserProfileUpdate.properties.avatar,
-    expected: [{ where: `${OP} request body /profile/avatar`, what: /no longer accepted/ }] },
-  { change: 'request: a smaller metadata size limit', head: (s) => (schemas(s).Metadata['x-max-json-bytes'] = 4096),
-    expected: [{ where: `${OP} request body /profile/metadata`, what: /x-max-json-bytes 10240 → 4096/ }] },
-  { change: 'request: fewer sensitive pairs', head: (s) => (schemas(s).SensitiveMetadata.properties.fields.maxProperties = 10),
-    expected: [{ where: `${OP} request body /profile/sensitive_metadata/fields`, what: /maxProperties 20 → 10/ }] },
-  { change: 'response: a removed field', head: (s) => {
-    delete schemas(s).EndUser.properties.updated_at;
-    schemas(s).EndUser.required = schemas(s).EndUser.required.filter((n: string) => n !== 'updated_at');
-  }, expected: [{ where: `${OP} response 200 /updated_at`, what: /property removed/ }] },
-  { change: 'response: a field no longer required', head: (s) => (schemas(s).EndUser.required = ['end_user_id', 'profile', 'updated_at']),
-    expected: [{ where: `${OP} response 200 /created_at`, what: /no longer required/ }] },
-  { change: 'response: a widened type (string becomes nullable)', head: (s) => (schemas(s).EndUser.properties.end_user_id.type = ['string', 'null']),
-    expected: [{ where: `${OP} response 200 /end_user_id`, what: /type "string" → "string"\|"null"/ }] },
-  { change: 'response: a new enum value', base: (s) => (schemas(s).Error.properties.type.enum = ['bad_request', 'conflict']),
-    head: (s) => (schemas(s).Error.properties.type.enum = ['bad_request', 'conflict', 'gone']),
-    expected: [{ where: `${OP} response 409 /errors/[]/type`, what: /enum/ }] },
-  { change: 'response: the write-only guard removed', head: (s) => delete schemas(s).EndUserProfile.not,
-    expected: [{ where: `${OP} response 200 /profile`, what: /not changed/ }] },
-  { change: 'a removed status', head: (s) => delete patch(s).responses['409'],
-    expected: [{ where: `${OP} response 409`, what: /response removed/ }] },
-  { change: 'a removed operation', head: (s) => delete s.paths['/v2/end-users/{end_user_id}'].patch,
-    expected: [{ where: OP, what: /operation removed/ }] },
-  { change: 'a removed path', head: (s) => delete s.paths['/v2/end-users/{end_user_id}'],
-    expected: [{ where: '/v2/end-users/{end_user_id}', what: /path removed/ }] },
-  { change: 'a shared schema made non-nullable: tighter for requests (breaking), narrower for responses (safe)',
-    head: (s) => (schemas(s).FirstName.type = 'string'),
-    expected: [{ where: `${OP} request body /profile/first_name`, what: /type/ }] },
-];
-
-const safe: Case[] = [
-  { change: 'a description edited', head: (s) => (schemas(s).FirstName.description = 'Given name.'), expected: [] },
-  { change: 'request: a new optional field', head: (s) => (schemas(s).EndUserProfileUpdate.properties.nickname = { type: ['string', 'null'] }),
-    expected: [{ where: `${OP} request body /profile/nickname`, what: /optional property added/ }] },
-  { change: 'request: a looser limit (more sensitive pairs)', head: (s) => (schemas(s).SensitiveMetadata.properties.fields.maxProperties = 30),
-    expected: [{ where: `${OP} request body /profile/sensitive_metadata/fields`, what: /maxProperties 20 → 30/ }] },
-  { change: 'response: a narrowed type (no longer nullable)', head: (s) => (schemas(s).SystemProperties.properties.sunshine_user_id.type = 'string'),
-    expected: [{ where: `${OP} response 200 /profile/system_properties/sunshine_user_id`, what: /type "string"\|"null" → "string"/ }] },
-  { change: 'request: a field no longer required', head: (s) => (schemas(s).UpdateEndUserRequest.required = []),
-    expected: [{ where: `${OP} request body /profile`, what: /no longer required/ }] },
-  { change: 'response: a new property', head: (s) => (schemas(s).EndUser.properties.channel = { type: 'string' }),
-    expected: [{ where: `${OP} response 200 /channel`, what: /optional property added/ }] },
-  { change: 'a new status', head: (s) => (patch(s).responses['403'] = patch(s).responses['401']),
-    expected: [{ where: `${OP} response 403`, what: /response added/ }] },
-  { change: 'a new operation', head: (s) => (s.paths['/v2/end-users/{end_user_id}'].get = { responses: {} }),
-    expected: [{ where: 'GET /v2/end-users/{end_user_id}', what: /operation added/ }] },
-];
 
 function verdict({ head, base }: Case) {
   const before = structuredClone(bundled);
@@ -92,39 +22,89 @@ function verdict({ head, base }: Case) {
 }
 
 describe('breaking changes are caught and named', () => {
-  it.each(breaking.map((c) => [c.change, c] as const))('%s', (_name, c) => {
-    const changes = verdict(c);
+  it.each(breakingCases.map((c) => [c.change, c] as const))('%s', (_name, c) => {
+    const { changes, cannotJudge } = verdict(c);
     for (const { where, what } of c.expected) {
       expect(changes).toContainEqual({ where, what: expect.stringMatching(what), breaking: true });
     }
+    expect(cannotJudge).toEqual([]);
   });
 });
 
 describe('safe changes pass, and are listed', () => {
-  it.each(safe.map((c) => [c.change, c] as const))('%s', (_name, c) => {
-    const changes = verdict(c);
+  it.each(safeCases.map((c) => [c.change, c] as const))('%s', (_name, c) => {
+    const { changes, cannotJudge } = verdict(c);
     expect(changes.filter((change) => change.breaking)).toEqual([]);
     expect(changes).toEqual(c.expected.map(({ where, what }) => ({ where, what: expect.stringMatching(what), breaking: false })));
+    expect(cannotJudge).toEqual([]);
   });
 
-  it('the spec against itself: no changes at all', () => {
-    expect(compareSpecs(bundled, structuredClone(bundled))).toEqual([]);
+  it('the spec against itself: no changes at all, nothing it cannot judge', () => {
+    expect(compareSpecs(bundled, structuredClone(bundled))).toEqual({ changes: [], cannotJudge: [] });
   });
 
   it('a shared schema loosened: safe for requests, breaking for responses', () => {
     const after = structuredClone(bundled);
     after.components.schemas.ExternalId.maxLength = 64; // used by the request and by EndUser
-    expect(compareSpecs(bundled, after)).toEqual([
+    expect(compareSpecs(bundled, after).changes).toEqual([
       { where: `${OP} request body /external_id`, what: 'maxLength 36 → 64', breaking: false },
       { where: `${OP} response 200 /external_id`, what: 'maxLength 36 → 64', breaking: true },
     ]);
   });
 });
 
+describe('fail closed: what the checker does not understand is reported, never passed', () => {
+  it.each(unjudgeableCases.map((c) => [c.change, c] as const))('%s', (_name, c) => {
+    const { cannotJudge } = verdict(c);
+    expect(cannotJudge).toEqual(c.cannotJudge);
+  });
+
+  it('an unused component that changed cannot be judged by any operation', () => {
+    const before = structuredClone(bundled);
+    before.components.schemas.Unused = { type: 'string' };
+    const after = structuredClone(before);
+    after.components.schemas.Unused.maxLength = 3;
+    expect(compareSpecs(before, after).cannotJudge).toEqual(['#/components/schemas/Unused']);
+  });
+});
+
 describe('npm run check:breaking', () => {
+  const run = (args: string[], cwd = root) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/check-breaking.ts', ...args], { cwd }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
   it('refuses a ref that is not a commit, in one line, exit 2', async () => {
-    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/check-breaking.ts', '--base', 'no-such-ref'], { cwd: root })
-      .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
-    expect(result).toEqual({ code: 2, stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n' });
+    expect(await run(['--base', 'no-such-ref'])).toEqual({ code: 2, stdout: '', stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n' });
+  }, CHILD_PROCESS_TIMEOUT);
+
+  // A repository of its own: the spec committed, then changed in a way the checker cannot judge.
+  const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('a difference it cannot judge fails the run (exit 1), naming its pointer; --allow-unknown lets it through', async () => {
+    for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
+      cpSync(join(root, entry), join(repo, entry), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
+    const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
+    const commit = (message: string) => git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
+    await git('init', '-q');
+    await git('add', '-A');
+    await commit('spec'); // HEAD~1, the base
+    await commit('later');
+    const spec = join(repo, 'spec', 'openapi.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('    ExternalId:\n', '    ExternalId:\n      x-min-words: 2\n'));
+
+    const strict = await run([], repo);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('✗ cannot judge: #/components/schemas/ExternalId/x-min-words\n');
+    expect(strict.stdout).toMatch(/^0 breaking changes against HEAD~1, 1 difference it cannot judge \(and 0 safe\): judge them yourself, then pass --allow-unknown$/m);
+
+    const allowed = await run(['--allow-unknown'], repo);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('? cannot judge: #/components/schemas/ExternalId/x-min-words\n');
+    expect(allowed.stdout).toMatch(/^no breaking changes against HEAD~1 \(0 safe changes, 1 difference it cannot judge \(allowed by --allow-unknown\)\)$/m);
   }, CHILD_PROCESS_TIMEOUT);
 });

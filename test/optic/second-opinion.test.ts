@@ -1,0 +1,102 @@
+// Optic (`@useoptic/optic`, its `breaking-changes` standard, run in process and offline) as a second
+// opinion on the kit's breaking-change checker, over the same table of spec pairs (test/breaking-cases.ts):
+// - nothing Optic calls breaking may pass the kit's checker (a miss of ours that Optic catches fails here);
+// - where Optic is wrong on the table is pinned, so a new Optic that judges differently shows up here.
+// Measured on the table: Optic is right on 36 of 62 pairs, the kit's checker on all 62 (README,
+// "Breaking-change policy"), hence the kit's checker is the engine and Optic the second opinion.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareSpecs } from '../../scripts/breaking-changes.js';
+import { breakingCases, bundled, safeCases, unjudgeableCases, type Case } from '../breaking-cases.js';
+
+process.env.OPTIC_TELEMETRY_LEVEL = 'off'; // nothing may leave this machine
+const require = createRequire(import.meta.url);
+const io = require('@useoptic/openapi-io');
+const { StandardRulesets } = require('@useoptic/standard-rulesets');
+const { prepareRulesets, RuleRunner } = require('@useoptic/rulesets-base');
+const { compareSpecs: opticCompare } = require('@useoptic/openapi-utilities');
+
+/** Breaking changes Optic's standard does not catch (measured on the table; it judges no constraint, security, webhook or union). */
+const OPTIC_MISSES = [
+  'request: a shorter maxLength',
+  'request: a new pattern',
+  'request: a property no longer accepted',
+  'request: a smaller metadata size limit (x-max-json-bytes)',
+  'request: fewer sensitive pairs',
+  'request: sensitive keys narrowed (propertyNames pattern)',
+  'request: an anyOf branch removed',
+  'security: the bearer scheme replaced by an API-key header',
+  'security: the same scheme name, another kind of credential',
+  'parameter: the path parameter narrowed (a pattern)',
+  'parameter: an optional query parameter removed',
+  'response: the write-only guard removed',
+  'response: a oneOf branch added',
+  'an operationId renamed (generated code names the operation by it)',
+  'the server URL moved',
+  'a schema component renamed (its type name is gone)',
+  'a shared schema widened: safe for the request, breaking for the response that shares it (checked, not assumed)',
+  'webhook: a payload field removed',
+  'webhook: a payload field loosened (now nullable)',
+  'webhook: an event type removed',
+  // Differences neither checker understands: the kit fails closed on them, Optic lets them pass.
+  'an unknown vendor keyword on a request schema',
+  'a JSON Schema keyword the checker does not judge (multipleOf)',
+  'a response header added',
+  'a parameter’s serialization style changed',
+  'an operation-level vendor extension',
+];
+/** Safe changes Optic calls breaking. */
+const OPTIC_FALSE_ALARMS = ['request: another media type accepted as well'];
+
+const dir = mkdtempSync(join(tmpdir(), 'ada-optic-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let runner: unknown;
+beforeAll(async () => {
+  const { rulesets } = await prepareRulesets(
+    { ruleset: [{ name: 'breaking-changes', config: {} }], localRulesets: {}, standardRulesets: StandardRulesets, hostedRulesets: {} },
+    { client: undefined, specVersion: '3.1.x' },
+  );
+  runner = new RuleRunner(rulesets);
+});
+
+/** Optic's verdict on a pair: whether its breaking-changes checks fail (or it refuses the pair, as its CLI exits 1). */
+async function opticFails(before: unknown, after: unknown, name: string): Promise<boolean> {
+  return opticChecks(before, after, name).catch(() => true);
+}
+
+async function opticChecks(before: unknown, after: unknown, name: string): Promise<boolean> {
+  const load = async (spec: unknown, file: string) => {
+    const path = join(dir, file);
+    writeFileSync(path, JSON.stringify(spec));
+    const parsed = await io.parseOpenAPIWithSourcemap(path);
+    const version = io.checkOpenAPIVersion(parsed.jsonLike);
+    return io.denormalize({ ...parsed, version, isEmptySpec: false, from: 'file', context: null }, version, []);
+  };
+  const results = await opticCompare(await load(before, `${name}-base.json`), await load(after, `${name}-head.json`), runner, {});
+  return (results.results as Array<{ passed: boolean; exempted?: boolean }>).some((r) => !r.passed && !r.exempted);
+}
+
+const all: Case[] = [...breakingCases, ...safeCases, ...unjudgeableCases];
+
+describe('Optic, as a second opinion on the same table', () => {
+  it.each(all.map((c, index) => [c.change, c, index] as const))('%s', async (_name, c, index) => {
+    const before = structuredClone(bundled);
+    c.base?.(before);
+    const after = structuredClone(before);
+    c.head(after);
+    const optic = await opticFails(before, after, String(index));
+    const kit = compareSpecs(before, after);
+    const kitFails = kit.changes.some((change) => change.breaking) || kit.cannotJudge.length > 0;
+    if (optic && c.breaking) expect(kitFails, 'Optic catches a breaking change the kit misses').toBe(true);
+    const expectedOptic = OPTIC_MISSES.includes(c.change) ? false : OPTIC_FALSE_ALARMS.includes(c.change) ? true : c.breaking;
+    expect(optic, 'Optic judges this pair as measured').toBe(expectedOptic);
+  });
+
+  it('the lists of Optic’s misses and false alarms name cases of the table', () => {
+    const names = new Set(all.map((c) => c.change));
+    expect([...OPTIC_MISSES, ...OPTIC_FALSE_ALARMS].filter((name) => !names.has(name))).toEqual([]);
+  });
+});
