@@ -5,7 +5,8 @@
 // The token is never printed (every line goes through redact()), nor a password in --base-url.
 import { parseArgs } from 'node:util';
 import { createScrub } from '../src/errors.js';
-import { formatViolation, VerifySetupError, verifyProvider } from '../src/verify.js';
+import { describeNetworkError } from '../src/transport.js';
+import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify.js';
 
 const USAGE = 'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
 
@@ -62,25 +63,31 @@ const maxRequests = integer('max-requests', values!['max-requests'], 1);
 const intervalMs = integer('interval-ms', values!['interval-ms'], 0, 2 ** 31 - 1);
 const seed = integer('seed', values!.seed, 0);
 
-// Reachability first: a typo in the URL should not cost a Prism start-up.
+const options: VerifyOptions = {
+  baseUrl: baseUrl!,
+  token,
+  endUserId: endUserId!,
+  ...(maxRequests === undefined ? {} : { maxRequests }),
+  ...(intervalMs === undefined ? {} : { intervalMs }),
+  ...(seed === undefined ? {} : { seed }),
+  onResult: (result) => result.violations.forEach((v) => console.log(redact(formatViolation(v)))),
+};
+try {
+  checkVerifyOptions(options);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+// Reachability next: a typo in the URL should not cost a Prism start-up.
 try {
   const probe = await fetch(url!, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   await probe.body?.cancel();
 } catch (error) {
-  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-  fail(`cannot reach ${baseUrl}: ${cause}`);
+  fail(`cannot reach ${baseUrl}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 10 s' : describeNetworkError(error)}`);
 }
 
 try {
-  const report = await verifyProvider({
-    baseUrl: baseUrl!,
-    token,
-    endUserId: endUserId!,
-    ...(maxRequests === undefined ? {} : { maxRequests }),
-    ...(intervalMs === undefined ? {} : { intervalMs }),
-    ...(seed === undefined ? {} : { seed }),
-    onResult: (result) => result.violations.forEach((v) => console.log(redact(formatViolation(v)))),
-  });
+  const report = await verifyProvider(options);
   if (report.rulesChecked < report.rulesTotal) {
     console.error(`note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`);
   }

@@ -113,6 +113,8 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     timeoutMs: checkTimeout('createAdaClient', options.timeoutMs ?? 60_000),
   };
   const limits: ResponseLimits = { maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) };
+  checkKinds('createAdaClient', options as unknown as Record<string, unknown>, { fetch: 'function', onRetry: 'function', sleep: 'function',
+    validateRequests: 'boolean', validateResponses: 'boolean' });
   const scrub = createScrub(token);
   const wait = options.sleep ?? realSleep;
 
@@ -186,7 +188,9 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
 
   /** Everything a call checks before it sends: options, parameters, the body. Throws AdaValidationError. */
   function prepare(operation: string, call: RequestOptions, parameters: Array<[pointer: string, value: unknown]>, body?: { value: unknown; validate: typeof validateUpdateEndUserRequest }) {
+    if (typeof call !== 'object' || call === null) throw new TypeError(`${operation}: options must be an object`);
     checkHeaders(operation, call.headers);
+    if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) throw new TypeError(`${operation}: signal must be an AbortSignal`);
     const issues: ValidationIssue[] = [];
     for (const [pointer, value] of parameters) {
       const verdict = validateParameter(pointer, value);
@@ -265,6 +269,13 @@ function checkMaxResponseBytes(value: unknown): number {
     throw new TypeError('createAdaClient: maxResponseBytes must be a positive integer number of bytes');
   }
   return value as number;
+}
+
+/** Options that must be of one kind when present (a string where a function belongs fails much later otherwise). */
+function checkKinds(where: string, options: Record<string, unknown>, kinds: Record<string, 'function' | 'boolean'>): void {
+  for (const [name, kind] of Object.entries(kinds)) {
+    if (options[name] !== undefined && typeof options[name] !== kind) throw new TypeError(`${where}: ${name} must be a ${kind}`);
+  }
 }
 
 function checkHeaders(where: string, headers: unknown): void {

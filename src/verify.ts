@@ -11,7 +11,8 @@ import { createScrub, type Scrub } from './errors.js';
 import { prismLocationPointer as pointer, prismViolations, type PrismViolation, type RunningPrism } from './prism.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { startProxy } from './proxy.js';
-import { derefNode, nodeAt, openapiDocument, resolvePointer, unescapePointerSegment, UPDATE_END_USER_PATH } from './spec.js';
+import { derefNode, nodeAt, openapiDocument, parameterPointers, resolvePointer, unescapePointerSegment, UPDATE_END_USER_PATH } from './spec.js';
+import { formatValidationIssues, validateParameter } from './validation.js';
 
 export interface VerifyOptions {
   /** The provider's base URL, e.g. https://acme.ada.support/api */
@@ -114,7 +115,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const PRISM_PROBLEM = 'https://stoplight.io/prism/errors#';
 
-export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
+/**
+ * Every check verifyProvider makes before it starts anything, with the defaults it applies; throws a
+ * TypeError naming the option and the rule. (The CLI calls it before it probes the provider.)
+ */
+export function checkVerifyOptions(options: VerifyOptions): { maxRequests: number; intervalMs: number; seed: number } {
   const maxRequests = options.maxRequests ?? 50;
   const intervalMs = options.intervalMs ?? 250;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -124,8 +129,16 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
       throw new TypeError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`);
     }
   }
-  // Fail on a bad token or URL here, before any process starts.
+  // A bad token, URL or end-user id fails here: an id such as "." would send every request, and the
+  // token, to another path.
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
+  const id = validateParameter(parameterPointers.endUserId, options.endUserId);
+  if (!id.ok) throw new TypeError(`endUserId: ${formatValidationIssues(id.errors)}`);
+  return { maxRequests, intervalMs, seed };
+}
+
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
+  const { maxRequests, intervalMs, seed } = checkVerifyOptions(options);
   const scrub = createScrub(options.token);
   const state: RunState = { tokenAccepted: false, endUserKnown: false };
 

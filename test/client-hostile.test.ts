@@ -318,6 +318,23 @@ describe('options that cannot work are refused', () => {
     expect(() => createAdaClient(options as AdaClientOptions)).toThrow(message);
   });
 
+  it.each([
+    [{ fetch: 'https://example.com' }, 'createAdaClient: fetch must be a function'],
+    [{ onRetry: true }, 'createAdaClient: onRetry must be a function'],
+    [{ sleep: 100 }, 'createAdaClient: sleep must be a function'],
+    [{ validateRequests: 'no' }, 'createAdaClient: validateRequests must be a boolean'],
+    [{ validateResponses: 1 }, 'createAdaClient: validateResponses must be a boolean'],
+  ])('%o', (extra, message) => {
+    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, ...extra } as unknown as AdaClientOptions)).toThrow(message);
+  });
+
+  it('a per-call signal that is not an AbortSignal: a TypeError, nothing sent', async () => {
+    server = await startServer((_req, res) => json(res, 200, seedResponse()));
+    await expect(client().ada.updateEndUser('x', { profile: {} }, { signal: { aborted: false } as never }))
+      .rejects.toThrow('updateEndUser: signal must be an AbortSignal');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('a per-call timeoutMs a timer cannot hold', async () => {
     const ada = createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN });
     await expect(ada.updateEndUser('x', { profile: {} }, { timeoutMs: 2 ** 31 })).rejects.toThrow(/^updateEndUser: timeoutMs must be/);

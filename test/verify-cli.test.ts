@@ -66,7 +66,7 @@ describe('npm run verify (the CLI)', () => {
     const port = await freePort();
     const { code, stderr } = await runVerify(['--base-url', `http://127.0.0.1:${port}`, '--token', 't', '--end-user-id', 'x']);
     expect(code).toBe(2);
-    expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`);
+    expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
   }, CHILD_PROCESS_TIMEOUT);
 
   const closedPort = freePort();
@@ -75,9 +75,10 @@ describe('npm run verify (the CLI)', () => {
     ['no base URL', async () => ['--token', TOKEN, '--end-user-id', 'x'], /--base-url is required/],
     ['no end user id', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN], /--end-user-id is required/],
     ['a malformed URL', async () => ['--base-url', 'acme.ada.support', '--token', TOKEN, '--end-user-id', 'x'], /--base-url must be an absolute http\(s\) URL/],
-    ['an unreachable URL', async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'], /cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/],
+    ['an unreachable URL', async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'], /cannot reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/],
     ['a bad --max-requests', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'], /--max-requests must be an integer from 1 to/],
     ['an --interval-ms no timer can hold', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--interval-ms', String(2 ** 31)], /--interval-ms must be an integer from 0 to 2147483647/],
+    ['an end-user id URL parsing would drop', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', '..'], /end_user_id \(path parameter\): must not be "\." or "\.\."/],
     ['an unknown flag', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'], /Unknown option '--tokn'/],
   ];
   it.concurrent.each(badArguments)('%s: one line, exit 2, no stack trace, no token', async (_name, args, message) => {
