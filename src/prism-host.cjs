@@ -7,8 +7,6 @@
 // Prism from there. Answers: {id, ok: true, port?} or {id, ok: false, error}. Logs (pino JSON lines,
 // level warn) go to stdout.
 'use strict';
-// Node 22.1+ caches compiled modules on disk: Prism's load (most of a cold start) gets much cheaper.
-require('node:module').enableCompileCache?.();
 const requirePrism = require('node:module').createRequire(process.argv[2]);
 const { createPrismServer } = require('./prism-http.cjs');
 
