@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './generate.js';
+import { ROOT } from './bundle.js';
 
 const output = join(ROOT, 'docs', 'index.html');
 execFileSync(join(ROOT, 'node_modules', '.bin', 'redocly'),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compareSpecs, type Comparison } from './breaking-changes.js';
-import { bundleSpec, ROOT } from './generate.js';
+import { bundleSpec, ROOT } from './bundle.js';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const fail = (message: string): never => {
@@ -61,7 +61,7 @@ function specAt(commit: string): unknown {
 
 const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
 try {
-  bundleSpec(fresh); // the working tree's spec, bundled now: generated/ may be stale while editing
+  bundleSpec(fresh, ['json']); // the working tree's spec, bundled now: generated/ may be stale while editing
   let comparison: Comparison;
   try {
     comparison = compareSpecs(specAt(ref), JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8')));

@@ -167,29 +167,22 @@ async function eventually(done: () => boolean | Promise<boolean>, ms: number): P
 
 // Each start is independent (PORT=0, its own marker): they run side by side.
 describe.concurrent('npm start', () => {
-  it('serves spec/openapi.yaml on PORT and prints a curl line that works as pasted', async () => {
-    const { child, curlLine, url, port } = await startNpmStart(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts'], randomUUID());
+  // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
+  it.each(['SIGINT', 'SIGTERM'] as const)('serves the spec, prints a curl line that works as pasted; %s to npm’s own process stops everything', async (signal) => {
+    const marker = randomUUID();
+    const { child, curlLine, url, port } = await startNpmStart('npm', ['start', '--silent'], marker);
     try {
       expect(curlLine).toContain(`${url}/v2/end-users/`);
       const { stdout: answer } = await promisify(execFile)('bash', ['-c', curlLine]);
       expect(validateEndUserResponse(JSON.parse(answer))).toEqual({ ok: true });
+      expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
     } finally {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      process.kill(child.pid!, signal);
+      const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
+      if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
+      expect({ left: processesWith(marker), accepting: await accepts(port), exitCode: await exited }).toEqual({ left: [], accepting: false, exitCode: 0 });
     }
-    expect(child.exitCode).toBe(0);
-    expect(await accepts(port)).toBe(false);
-  }, CHILD_PROCESS_TIMEOUT);
-
-  // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm’s own process stops everything it started, within seconds', async (signal) => {
-    const marker = randomUUID();
-    const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
-    expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
-    process.kill(child.pid!, signal);
-    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
-    if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
-    expect({ left: processesWith(marker), accepting: await accepts(port) }).toEqual({ left: [], accepting: false });
   }, CHILD_PROCESS_TIMEOUT);
 
   it('the script stops when npm is killed outright (SIGKILL), leaving nothing behind', async () => {

@@ -1,0 +1,24 @@
+// The spec bundled into one file per format by Redocly (`redocly bundle`, the alias redocly.yaml
+// declares). Kept apart from generate.ts so that scripts which only bundle (check:breaking) or only need
+// the repository's root do not load openapi-typescript and, with it, the TypeScript compiler.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const GENERATED_DIR = join(ROOT, 'generated');
+
+const API_ALIAS = 'ada-end-users@v2'; // declared in redocly.yaml
+const redocly = join(ROOT, 'node_modules', '.bin', 'redocly');
+
+/** openapi.json and openapi.yaml in `outDir` (generated/ by default), or only the formats asked for. */
+export function bundleSpec(outDir: string = GENERATED_DIR, formats: ReadonlyArray<'json' | 'yaml'> = ['json', 'yaml']): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const ext of formats) {
+    execFileSync(redocly, ['bundle', API_ALIAS, '--ext', ext, '-o', join(outDir, `openapi.${ext}`)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  }
+}
