@@ -94,8 +94,8 @@ describe('npm run check:breaking', () => {
     await git('add', '-A');
     await commit('spec'); // HEAD~1, the base
     await commit('later');
-    const spec = join(repo, 'spec', 'openapi.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('    ExternalId:\n', '    ExternalId:\n      x-min-words: 2\n'));
+    const spec = join(repo, 'spec', 'components', 'schemas', 'ExternalId.yaml');
+    writeFileSync(spec, `x-min-words: 2\n${readFileSync(spec, 'utf8')}`);
 
     const strict = await run([], repo);
     expect(strict.code).toBe(1);
