@@ -4,6 +4,47 @@
  */
 
 export interface paths {
+    "/v2/end-users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get multiple end users
+         * @description Either a page of end users (with `cursor` and `limit`), or, with `external_id`, the one end user
+         *     that holds it. `external_id` cannot be combined with `cursor` or `limit`
+         *     (`x-exclusive-parameter-groups`, enforced by the kit's validators: no keyword of OpenAPI can say it).
+         *
+         *     A page's `meta.next_page_url` is an absolute URL on the same instance that carries the next
+         *     `cursor`. Ada's documentation does not say what it is on the last page (the contract allows `null`
+         *     or no `next_page_url` at all), in which order records come, or how many a page holds when `limit`
+         *     is not given.
+         */
+        get: operations["listEndUsers"];
+        put?: never;
+        /**
+         * Create an end user
+         * @description Create an end user, or find the one that holds the given `external_id` (an idempotent upsert):
+         *     `201` with a new end user, or `200` with the existing one. Ada's page says the existing end user
+         *     "is returned"; it does not say whether the request's `profile` is applied to it.
+         *
+         *     Without `external_id` a create is not idempotent: sending it twice creates two end users. For
+         *     custom channel (Conversations API) integrations only. End users created here that are not attached
+         *     to a conversation within 24 hours are deleted.
+         *
+         *     Sensitive keys must not overlap metadata keys (Ada's words): a key may not be both in
+         *     `profile.metadata` and in `profile.sensitive_metadata.fields` (`x-disjoint-keys`, enforced by the
+         *     kit's validators: no keyword of JSON Schema can say it).
+         */
+        post: operations["createEndUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/end-users/{end_user_id}": {
         parameters: {
             query?: never;
@@ -18,7 +59,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an end user
+         * @description Get a specific end user by id.
+         */
+        get: operations["getEndUser"];
         put?: never;
         post?: never;
         delete?: never;
@@ -36,13 +81,77 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "v1.end_user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End user created (v1.end_user.created)
+         * @description Sent when a new end user is created, through any of Ada's channels. Delivered by Svix, signed with
+         *     the endpoint's secret (`whsec_…`): verify the `svix-*` headers over the raw body before trusting the
+         *     payload. Answer 2xx within 15 seconds; otherwise Ada retries (immediately, then after 5 s, 5 min, 30
+         *     min, 2 h, 5 h, 10 h and 10 h) and disables the endpoint after a week of failures. Messages can be
+         *     replayed, so expect duplicates.
+         */
+        post: operations["endUserCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "v1.end_user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End user updated (v1.end_user.updated)
+         * @description Sent when a value on an end user's profile changes. Delivered by Svix, signed with the endpoint's
+         *     secret (`whsec_…`): verify the `svix-*` headers over the raw body before trusting the payload.
+         *     Answer 2xx within 15 seconds; otherwise Ada retries (immediately, then after 5 s, 5 min, 30 min, 2
+         *     h, 5 h, 10 h and 10 h) and disables the endpoint after a week of failures. Messages can be replayed,
+         *     so expect duplicates.
+         */
+        post: operations["endUserUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description The body of "Update an end user". Strict: unknown properties are rejected. */
         UpdateEndUserRequest: {
             external_id?: components["schemas"]["ExternalId"];
             profile: components["schemas"]["EndUserProfileUpdate"];
+        };
+        /**
+         * @description The body of "Create an end user". Strict: unknown properties are rejected. Both properties are
+         *     optional: `{}` creates a blank end user. A key may not be both a metadata key and a sensitive key
+         *     (`x-disjoint-keys`: Ada's rule for this operation, enforced by the kit's validators).
+         */
+        CreateEndUserRequest: {
+            /**
+             * @description Your identifier for this end user: at most 36 characters, without `<` or `>`, stored
+             *     case-insensitively. If an end user already holds it, that end user is returned (`200`) instead
+             *     of a new one being created (`201`). `null` sets none. For custom channel integrations only (V1).
+             */
+            external_id?: components["schemas"]["ExternalId"];
+            /** @description The new end user's profile. Omitted, the end user starts blank. */
+            profile?: components["schemas"]["EndUserProfileUpdate"];
         };
         /**
          * @description The end user's profile information, as sent. Every property is optional. Strict: unknown
@@ -108,6 +217,70 @@ export interface components {
             metadata?: components["schemas"]["Metadata"];
             system_properties?: components["schemas"]["SystemProperties"];
         };
+        /**
+         * @description One page of end users. A tolerant reader: unknown properties are allowed. `data` is required; `meta`
+         *     and its `next_page_url` may be absent, and `next_page_url` may be `null` (Ada does not document the
+         *     last page).
+         */
+        EndUsersPage: {
+            /** @description The end users of this page, at most `limit` of them. */
+            data: components["schemas"]["EndUser"][];
+            meta?: components["schemas"]["EndUsersPageMeta"];
+        };
+        /** @description About the page. */
+        EndUsersPageMeta: {
+            /**
+             * Format: uri
+             * @description The absolute URL of the next page, on the same instance (it carries the next `cursor`). `null`,
+             *     or absent, where there is no next page: Ada does not say which.
+             * @example https://example.ada.support/api/v2/end-users/?cursor=65a17e3f43bec88e2792d0eb
+             */
+            next_page_url?: string | null;
+        };
+        /**
+         * @description The payload of `v1.end_user.created`. Ada's reference marks every field optional; this contract
+         *     requires `type` and `data`, without which a payload names no event and no end user (the contract's
+         *     choice, stated here). A tolerant reader: Ada may add fields. The end user in `data` never holds
+         *     `sensitive_metadata`.
+         */
+        EndUserCreatedEvent: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "v1.end_user.created";
+            timestamp?: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["EndUser"];
+            tags?: components["schemas"]["WebhookTags"];
+        };
+        /**
+         * @description The payload of `v1.end_user.updated`. Ada's reference marks every field optional; this contract
+         *     requires `type` and `data`, without which a payload names no event and no end user (the contract's
+         *     choice, stated here). A tolerant reader: Ada may add fields. The end user in `data` never holds
+         *     `sensitive_metadata`.
+         */
+        EndUserUpdatedEvent: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "v1.end_user.updated";
+            timestamp?: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["EndUser"];
+            tags?: components["schemas"]["WebhookTags"];
+        };
+        /**
+         * @description When the event happened, with millisecond precision "to help with event ordering" (Ada's words).
+         *     Ada does not document the format; the examples in this contract are illustrative, so no format is
+         *     enforced.
+         * @example 2026-11-27T12:00:00.123Z
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description Tags of the message. They include the end user's `end_user_id` by default, and "Ada may add
+         *     additional tags at any time": do not rely on their number or order.
+         */
+        WebhookTags: string[];
         /**
          * @description Set or update the external identifier for this end user; `null` removes the current one.
          *     At most 36 characters; must not contain `<` or `>`. Stored case-insensitively. Must be unique
@@ -272,6 +445,15 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
+        /** @description Content Too Large. The request body is over Ada's 10 MB limit. */
+        ContentTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
         /**
          * @description Too Many Requests. The instance is over its rate limit (End Users endpoints: 30 requests per
          *     second, 300 per minute, 60,000 per day). Ada recommends retrying with exponential backoff and
@@ -316,6 +498,47 @@ export interface components {
          * @example 5f7e0e2c1e7c7e000f0f9c3a
          */
         EndUserId: string;
+        /**
+         * @description Where the page starts: "the ID that marks the start or beginning of the returned records" (Ada's
+         *     words; its format is "id"). The previous page's `meta.next_page_url` carries it. Cannot be combined
+         *     with `external_id`. Ada does not say what an unknown or empty cursor does.
+         * @example 65a17e3f43bec88e2792d0eb
+         */
+        Cursor: string;
+        /**
+         * @description How many end users a page holds at most: 1 to 100. Cannot be combined with `external_id`. Ada
+         *     documents no default.
+         * @example 100
+         */
+        Limit: number;
+        /**
+         * @description Look up the one end user that holds this `external_id` (set at creation or by an update): `200`
+         *     with that end user, `404` when none holds it. At most 36 characters, not empty, without `<` or `>`
+         *     (Ada answers `400` otherwise); matched case-insensitively, as Ada stores it. Cannot be combined with
+         *     `cursor` or `limit`. For custom channel integrations only (V1).
+         * @example crm-contact-00123
+         */
+        ExternalIdQuery: string;
+        /**
+         * @description The message id (Svix's scheme, the Standard Webhooks scheme). The same message delivered again, a
+         *     retry or a replay, keeps its id: use it to drop duplicates.
+         * @example msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A
+         */
+        SvixId: string;
+        /**
+         * @description When the message was sent, in seconds since the Unix epoch. A receiver refuses a timestamp too far
+         *     from its own clock (a replay of an old signed message).
+         * @example 1795867200
+         */
+        SvixTimestamp: string;
+        /**
+         * @description Space-separated signatures `v1,<base64>`: HMAC-SHA256 over `<svix-id>.<svix-timestamp>.<raw body>`
+         *     with the endpoint's secret (the base64 part of `whsec_…`). During a secret rotation it holds one
+         *     signature per active secret; one valid signature is enough. Verify it with a maintained library
+         *     (`svix` or `standardwebhooks` on npm) over the raw body, before parsing it.
+         * @example v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
+         */
+        SvixSignature: string;
     };
     requestBodies: never;
     headers: never;
@@ -323,6 +546,126 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listEndUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where the page starts: "the ID that marks the start or beginning of the returned records" (Ada's
+                 *     words; its format is "id"). The previous page's `meta.next_page_url` carries it. Cannot be combined
+                 *     with `external_id`. Ada does not say what an unknown or empty cursor does.
+                 * @example 65a17e3f43bec88e2792d0eb
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description How many end users a page holds at most: 1 to 100. Cannot be combined with `external_id`. Ada
+                 *     documents no default.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Look up the one end user that holds this `external_id` (set at creation or by an update): `200`
+                 *     with that end user, `404` when none holds it. At most 36 characters, not empty, without `<` or `>`
+                 *     (Ada answers `400` otherwise); matched case-insensitively, as Ada stores it. Cannot be combined with
+                 *     `cursor` or `limit`. For custom channel integrations only (V1).
+                 * @example crm-contact-00123
+                 */
+                external_id?: components["parameters"]["ExternalIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. A page of end users, or, for a lookup by `external_id`, the one end user that holds it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndUsersPage"] | components["schemas"]["EndUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    createEndUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEndUserRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. An end user already holds this `external_id`; it is returned (not created again). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndUser"];
+                };
+            };
+            /** @description Created. The new end user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getEndUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The Ada `end_user_id`. Ada calls its format "id"; its examples are 24 hexadecimal characters
+                 *     (`5f7e0e2c1e7c7e000f0f9c3a`), but no page promises that shape, so no pattern is enforced.
+                 * @example 5f7e0e2c1e7c7e000f0f9c3a
+                 */
+                end_user_id: components["parameters"]["EndUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. The end user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            default: components["responses"]["OtherError"];
+        };
+    };
     updateEndUser: {
         parameters: {
             query?: never;
@@ -359,6 +702,106 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             default: components["responses"]["OtherError"];
+        };
+    };
+    endUserCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id (Svix's scheme, the Standard Webhooks scheme). The same message delivered again, a
+                 *     retry or a replay, keeps its id: use it to drop duplicates.
+                 * @example msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A
+                 */
+                "svix-id": components["parameters"]["SvixId"];
+                /**
+                 * @description When the message was sent, in seconds since the Unix epoch. A receiver refuses a timestamp too far
+                 *     from its own clock (a replay of an old signed message).
+                 * @example 1795867200
+                 */
+                "svix-timestamp": components["parameters"]["SvixTimestamp"];
+                /**
+                 * @description Space-separated signatures `v1,<base64>`: HMAC-SHA256 over `<svix-id>.<svix-timestamp>.<raw body>`
+                 *     with the endpoint's secret (the base64 part of `whsec_…`). During a secret rotation it holds one
+                 *     signature per active secret; one valid signature is enough. Verify it with a maintained library
+                 *     (`svix` or `standardwebhooks` on npm) over the raw body, before parsing it.
+                 * @example v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
+                 */
+                "svix-signature": components["parameters"]["SvixSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndUserCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx within 15 seconds ends the delivery. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted (a bad signature, say). Ada retries, as for any answer that is not 2xx. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    endUserUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id (Svix's scheme, the Standard Webhooks scheme). The same message delivered again, a
+                 *     retry or a replay, keeps its id: use it to drop duplicates.
+                 * @example msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A
+                 */
+                "svix-id": components["parameters"]["SvixId"];
+                /**
+                 * @description When the message was sent, in seconds since the Unix epoch. A receiver refuses a timestamp too far
+                 *     from its own clock (a replay of an old signed message).
+                 * @example 1795867200
+                 */
+                "svix-timestamp": components["parameters"]["SvixTimestamp"];
+                /**
+                 * @description Space-separated signatures `v1,<base64>`: HMAC-SHA256 over `<svix-id>.<svix-timestamp>.<raw body>`
+                 *     with the endpoint's secret (the base64 part of `whsec_…`). During a secret rotation it holds one
+                 *     signature per active secret; one valid signature is enough. Verify it with a maintained library
+                 *     (`svix` or `standardwebhooks` on npm) over the raw body, before parsing it.
+                 * @example v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
+                 */
+                "svix-signature": components["parameters"]["SvixSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndUserUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx within 15 seconds ends the delivery. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted (a bad signature, say). Ada retries, as for any answer that is not 2xx. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -171,7 +171,8 @@ function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string,
   const { base, head } = judge;
   const before = judge.locate(base, baseItem.node[method], baseItem.keyAt(method));
   const after = judge.locate(head, headItem.node[method], headItem.keyAt(method));
-  judge.account(before, after, ['operationId', 'parameters', 'requestBody', 'responses', 'security'], [...ANNOTATIONS, 'tags']);
+  judge.account(before, after, ['operationId', 'parameters', 'requestBody', 'responses', 'security', 'x-exclusive-parameter-groups'], [...ANNOTATIONS, 'tags']);
+  compareExclusiveGroups(judge, where, before.node['x-exclusive-parameter-groups'], after.node['x-exclusive-parameter-groups']);
   if (before.node.operationId !== after.node.operationId) {
     judge.add(where, `operationId ${before.node.operationId ?? 'none'} → ${after.node.operationId ?? 'none'} (generated code names the operation by it)`, true);
   }
@@ -211,6 +212,20 @@ function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string,
   for (const status of Object.keys(responsesAfter.node)) {
     if (!(status in responsesBefore.node)) judge.add(`${where} response ${status}`, 'response added', false);
   }
+}
+
+/**
+ * `x-exclusive-parameter-groups` (the kit's validators enforce it): parameters of different groups may
+ * not be sent together. A pair of parameters that could be combined and no longer can breaks callers;
+ * a pair freed is safe.
+ */
+function compareExclusiveGroups(judge: Judge, where: string, before: string[][] = [], after: string[][] = []): void {
+  const forbidden = (groups: string[][]) => new Set(groups.flatMap((group, i) => groups.slice(i + 1)
+    .flatMap((other) => group.flatMap((a) => other.map((b) => [a, b].sort().join(' with '))))));
+  const pairsBefore = forbidden(before);
+  const pairsAfter = forbidden(after);
+  for (const pair of pairsAfter) if (!pairsBefore.has(pair)) judge.add(`${where} parameters`, `${pair} may no longer be sent together`, true);
+  for (const pair of pairsBefore) if (!pairsAfter.has(pair)) judge.add(`${where} parameters`, `${pair} may now be sent together`, false);
 }
 
 /** Media types of a body: one removed breaks who sends (request) or reads (response) it; one added is new. */
@@ -295,7 +310,7 @@ const isBreaking = (side: Side, verdict: Verdict) =>
 
 /** The schema keywords this checker judges; every other one (annotations aside) must stay as it was. */
 const SCHEMA_KEYWORDS = ['type', 'enum', 'const', 'format', 'pattern', ...MAX_KEYWORDS, ...MIN_KEYWORDS, 'properties', 'required',
-  'additionalProperties', 'items', 'propertyNames', 'not', 'anyOf', 'oneOf', 'allOf'];
+  'additionalProperties', 'items', 'propertyNames', 'not', 'anyOf', 'oneOf', 'allOf', 'x-disjoint-keys'];
 
 /** `whole` names the schema's own root in messages: `(body)` for a body, `(value)` for a parameter. */
 function compareSchemas(judge: Judge, side: Side, where: string, pointer: string, before: Located, after: Located, whole = '(body)'): void {
@@ -320,6 +335,9 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   for (const keyword of MIN_KEYWORDS) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
   for (const keyword of ['pattern', 'format']) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareRule(b[keyword], a[keyword]));
   report('not changed', compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)));
+  // The kit's rule that keys of several objects may not overlap: a rule added or changed tightens.
+  report(`x-disjoint-keys ${JSON.stringify(b['x-disjoint-keys'] ?? 'none')} → ${JSON.stringify(a['x-disjoint-keys'] ?? 'none')}`,
+    compareRule(b['x-disjoint-keys'] && JSON.stringify(b['x-disjoint-keys']), a['x-disjoint-keys'] && JSON.stringify(a['x-disjoint-keys'])));
   const sub = (key: string, suffix: string, from: Json = b[key], to: Json = a[key], keyBefore = before.keyAt(key), keyAfter = after.keyAt(key)) =>
     compareSchemas(judge, side, where, `${pointer}${suffix}`, judge.locate(judge.base, from, keyBefore), judge.locate(judge.head, to, keyAfter), whole);
 
@@ -382,20 +400,23 @@ function compareBranches(judge: Judge, side: Side, where: string, pointer: strin
   }
   const resolved = (doc: Json, list: Json[], located: Located) => list.map((branch, index) => judge.locate(doc, branch, child(located.keyAt(keyword), String(index))));
   const branchesBefore = resolved(judge.base, listBefore, before);
-  const branchesAfter = resolved(judge.head, listAfter, after);
+  const branchesAfter = resolved(judge.head, listAfter, after).map((branch, index) => ({ branch, index }));
+  // Pair equal branches first (a reordering is no change), then the rest by position. Every pair is
+  // compared: two branches that read the same may refer to schemas that changed.
+  const pairs: Array<[Located, Located, number]> = [];
   const unmatchedAfter = [...branchesAfter];
   const unmatchedBefore = branchesBefore.filter((branch) => {
-    const twin = unmatchedAfter.findIndex((other) => deepEqual(other.node, branch.node));
+    const twin = unmatchedAfter.findIndex((other) => deepEqual(other.branch.node, branch.node));
     if (twin === -1) return true;
-    unmatchedAfter.splice(twin, 1);
+    const [{ branch: other, index }] = unmatchedAfter.splice(twin, 1) as [{ branch: Located; index: number }];
+    pairs.push([branch, other, index]);
     return false;
   });
-  const pairs = Math.min(unmatchedBefore.length, unmatchedAfter.length);
-  for (let i = 0; i < pairs; i++) {
-    compareSchemas(judge, side, where, `${pointer}/${keyword}[${i}]`, unmatchedBefore[i]!, unmatchedAfter[i]!, whole);
-  }
-  if (unmatchedAfter.length > pairs) report(`${keyword} branch added`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'looser' : 'tighter');
-  if (unmatchedBefore.length > pairs) report(`${keyword} branch removed`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'tighter' : 'looser');
+  const positional = Math.min(unmatchedBefore.length, unmatchedAfter.length);
+  for (let i = 0; i < positional; i++) pairs.push([unmatchedBefore[i]!, unmatchedAfter[i]!.branch, unmatchedAfter[i]!.index]);
+  for (const [from, to, index] of pairs) compareSchemas(judge, side, where, `${pointer}/${keyword}[${index}]`, from, to, whole);
+  if (unmatchedAfter.length > positional) report(`${keyword} branch added`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'looser' : 'tighter');
+  if (unmatchedBefore.length > positional) report(`${keyword} branch removed`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'tighter' : 'looser');
 }
 
 /**

@@ -2,7 +2,7 @@
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
+import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers, unescapePointerSegment } from './spec.js';
 
 export interface ValidationIssue {
   /**
@@ -38,6 +38,7 @@ function createAjv(): Ajv2020 {
   // Spec vendor extensions. x-max-json-bytes is a rule (Ada's 10 KB metadata limit), so it validates;
   // x-pattern-message only words pattern errors.
   ajv.addKeyword({ keyword: 'x-max-json-bytes', schemaType: 'number', errors: true, validate: maxJsonBytes });
+  ajv.addKeyword({ keyword: 'x-disjoint-keys', schemaType: 'array', errors: true, validate: disjointKeys });
   ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
   // The whole document is added as one schema resource so that the spec's own $refs resolve as they
   // do for Prism; its top-level fields (openapi, info, paths, ...) are declared as inert keywords.
@@ -57,6 +58,27 @@ const maxJsonBytes: KeywordValidator = (limit, data) => {
   }
   maxJsonBytes.errors = bytes <= limit ? [] : [{ keyword: 'x-max-json-bytes', params: { limit, bytes } }];
   return bytes <= limit;
+};
+
+/**
+ * `x-disjoint-keys: [pointer, pointer, ...]`: the objects at these pointers (relative to the value)
+ * share no key. Ada's rule for creating an end user: a key is a metadata key or a sensitive key, not both.
+ */
+const disjointKeys: KeywordValidator = (pointers, data) => {
+  const lists = (pointers as unknown as string[]).map((pointer) => {
+    const value = pointer.slice(1).split('/').reduce<any>((at, part) => at?.[unescapePointerSegment(part)], data);
+    return { pointer, keys: value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [] };
+  });
+  const errors: Partial<ErrorObject>[] = [];
+  lists.forEach(({ pointer, keys }, index) => {
+    const earlier = lists.slice(0, index);
+    for (const key of keys) {
+      const other = earlier.find((list) => list.keys.includes(key));
+      if (other) errors.push({ keyword: 'x-disjoint-keys', params: { at: pointer, key, other: other.pointer } });
+    }
+  });
+  disjointKeys.errors = errors;
+  return errors.length === 0;
 };
 
 /** UTF-8 length of the compact JSON serialization: how the kit measures Ada's size limits. */
@@ -225,6 +247,8 @@ function toIssue(error: ErrorObject): Omit<ValidationIssue, 'keyword'> | undefin
     }
     case 'x-max-json-bytes':
       return { path, message: `must be at most ${params.limit} bytes as JSON (is ${params.bytes})` };
+    case 'x-disjoint-keys':
+      return { path: child(`${path}${params.at}`, String(params.key)), message: `must not also be a key of ${path}${params.other}` };
     default:
       return { path, message: error.message ?? `breaks the ${error.keyword} rule` };
   }

@@ -8,30 +8,27 @@ import { join } from 'node:path';
 type Spec = any;
 
 export const bundled: Spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'generated', 'openapi.json'), 'utf8'));
-export const OP = 'PATCH /v2/end-users/{end_user_id}';
 const PATH = '/v2/end-users/{end_user_id}';
+const COLLECTION = '/v2/end-users/';
+export const OP = `PATCH ${PATH}`;
+const GET_ONE = `GET ${PATH}`;
+const LIST = `GET ${COLLECTION}`;
+const CREATE = `POST ${COLLECTION}`;
+const CREATED = 'webhook v1.end_user.created (POST)';
+const UPDATED = 'webhook v1.end_user.updated (POST)';
 const schemas = (spec: Spec) => spec.components.schemas;
 const patch = (spec: Spec) => spec.paths[PATH].patch;
-const WEBHOOK = 'v1.end_user.updated';
-const HOOK = `webhook ${WEBHOOK} (POST)`;
+const list = (spec: Spec) => spec.paths[COLLECTION].get;
 
-/** A webhook whose payload carries an end user, for the cases about webhooks. */
-function withWebhook(spec: Spec): void {
-  schemas(spec).EndUserEvent = {
-    type: 'object',
-    required: ['type', 'data'],
-    properties: { type: { type: 'string' }, timestamp: { type: 'string' }, data: { $ref: '#/components/schemas/EndUser' } },
-  };
-  spec.webhooks = {
-    [WEBHOOK]: {
-      post: {
-        operationId: 'endUserUpdated',
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EndUserEvent' } } } },
-        responses: { '200': { description: 'Received.' } },
-      },
-    },
-  };
-}
+/** Both request bodies that hold a profile (create, update), in the order the checker walks them: [place, root]. */
+const PROFILE_BODIES: Array<[string, string]> = [[`${CREATE} request body`, ''], [`${OP} request body`, '']];
+/** Every place an end user is returned or sent, in the order the checker walks them: [place, where the end user is]. */
+const END_USERS: Array<[string, string]> = [[`${LIST} response 200`, '/oneOf[0]/data/[]'], [`${CREATE} response 200`, ''],
+  [`${CREATE} response 201`, ''], [`${GET_ONE} response 200`, ''], [`${OP} response 200`, ''], [`${CREATED} payload`, '/data'],
+  [`${UPDATED} payload`, '/data']];
+/** The expected change at `path` (below the root) in each of `places`. */
+const everywhere = (places: Array<[string, string]>, path: string, what: RegExp) =>
+  places.map(([place, root]) => ({ where: `${place} ${root}${path}`, what }));
 
 /** An optional query parameter, for the cases about parameters. */
 function withQueryParameter(spec: Spec): void {
@@ -151,20 +148,23 @@ export const breakingCases: Case[] = [
   { change: 'a shared schema widened: safe for the request, breaking for the response that shares it (checked, not assumed)',
     head: (s) => (schemas(s).MetadataValue.type = ['string', 'boolean', 'number']), breaking: true,
     expected: [{ where: `${OP} response 200 /profile/metadata/*`, what: /type/ }] },
-  { change: 'webhook: a payload field removed', base: withWebhook, breaking: true,
-    head: (s) => {
-      withWebhook(s);
-      delete schemas(s).EndUserEvent.properties.timestamp;
-    },
-    expected: [{ where: `${HOOK} payload /timestamp`, what: /property removed/ }] },
-  { change: 'webhook: a payload field loosened (now nullable)', base: withWebhook, breaking: true,
-    head: (s) => {
-      withWebhook(s);
-      schemas(s).EndUserEvent.properties.type.type = ['string', 'null'];
-    },
-    expected: [{ where: `${HOOK} payload /type`, what: /type "string" → "string"\|"null"/ }] },
-  { change: 'webhook: an event type removed', base: withWebhook, head: (s) => delete s.webhooks, breaking: true,
-    expected: [{ where: `webhook ${WEBHOOK}`, what: /webhook removed/ }] },
+  { change: 'webhook: a payload field removed', breaking: true, head: (s) => delete schemas(s).EndUserCreatedEvent.properties.timestamp,
+    expected: [{ where: `${CREATED} payload /timestamp`, what: /property removed/ }] },
+  { change: 'webhook: a payload field loosened (tags may hold null)', breaking: true, head: (s) => (schemas(s).WebhookTags.items.type = ['string', 'null']),
+    expected: [{ where: `${CREATED} payload /tags/[]`, what: /type "string" → "string"\|"null"/ }, { where: `${UPDATED} payload /tags/[]`, what: /type/ }] },
+  { change: 'webhook: an event type removed', head: (s) => delete s.webhooks['v1.end_user.updated'], breaking: true,
+    expected: [{ where: 'webhook v1.end_user.updated', what: /webhook removed/ }] },
+  { change: 'list: a schema behind a union branch loosened', head: (s) => (schemas(s).EndUser.properties.end_user_id.type = ['string', 'null']), breaking: true,
+    expected: [{ where: `${LIST} response 200 /oneOf[0]/data/[]/end_user_id`, what: /type/ }] },
+  { change: 'list: parameters that could be combined no longer can', head: (s) => (list(s)['x-exclusive-parameter-groups'] = [['external_id'], ['cursor'], ['limit']]),
+    breaking: true, expected: [{ where: `${LIST} parameters`, what: /cursor with limit may no longer be sent together/ }] },
+  { change: 'list: limit narrowed (at most 50)', head: (s) => (s.components.parameters.Limit.schema.maximum = 50), breaking: true,
+    expected: [{ where: `${LIST} query parameter limit (value)`, what: /maximum 100 → 50/ }] },
+  { change: 'update: metadata and sensitive keys may no longer overlap (x-disjoint-keys added)', breaking: true,
+    head: (s) => (schemas(s).UpdateEndUserRequest['x-disjoint-keys'] = ['/profile/metadata', '/profile/sensitive_metadata/fields']),
+    expected: [{ where: `${OP} request body (body)`, what: /x-disjoint-keys "none" → / }] },
+  { change: 'create: the 201 response removed', head: (s) => delete s.paths[COLLECTION].post.responses['201'], breaking: true,
+    expected: [{ where: `${CREATE} response 201`, what: /response removed/ }] },
 ];
 
 export const safeCases: Case[] = [
@@ -174,9 +174,9 @@ export const safeCases: Case[] = [
     breaking: false, expected: [] },
   { change: 'info.version bumped', head: (s) => (s.info.version = '9.9.9'), breaking: false, expected: [] },
   { change: 'request: a new optional field', head: (s) => (schemas(s).EndUserProfileUpdate.properties.nickname = { type: ['string', 'null'] }), breaking: false,
-    expected: [{ where: `${OP} request body /profile/nickname`, what: /optional property added/ }] },
+    expected: everywhere(PROFILE_BODIES, '/profile/nickname', /optional property added/) },
   { change: 'request: a looser limit (more sensitive pairs)', head: (s) => (schemas(s).SensitiveMetadata.properties.fields.maxProperties = 30), breaking: false,
-    expected: [{ where: `${OP} request body /profile/sensitive_metadata/fields`, what: /maxProperties 20 → 30/ }] },
+    expected: everywhere(PROFILE_BODIES, '/profile/sensitive_metadata/fields', /maxProperties 20 → 30/) },
   { change: 'request: a field no longer required', head: (s) => (schemas(s).UpdateEndUserRequest.required = []), breaking: false,
     expected: [{ where: `${OP} request body /profile`, what: /no longer required/ }] },
   { change: 'request: another media type accepted as well', breaking: false,
@@ -188,18 +188,22 @@ export const safeCases: Case[] = [
   { change: 'request: an anyOf branch added', breaking: false,
     base: (s) => (schemas(s).SensitiveValue = { anyOf: [{ type: 'string' }, { type: 'integer' }] }),
     head: (s) => (schemas(s).SensitiveValue = { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] }),
-    expected: [{ where: `${OP} request body /profile/sensitive_metadata/fields/*`, what: /anyOf branch added/ }] },
+    expected: everywhere(PROFILE_BODIES, '/profile/sensitive_metadata/fields/*', /anyOf branch added/) },
   { change: 'request: integer widened to number', head: (s) => (schemas(s).SensitiveValue.type = ['string', 'boolean', 'number', 'null']), breaking: false,
-    expected: [{ where: `${OP} request body /profile/sensitive_metadata/fields/*`, what: /type/ }] },
+    expected: everywhere(PROFILE_BODIES, '/profile/sensitive_metadata/fields/*', /type/) },
+  { change: 'create: the disjoint-keys rule dropped', head: (s) => delete schemas(s).CreateEndUserRequest['x-disjoint-keys'], breaking: false,
+    expected: [{ where: `${CREATE} request body (body)`, what: /x-disjoint-keys .* → "none"/ }] },
+  { change: 'list: external_id may now be combined with limit', head: (s) => (list(s)['x-exclusive-parameter-groups'] = [['external_id'], ['cursor']]),
+    breaking: false, expected: [{ where: `${LIST} parameters`, what: /external_id with limit may now be sent together/ }] },
   { change: 'response: a narrowed type (no longer nullable)', head: (s) => (schemas(s).SystemProperties.properties.sunshine_user_id.type = 'string'), breaking: false,
-    expected: [{ where: `${OP} response 200 /profile/system_properties/sunshine_user_id`, what: /type "string"\|"null" → "string"/ }] },
+    expected: everywhere(END_USERS, '/profile/system_properties/sunshine_user_id', /type "string"\|"null" → "string"/) },
   { change: 'response: a new property', head: (s) => (schemas(s).EndUser.properties.channel = { type: 'string' }), breaking: false,
-    expected: [{ where: `${OP} response 200 /channel`, what: /optional property added/ }] },
+    expected: everywhere(END_USERS, '/channel', /optional property added/) },
   { change: 'a new status', head: (s) => (patch(s).responses['403'] = patch(s).responses['401']), breaking: false,
     expected: [{ where: `${OP} response 403`, what: /response added/ }] },
   { change: 'a new operation', breaking: false,
-    head: (s) => (s.paths[PATH].get = { operationId: 'getEndUser', responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/EndUser' } } } } } }),
-    expected: [{ where: `GET ${PATH}`, what: /operation added/ }] },
+    head: (s) => (s.paths[PATH].delete = { operationId: 'deleteEndUser', responses: { '204': { description: 'Deleted.' }, '404': { description: 'Not found.' } } }),
+    expected: [{ where: `DELETE ${PATH}`, what: /operation added/ }] },
   { change: 'parameter: a new optional query parameter', head: withQueryParameter, breaking: false,
     expected: [{ where: `${OP} query parameter dry_run`, what: /optional parameter added/ }] },
   { change: 'parameter: a required query parameter made optional', breaking: false,
@@ -214,18 +218,13 @@ export const safeCases: Case[] = [
       s.components.securitySchemes.apiKeyAuth = { type: 'apiKey', in: 'header', name: 'X-API-Key' };
       s.security = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
     },
-    expected: [{ where: `${OP} security`, what: /relaxed or extended/ }] },
+    expected: [LIST, CREATE, GET_ONE, OP].map((where) => ({ where: `${where} security`, what: /relaxed or extended/ })) },
   { change: 'security: the scheme’s description reworded', head: (s) => (s.components.securitySchemes.bearerAuth.description = 'Your API key.'),
     breaking: false, expected: [] },
-  { change: 'webhook: a new event type', head: withWebhook, breaking: false,
-    expected: [{ where: `webhook ${WEBHOOK}`, what: /webhook added/ }, { where: '#/components/schemas/EndUserEvent', what: /component added/ }] },
-  { change: 'webhook: a payload field narrowed (a format where there was none)', base: withWebhook, breaking: false,
-    head: (s) => {
-      withWebhook(s);
-      schemas(s).EndUser.properties.end_user_id.examples = ['5f7e0e2c1e7c7e000f0f9c3b'];
-      schemas(s).EndUserEvent.properties.timestamp.format = 'date-time';
-    },
-    expected: [{ where: `${HOOK} payload /timestamp`, what: /format none → date-time/ }] },
+  { change: 'webhook: a new event type', head: (s) => (s.webhooks['v1.test.event'] = structuredClone(s.webhooks['v1.end_user.created'])), breaking: false,
+    expected: [{ where: 'webhook v1.test.event', what: /webhook added/ }] },
+  { change: 'webhook: a payload field narrowed (a format where there was none)', head: (s) => (schemas(s).WebhookTimestamp.format = 'date-time'), breaking: false,
+    expected: [CREATED, UPDATED].map((hook) => ({ where: `${hook} payload /timestamp`, what: /format none → date-time/ })) },
 ];
 
 /** Differences the checker does not understand: it must say so and fail, never pass them. */

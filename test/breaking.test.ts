@@ -43,13 +43,17 @@ describe('safe changes pass, and are listed', () => {
     expect(compareSpecs(bundled, structuredClone(bundled))).toEqual({ changes: [], cannotJudge: [] });
   });
 
-  it('a shared schema loosened: safe for requests, breaking for responses', () => {
+  it('a shared schema loosened: safe for requests, breaking for responses and webhook payloads', () => {
     const after = structuredClone(bundled);
-    after.components.schemas.ExternalId.maxLength = 64; // used by the request and by EndUser
-    expect(compareSpecs(bundled, after).changes).toEqual([
-      { where: `${OP} request body /external_id`, what: 'maxLength 36 → 64', breaking: false },
-      { where: `${OP} response 200 /external_id`, what: 'maxLength 36 → 64', breaking: true },
-    ]);
+    after.components.schemas.ExternalId.maxLength = 64; // used by both request bodies, every end user returned, both webhooks
+    const { changes } = compareSpecs(bundled, after);
+    const requests = changes.filter((c) => c.where.includes(' request body '));
+    const readers = changes.filter((c) => / response | payload /.test(c.where));
+    expect(requests.map((c) => c.where)).toEqual([`POST /v2/end-users/ request body /external_id`, `${OP} request body /external_id`]);
+    expect(requests.every((c) => !c.breaking && c.what === 'maxLength 36 → 64')).toBe(true);
+    expect(readers.length).toBe(7);
+    expect(readers.every((c) => c.breaking && c.what === 'maxLength 36 → 64')).toBe(true);
+    expect(changes.length).toBe(requests.length + readers.length);
   });
 });
 

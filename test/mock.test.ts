@@ -37,7 +37,7 @@ describe('the shared mock', () => {
   });
 
   it('knows no other method on the path', async () => {
-    const response = await fetch(`${mockUrl()}/v2/end-users/x`, { headers: { authorization: 'Bearer t' } });
+    const response = await fetch(`${mockUrl()}/v2/end-users/x`, { method: 'DELETE', headers: { authorization: 'Bearer t' } });
     expect(response.status).toBe(405);
   });
 });

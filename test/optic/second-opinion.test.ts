@@ -2,7 +2,7 @@
 // opinion on the kit's breaking-change checker, over the same table of spec pairs (test/breaking-cases.ts):
 // - nothing Optic calls breaking may pass the kit's checker (a miss of ours that Optic catches fails here);
 // - where Optic is wrong on the table is pinned, so a new Optic that judges differently shows up here.
-// Measured on the table: Optic is right on 36 of 62 pairs, the kit's checker on all 62 (README,
+// Measured on the table: Optic is right on 39 of 69 pairs, the kit’s checker on all 69 (README,
 // "Breaking-change policy"), hence the kit's checker is the engine and Optic the second opinion.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,8 +39,11 @@ const OPTIC_MISSES = [
   'a schema component renamed (its type name is gone)',
   'a shared schema widened: safe for the request, breaking for the response that shares it (checked, not assumed)',
   'webhook: a payload field removed',
-  'webhook: a payload field loosened (now nullable)',
+  'webhook: a payload field loosened (tags may hold null)',
   'webhook: an event type removed',
+  'list: parameters that could be combined no longer can',
+  'list: limit narrowed (at most 50)',
+  'update: metadata and sensitive keys may no longer overlap (x-disjoint-keys added)',
   // Differences neither checker understands: the kit fails closed on them, Optic lets them pass.
   'an unknown vendor keyword on a request schema',
   'a JSON Schema keyword the checker does not judge (multipleOf)',
@@ -48,8 +51,11 @@ const OPTIC_MISSES = [
   'a parameter’s serialization style changed',
   'an operation-level vendor extension',
 ];
-/** Safe changes Optic calls breaking. */
-const OPTIC_FALSE_ALARMS = ['request: another media type accepted as well'];
+/**
+ * Safe changes Optic calls breaking: an added request media type, and a narrowed response field that
+ * webhook payloads share (Optic reads a webhook's payload as a request body, which narrowing breaks).
+ */
+const OPTIC_FALSE_ALARMS = ['request: another media type accepted as well', 'response: a narrowed type (no longer nullable)'];
 
 const dir = mkdtempSync(join(tmpdir(), 'ada-optic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
