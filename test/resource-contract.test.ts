@@ -1,0 +1,123 @@
+// The whole End Users resource in the spec: every named example of every operation and webhook
+// validates with the kit's validators (found by walking the bundled spec, not listed by hand), the rules
+// the validators add to JSON Schema hold, and the mock serves every operation with answers that conform.
+import { describe, expect, it } from 'vitest';
+import { derefNode, escapePointerSegment, openapiDocument } from '../src/spec.js';
+import { validateAgainstSpec } from '../src/validation.js';
+import { mockUrl, seedResponse, TEST_TOKEN } from './support.js';
+
+type Json = any;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** [label, schema pointer, example value] for every named example of every request body, response and webhook payload. */
+function namedExamples(): Array<[string, string, unknown]> {
+  const found: Array<[string, string, unknown]> = [];
+  const doc = openapiDocument as Json;
+  for (const [section, items] of [['paths', doc.paths], ['webhooks', doc.webhooks ?? {}]] as const) {
+    for (const [path, item] of Object.entries<Json>(items)) {
+      for (const method of METHODS.filter((m) => item[m])) {
+        const operation = item[method];
+        const base = `#/${section}/${escapePointerSegment(path)}/${method}`;
+        const holders: Array<[string, Json, string]> = [[`${method.toUpperCase()} ${path} request`, operation.requestBody, `${base}/requestBody`]];
+        for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
+          holders.push([`${method.toUpperCase()} ${path} ${status}`, response, `${base}/responses/${status}`]);
+        }
+        for (const [label, holder, at] of holders) {
+          const resolved = derefNode(holder);
+          const pointer = holder?.$ref ?? at;
+          for (const [type, media] of Object.entries<Json>(resolved?.content ?? {})) {
+            for (const [name, example] of Object.entries<Json>(media.examples ?? {})) {
+              found.push([`${label} ${name}`, `${pointer}/content/${escapePointerSegment(type)}/schema`, derefNode(example).value]);
+            }
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+describe('every named example validates with the kit’s validators', () => {
+  const examples = namedExamples();
+
+  it('covers every operation and both webhooks', () => {
+    const labels = examples.map(([label]) => label).join('\n');
+    for (const covered of ['GET /v2/end-users/{end_user_id} 200', 'PATCH /v2/end-users/{end_user_id} request', 'GET /v2/end-users/ 200 page',
+      'GET /v2/end-users/ 200 lookup', 'POST /v2/end-users/ request', 'POST /v2/end-users/ 201', 'POST /v2/end-users/ 200',
+      'POST v1.end_user.created request', 'POST v1.end_user.updated request']) {
+      expect(labels).toContain(covered);
+    }
+  });
+
+  it.each(examples)('%s', (_label, pointer, value) => {
+    expect(validateAgainstSpec(pointer, value)).toEqual({ ok: true });
+  });
+});
+
+describe('rules the validators add to JSON Schema', () => {
+  const create = '#/components/schemas/CreateEndUserRequest';
+
+  it('create: a key may not be both a metadata key and a sensitive key (x-disjoint-keys)', () => {
+    const body = { profile: { metadata: { plan: 'pro', seats: 3 }, sensitive_metadata: { fields: { plan: 'x', token: 'y' } } } };
+    expect(validateAgainstSpec(create, body)).toEqual({
+      ok: false,
+      errors: [{ path: '/profile/sensitive_metadata/fields/plan', message: 'must not also be a key of /profile/metadata', keyword: 'x-disjoint-keys' }],
+    });
+    expect(validateAgainstSpec(create, { profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { token: 'y' } } } })).toEqual({ ok: true });
+  });
+
+  it('create: `{}` is a valid body (a blank end user), unknown keys are not', () => {
+    expect(validateAgainstSpec(create, {})).toEqual({ ok: true });
+    expect(validateAgainstSpec(create, { externalId: 'x' })).toMatchObject({ ok: false, errors: [{ path: '/externalId', keyword: 'additionalProperties' }] });
+  });
+});
+
+describe('response and payload schemas', () => {
+  it('a page requires data; next_page_url may be null or absent, and is an absolute URI', () => {
+    const page = '#/components/schemas/EndUsersPage';
+    expect(validateAgainstSpec(page, { data: [] })).toEqual({ ok: true });
+    expect(validateAgainstSpec(page, { data: [], meta: { next_page_url: null } })).toEqual({ ok: true });
+    expect(validateAgainstSpec(page, { meta: {} })).toMatchObject({ ok: false, errors: [{ path: '/data', keyword: 'required' }] });
+    expect(validateAgainstSpec(page, { data: [], meta: { next_page_url: '?cursor=1' } })).toMatchObject({ ok: false, errors: [{ path: '/meta/next_page_url', keyword: 'format' }] });
+  });
+
+  it.each(['EndUserCreatedEvent', 'EndUserUpdatedEvent'])('%s: the end user in data never holds sensitive_metadata', (name) => {
+    const user = seedResponse();
+    user.profile.sensitive_metadata = { fields: { token: 'x' } };
+    const type = name === 'EndUserCreatedEvent' ? 'v1.end_user.created' : 'v1.end_user.updated';
+    expect(validateAgainstSpec(`#/components/schemas/${name}`, { type, data: user })).toEqual({
+      ok: false,
+      errors: [{ path: '/data/profile/sensitive_metadata', message: 'must not be present', keyword: 'not' }],
+    });
+  });
+});
+
+describe('the mock serves every operation', () => {
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${mockUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const cases: Array<[string, () => Promise<Response>, number, string]> = [
+    ['getEndUser', () => send('GET', '/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a'), 200, '#/components/schemas/EndUser'],
+    ['listEndUsers', () => send('GET', '/v2/end-users/?limit=100'), 200, '#/components/schemas/EndUsersPage'],
+    ['listEndUsers, a lookup (Prefer: example=lookup)', () => send('GET', '/v2/end-users/?external_id=crm-contact-00123', undefined, { prefer: 'example=lookup' }), 200,
+      '#/components/schemas/EndUser'],
+    ['createEndUser (the existing end user)', () => send('POST', '/v2/end-users/', { external_id: 'crm-contact-00123' }), 200, '#/components/schemas/EndUser'],
+    ['createEndUser (Prefer: code=201)', () => send('POST', '/v2/end-users/', {}, { prefer: 'code=201' }), 201, '#/components/schemas/EndUser'],
+  ];
+  it.each(cases)('%s', async (_name, request, status, schema) => {
+    const response = await request();
+    expect(response.status).toBe(status);
+    expect(validateAgainstSpec(schema, await response.json())).toEqual({ ok: true });
+  });
+
+  it.each([['limit=0', 'minimum'], ['limit=101', 'maximum'], [`external_id=${'x'.repeat(37)}`, 'maxLength'], ['external_id=a%3Cb', 'pattern']])(
+    'listEndUsers?%s: 400, naming the parameter and its rule', async (query, rule) => {
+      const response = await send('GET', `/v2/end-users/?${query}`);
+      expect(response.status).toBe(400);
+      const [error] = ((await response.json()) as { errors: Array<{ details: Array<{ location: string; message: string }> }> }).errors;
+      expect(error!.details).toEqual([expect.objectContaining({ location: 'query', message: expect.stringContaining(`(${rule})`) })]);
+    });
+});
