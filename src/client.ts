@@ -1,8 +1,19 @@
-// The typed client: openapi-fetch underneath (reachable as `fetchClient`), auth as a middleware, and
-// around each call what a production client needs: local request validation, a timeout per attempt,
-// retries with backoff for what may pass on a second try, and one typed error per outcome.
+// The typed client: openapi-fetch underneath (reachable as `fetchClient`), auth as a middleware, and one
+// core (`call`) around every operation of the table (src/operations.ts) with what a production client
+// needs: local validation of parameters and body, a timeout per attempt, retries with backoff for what
+// may pass on a second try (only where sending twice is safe), and one typed error per outcome. The
+// methods for each operation are thin: which operation, which parts, what the answer means.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../generated/schema.js';
+import {
+  checkHeaders,
+  checkKinds,
+  checkMaxResponseBytes,
+  checkMaxRetries,
+  checkTimeout,
+  checkToken,
+  resolveBaseUrl,
+} from './client-options.js';
 import {
   AdaApiError,
   AdaConnectionError,
@@ -10,24 +21,22 @@ import {
   AdaValidationError,
   ContractViolationError,
   createScrub,
+  RateLimitError,
   ResponseTooLargeError,
   type AdaError,
-  type Scrub,
 } from './errors.js';
 import { serializeJsonBody } from './json-body.js';
+import { operation } from './operations.js';
+import { PagePromise, type Page } from './pagination.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
 import { createFetchTransport, createNodeTransport, LightRequest, TransportError, type ResponseLimits } from './transport.js';
-import { openapiDocument, parameterPointers, UPDATE_END_USER_PATH } from './spec.js';
-import {
-  validateEndUserResponse,
-  validateErrorsResponse,
-  validateParameter,
-  validateUpdateEndUserRequest,
-  type ValidationIssue,
-} from './validation.js';
+import { validateEndUserResponse, validateRequest, validateResponse, type RequestParts, type ValidationIssue } from './validation.js';
 
 export type EndUser = components['schemas']['EndUser'];
 export type UpdateEndUserRequest = components['schemas']['UpdateEndUserRequest'];
+export type CreateEndUserRequest = components['schemas']['CreateEndUserRequest'];
+export type EndUserPage = Page<EndUser>;
+export type { Page, PagePromise } from './pagination.js';
 
 export interface RetryInfo {
   /** Which retry is about to happen: 1 for the first. */
@@ -44,7 +53,7 @@ export type AdaClientOptions = (
 ) & {
   /** API key, sent only as `Authorization: Bearer <token>`. */
   token: string;
-  /** A fetch implementation; defaults to the global fetch. */
+  /** A fetch implementation; defaults to the client's own node:http transport. */
   fetch?: (input: Request) => Promise<Response>;
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx (default 2). */
   maxRetries?: number;
@@ -56,8 +65,8 @@ export type AdaClientOptions = (
    */
   maxResponseBytes?: number;
   /**
-   * Check request bodies against the contract before sending (default true). Path parameters are
-   * checked either way: a bad one would send the request, and the token, to another URL.
+   * Check request bodies and query parameters against the contract before sending (default true). Path
+   * parameters are checked either way: a bad one would send the request, and the token, to another URL.
    */
   validateRequests?: boolean;
   /** Check every response body, success or error, against the contract (default false). */
@@ -78,36 +87,62 @@ export interface RequestOptions {
   maxRetries?: number;
 }
 
+export interface ListEndUsersParams {
+  /** At most this many end users a page (1 to 100; Ada documents no default). */
+  limit?: number;
+  /** Start here (from a previous page; `getNextPage()` and `for await` follow pages for you). */
+  cursor?: string;
+}
+
 export interface AdaClient {
+  /** GET /v2/end-users/{end_user_id}: the end user. Throws NotFoundError (404) for an unknown id. */
+  getEndUser(endUserId: string, options?: RequestOptions): Promise<EndUser>;
   /** PATCH /v2/end-users/{end_user_id}. Resolves to the updated end user; throws an AdaError otherwise. */
   updateEndUser(endUserId: string, body: UpdateEndUserRequest, options?: RequestOptions): Promise<EndUser>;
-  /** The underlying typed openapi-fetch client (auth middleware included; no retries or timeouts). */
+  /** GET /v2/end-users/?external_id=…: the end user that holds this external_id, or null (Ada's 404). */
+  findEndUserByExternalId(externalId: string, options?: RequestOptions): Promise<EndUser | null>;
+  /**
+   * POST /v2/end-users/: `{ endUser, created }`, `created` true for a new end user (201), false for the
+   * one that already holds the body's external_id (200). Without an external_id a create is not
+   * idempotent, so it is retried only where Ada cannot have acted on it (429, no connection made).
+   */
+  createEndUser(body: CreateEndUserRequest, options?: RequestOptions): Promise<{ endUser: EndUser; created: boolean }>;
+  /**
+   * GET /v2/end-users/: awaited, one page (`data`, `nextPageUrl`, `hasNextPage()`, `getNextPage()`);
+   * with `for await`, every end user across pages. A next_page_url elsewhere than this client's own
+   * list URL is refused (ContractViolationError), never requested: it would carry the token.
+   */
+  listEndUsers(params?: ListEndUsersParams, options?: RequestOptions): PagePromise<EndUser>;
+  /** The underlying typed openapi-fetch client (auth middleware included; no retries, timeouts or limits). */
   readonly fetchClient: Client<paths>;
 }
 
-// One or two DNS labels: `acme`, `acme.eu`.
-const INSTANCE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)?$/i;
-// What an Authorization header can carry: visible ASCII (RFC 6750's b64token is a subset of it).
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** The longest delay a Node timer can hold; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-interface Outcome {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
+/** What a call sends: its parameters and body, or (following a next_page_url) a query string as the server wrote it. */
+interface CallInput extends RequestParts {
+  rawQuery?: string;
 }
+
+/** How a call treats answers: whether sending it twice is safe, and statuses that are answers, not errors. */
+interface CallPolicy {
+  idempotent: boolean;
+  /** Non-2xx statuses returned to the method rather than thrown (404 for a lookup). */
+  accept?: readonly number[];
+}
+
+interface Answer {
+  status: number;
+  /** The parsed JSON body, `undefined` when there is none. */
+  body: unknown;
+}
+
+/** Connection errors that cannot have reached Ada (no connection was made). Kept off the public object. */
+const cannotHaveArrived = new WeakSet<AdaConnectionError>();
 
 export function createAdaClient(options: AdaClientOptions): AdaClient {
   const baseUrl = resolveBaseUrl(options);
-  const token = options.token;
-  if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) {
-    // Never echo the value: it is a credential.
-    throw new TypeError('createAdaClient: token must be a non-empty string without whitespace, of visible ASCII characters');
-  }
+  const token = checkToken(options.token);
   const defaults = {
     maxRetries: checkMaxRetries('createAdaClient', options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries),
     timeoutMs: checkTimeout('createAdaClient', options.timeoutMs ?? 60_000),
@@ -120,36 +155,98 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
 
   const fetchClient = createClient<paths>({ baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   fetchClient.use(bearerAuth(token));
-  // The lighter transport unless the caller brought a fetch of its own (which expects real Requests).
-  const transport = options.fetch
-    ? { fetch: createFetchTransport(options.fetch, limits) }
-    : { Request: LightRequest as unknown as typeof Request, fetch: createNodeTransport(limits) as unknown as (input: Request) => Promise<Response> };
+  // A middleware of the caller's sees (and may replace) real Requests; without one, the client hands
+  // openapi-fetch a lighter Request class (bench/RESULTS.md: about 0.2 ms a call).
+  let callerMiddleware = 0;
+  const use = fetchClient.use.bind(fetchClient);
+  const eject = fetchClient.eject.bind(fetchClient);
+  fetchClient.use = (...middleware) => {
+    use(...middleware);
+    callerMiddleware += middleware.filter(Boolean).length;
+  };
+  fetchClient.eject = (...middleware) => {
+    eject(...middleware);
+    callerMiddleware = Math.max(0, callerMiddleware - middleware.filter(Boolean).length);
+  };
+  const send = options.fetch ? createFetchTransport(options.fetch, limits) : createNodeTransport(limits);
+  const transport = () => (options.fetch || callerMiddleware > 0 ? { fetch: send as (input: Request) => Promise<Response> }
+    : { Request: LightRequest as unknown as typeof Request, fetch: send as (input: Request) => Promise<Response> });
 
-  /** Runs one call: attempts, timeouts, retries; returns the final 2xx outcome or throws. */
-  async function execute(operation: string, send: (signal: AbortSignal) => Promise<Outcome>, call: RequestOptions): Promise<Outcome> {
-    const maxRetries = call.maxRetries === undefined ? defaults.maxRetries : checkMaxRetries(operation, call.maxRetries);
-    const timeoutMs = call.timeoutMs === undefined ? defaults.timeoutMs : checkTimeout(operation, call.timeoutMs);
-    const caller = call.signal;
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await attemptOnce(send, timeoutMs, caller).catch((error: unknown) => {
-        if (error instanceof AdaConnectionError) return error;
-        throw error;
-      });
-      if (!(outcome instanceof AdaConnectionError) && outcome.response.ok) return outcome;
+  /** One call of an operation: checks, attempts, timeouts, retries; the answer, or an AdaError. */
+  async function call(operationId: string, input: CallInput, perCall: RequestOptions, policy: CallPolicy): Promise<Answer> {
+    const op = operation(operationId);
+    const body = prepare(operationId, input, perCall);
+    const maxRetries = perCall.maxRetries === undefined ? defaults.maxRetries : checkMaxRetries(operationId, perCall.maxRetries);
+    const timeoutMs = perCall.timeoutMs === undefined ? defaults.timeoutMs : checkTimeout(operationId, perCall.timeoutMs);
+    const caller = perCall.signal;
+    const attempt = (signal: AbortSignal) =>
+      fetchClient.request(op.method as 'get', op.path as never, {
+        params: { path: input.path ?? {}, query: input.query ?? {} },
+        ...(body === undefined ? {} : { body: input.body, bodySerializer: () => body }), // serialized once, before the first attempt
+        ...(input.rawQuery === undefined ? {} : { querySerializer: () => input.rawQuery! }),
+        // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported with its
+        // status instead of surfacing as a bare SyntaxError.
+        parseAs: 'text',
+        signal,
+        ...(perCall.headers ? { headers: perCall.headers } : {}),
+        ...transport(),
+      } as never) as Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+    for (let retry = 0; ; retry++) {
+      let outcome: { data?: unknown; error?: unknown; response: Response } | AdaConnectionError;
+      try {
+        outcome = await attemptOnce(attempt, timeoutMs, caller);
+      } catch (error) {
+        if (!(error instanceof AdaConnectionError)) throw error;
+        outcome = error;
+      }
+      if (!(outcome instanceof AdaConnectionError)) {
+        const { status } = outcome.response;
+        if (outcome.response.ok || policy.accept?.includes(status)) return answer(operationId, status, outcome.response.ok ? outcome.data : outcome.error);
+      }
       const error = outcome instanceof AdaConnectionError
         ? outcome
         : AdaApiError.from(outcome.response.status, outcome.error, outcome.response.headers, scrub);
-      if (!isRetryable(error) || attempt >= maxRetries) {
+      if (!mayRetry(error, policy) || retry >= maxRetries) {
         if (!(outcome instanceof AdaConnectionError) && options.validateResponses) {
-          const verdict = validateErrorsResponse(outcome.error);
+          const verdict = validateResponse(operationId, outcome.response.status, outcome.error);
           if (!verdict.ok) throw new ContractViolationError(outcome.response.status, verdict.errors, { scrub });
         }
         throw error;
       }
-      const delayMs = retryDelayMs(attempt + 1, DEFAULT_RETRY_POLICY, error instanceof AdaApiError ? error.headers : undefined);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+      const delayMs = retryDelayMs(retry + 1, DEFAULT_RETRY_POLICY, error instanceof AdaApiError ? error.headers : undefined);
+      options.onRetry?.({ attempt: retry + 1, delayMs, error });
       await wait(delayMs, caller); // the caller's abort ends the wait at once
     }
+  }
+
+  /** Whether to try again: what may pass on a second try, and, for a call that is not safe to send twice, only what Ada cannot have acted on. */
+  function mayRetry(error: AdaError, policy: CallPolicy): boolean {
+    if (!isRetryable(error)) return false;
+    if (policy.idempotent) return true;
+    return error instanceof RateLimitError || (error instanceof AdaConnectionError && cannotHaveArrived.has(error));
+  }
+
+  /**
+   * A 2xx answer: JSON, of a status the operation documents, checked when asked. An accepted error
+   * status (a lookup's 404) is handed on as it came.
+   */
+  function answer(operationId: string, status: number, content: unknown): Answer {
+    if (status < 200 || status > 299) return { status, body: content };
+    const { responses } = operation(operationId);
+    if (!(String(status) in responses) && !('2XX' in responses)) {
+      const documented = Object.keys(responses).filter((s) => s.startsWith('2')).join(', ');
+      throw new ContractViolationError(status, [{ path: '', keyword: 'status', message: `must be a status ${operationId} answers with (${documented})` }], { scrub });
+    }
+    if (typeof content !== 'string' || content === '') {
+      throw new ContractViolationError(status, [{ path: '', message: 'must be JSON the contract describes, but the body is empty', keyword: 'json' }]);
+    }
+    const body = parseJson(status, content);
+    if (options.validateResponses) {
+      const verdict = validateResponse(operationId, status, body);
+      if (!verdict.ok) throw new ContractViolationError(status, verdict.errors, { scrub });
+    }
+    return { status, body };
   }
 
   /**
@@ -157,7 +254,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
    * failure of the network becomes an AdaConnectionError (retryable); what the transport found wrong
    * with the answer has its own error, and a local failure (a middleware's, say) is rethrown as it is.
    */
-  async function attemptOnce(send: (signal: AbortSignal) => Promise<Outcome>, timeoutMs: number, caller?: AbortSignal) {
+  async function attemptOnce<T>(send: (signal: AbortSignal) => Promise<T>, timeoutMs: number, caller?: AbortSignal): Promise<T> {
     caller?.throwIfAborted();
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
@@ -175,7 +272,9 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     switch (error.kind) {
       case 'network': {
         const notHttp = /\bHPE_/.test(error.message);
-        return new AdaConnectionError(`${notHttp ? "Ada's answer is not valid HTTP" : 'could not reach Ada'}: ${error.message}`, { cause: error.cause, scrub });
+        const connectionError = new AdaConnectionError(`${notHttp ? "Ada's answer is not valid HTTP" : 'could not reach Ada'}: ${error.message}`, { cause: error.cause, scrub });
+        if (!error.mayHaveArrived) cannotHaveArrived.add(connectionError);
+        return connectionError;
       }
       case 'too-large':
         return new ResponseTooLargeError(status, limits.maxResponseBytes);
@@ -186,23 +285,20 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     }
   }
 
-  /** Everything a call checks before it sends: options, parameters, the body. Throws AdaValidationError. */
-  function prepare(operation: string, call: RequestOptions, parameters: Array<[pointer: string, value: unknown]>, body?: { value: unknown; validate: typeof validateUpdateEndUserRequest }) {
-    if (typeof call !== 'object' || call === null) throw new TypeError(`${operation}: options must be an object`);
-    checkHeaders(operation, call.headers);
-    if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) throw new TypeError(`${operation}: signal must be an AbortSignal`);
-    const issues: ValidationIssue[] = [];
-    for (const [pointer, value] of parameters) {
-      const verdict = validateParameter(pointer, value);
-      if (!verdict.ok) issues.push(...verdict.errors);
-    }
+  /**
+   * Everything a call checks before it sends: options, parameters, the body; returns the body as JSON
+   * text. Path parameters are always checked (a bad one changes the URL); the contract's other rules
+   * unless validateRequests is false; a body JSON cannot carry, always.
+   */
+  function prepare(operationId: string, input: CallInput, perCall: RequestOptions): string | undefined {
+    if (typeof perCall !== 'object' || perCall === null) throw new TypeError(`${operationId}: options must be an object`);
+    checkHeaders(operationId, perCall.headers);
+    if (perCall.signal !== undefined && !(perCall.signal instanceof AbortSignal)) throw new TypeError(`${operationId}: signal must be an AbortSignal`);
+    const verdict = validateRequest(operationId, { ...input, ...(input.rawQuery === undefined ? {} : { query: {} }) });
+    const issues: ValidationIssue[] = verdict.ok ? [] : verdict.errors.filter((issue) => options.validateRequests !== false || issue.in === 'path');
     let text: string | undefined;
-    if (body) {
-      if (options.validateRequests !== false) {
-        const verdict = body.validate(body.value);
-        if (!verdict.ok) issues.push(...verdict.errors);
-      }
-      const json = serializeJsonBody(body.value);
+    if (input.body !== undefined) {
+      const json = serializeJsonBody(input.body);
       if (json.ok) text = json.text;
       else if (!issues.some((issue) => issue.in === undefined)) issues.push(json.issue);
     }
@@ -210,82 +306,97 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     return text;
   }
 
+  /** The end user a 2xx answer holds. */
+  const endUser = (answer: Answer) => answer.body as EndUser;
+
+  /**
+   * A page of the list, from its answer; the next one is requested only through this client's own list
+   * URL, and a next_page_url already followed is refused (a server that loops would never let go).
+   */
+  function page(answer: Answer, perCall: RequestOptions, followed: ReadonlySet<string> = new Set()): EndUserPage {
+    const body = answer.body as { data?: unknown; meta?: { next_page_url?: unknown } };
+    if (!Array.isArray(body?.data)) {
+      throw new ContractViolationError(answer.status, [{ path: '/data', keyword: 'required', message: 'must be the page of end users a list answers with' }], { scrub });
+    }
+    const next = typeof body.meta?.next_page_url === 'string' ? body.meta.next_page_url : null;
+    return {
+      data: body.data as EndUser[],
+      nextPageUrl: next,
+      hasNextPage: () => next !== null,
+      async getNextPage() {
+        if (next === null) throw new Error('listEndUsers: this is the last page (hasNextPage() is false)');
+        // Checked when followed, so that a page with a bad next_page_url still gives its own end users.
+        const query = nextPageQuery(answer.status, next);
+        if (followed.has(next)) {
+          throw new ContractViolationError(answer.status, [{ path: '/meta/next_page_url', keyword: 'next-page', message: 'must lead to a page not read yet: it repeats one already followed' }], { scrub });
+        }
+        return page(await call('listEndUsers', { rawQuery: query }, perCall, { idempotent: true }), perCall, new Set([...followed, next]));
+      },
+    };
+  }
+
+  /** The query of a next_page_url, when it points at this client's own list URL; refused otherwise. */
+  function nextPageQuery(status: number, url: string): string {
+    const list = new URL(`${baseUrl}${operation('listEndUsers').path}`);
+    let next: URL;
+    try {
+      next = new URL(url);
+    } catch {
+      throw new ContractViolationError(status, [{ path: '/meta/next_page_url', keyword: 'format', message: 'must be an absolute URL' }], { scrub });
+    }
+    if (next.origin !== list.origin || next.pathname !== list.pathname) {
+      throw new ContractViolationError(status, [{
+        path: '/meta/next_page_url',
+        keyword: 'same-origin',
+        message: `must be on this client's list URL (${list.origin}${list.pathname}), is ${next.origin}${next.pathname}: not requested, it would carry the token`,
+      }], { scrub });
+    }
+    return next.search.slice(1);
+  }
+
   return {
     fetchClient,
-    async updateEndUser(endUserId, body, call = {}) {
-      const text = prepare('updateEndUser', call, [[parameterPointers.endUserId, endUserId]], { value: body, validate: validateUpdateEndUserRequest });
-      const { data, response } = await execute(
-        'updateEndUser',
-        (signal) =>
-          fetchClient.PATCH(UPDATE_END_USER_PATH, {
-            params: { path: { end_user_id: endUserId } },
-            body,
-            bodySerializer: () => text, // serialized once, before the first attempt
-            // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported
-            // with its status instead of surfacing as a bare SyntaxError.
-            parseAs: 'text',
-            signal,
-            ...(call.headers ? { headers: call.headers } : {}),
-            ...transport,
-          }),
-        call,
-      );
-      const user = parseJson(response.status, data);
-      if (options.validateResponses) {
-        const verdict = validateEndUserResponse(user);
-        if (!verdict.ok) throw new ContractViolationError(response.status, verdict.errors, { scrub });
+    async getEndUser(endUserId, options = {}) {
+      return endUser(await call('getEndUser', { path: { end_user_id: endUserId } }, options, { idempotent: true }));
+    },
+    async updateEndUser(endUserId, body, options = {}) {
+      return endUser(await call('updateEndUser', { path: { end_user_id: endUserId }, body }, options, { idempotent: true }));
+    },
+    async findEndUserByExternalId(externalId, options = {}) {
+      if (typeof externalId !== 'string') {
+        throw new AdaValidationError([{ path: '/external_id', in: 'query', keyword: 'type', message: 'must be a string' }], { scrub });
       }
-      return user as EndUser;
+      const found = await call('listEndUsers', { query: { external_id: externalId } }, options, { idempotent: true, accept: [404] });
+      if (found.status === 404) return null;
+      const verdict = validateEndUserResponse(found.body);
+      if (!verdict.ok) {
+        // The 200 of the list is a page or one end user; a lookup must answer the end user.
+        throw new ContractViolationError(found.status, Array.isArray((found.body as { data?: unknown })?.data)
+          ? [{ path: '', keyword: 'oneOf', message: 'must be the one end user a lookup by external_id answers with, not a page (Prism: send Prefer: example=lookup)' }]
+          : verdict.errors, { scrub });
+      }
+      return endUser(found);
+    },
+    async createEndUser(body, options = {}) {
+      const externalId = (body as { external_id?: unknown } | null)?.external_id;
+      // An upsert by external_id may be sent twice; a create without one would make two end users.
+      const created = await call('createEndUser', { body }, options, { idempotent: typeof externalId === 'string' && externalId !== '' });
+      return { endUser: endUser(created), created: created.status === 201 };
+    },
+    listEndUsers(params = {}, options = {}) {
+      if (typeof params !== 'object' || params === null) throw new TypeError('listEndUsers: params must be an object');
+      const query = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+      return new PagePromise(async () => page(await call('listEndUsers', { query }, options, { idempotent: true }), options));
     },
   };
 }
 
-/** The body of a 2xx answer: it must be JSON, since the contract promises an end user. */
-function parseJson(status: number, text: unknown): unknown {
-  if (typeof text !== 'string' || text === '') {
-    throw new ContractViolationError(status, [{ path: '', message: 'must be an end user, but the body is empty', keyword: 'json' }]);
-  }
+/** The JSON of an answer's body; anything else breaks the contract, which promises JSON. */
+function parseJson(status: number, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new ContractViolationError(status, [{ path: '', message: 'must be JSON, but does not parse', keyword: 'json' }]);
-  }
-}
-
-function checkMaxRetries(where: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 0) throw new TypeError(`${where}: maxRetries must be an integer >= 0`);
-  return value as number;
-}
-
-function checkTimeout(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw new TypeError(`${where}: timeoutMs must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (what a timer can hold)`);
-  }
-  return value;
-}
-
-function checkMaxResponseBytes(value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
-    throw new TypeError('createAdaClient: maxResponseBytes must be a positive integer number of bytes');
-  }
-  return value as number;
-}
-
-/** Options that must be of one kind when present (a string where a function belongs fails much later otherwise). */
-function checkKinds(where: string, options: Record<string, unknown>, kinds: Record<string, 'function' | 'boolean'>): void {
-  for (const [name, kind] of Object.entries(kinds)) {
-    if (options[name] !== undefined && typeof options[name] !== kind) throw new TypeError(`${where}: ${name} must be a ${kind}`);
-  }
-}
-
-function checkHeaders(where: string, headers: unknown): void {
-  if (headers === undefined) return;
-  if (typeof headers !== 'object' || headers === null) throw new TypeError(`${where}: headers must be an object of header names and values`);
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) throw new TypeError(`${where}: headers: ${JSON.stringify(name)} is not a valid header name`);
-    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
-      throw new TypeError(`${where}: headers["${name}"] must be a string of one line (no control characters, Latin-1 only)`);
-    }
   }
 }
 
@@ -296,34 +407,4 @@ function bearerAuth(token: string): Middleware {
       return request;
     },
   };
-}
-
-function resolveBaseUrl(options: AdaClientOptions): string {
-  const { instance, baseUrl } = options as { instance?: unknown; baseUrl?: unknown };
-  if ((instance === undefined) === (baseUrl === undefined)) {
-    throw new TypeError('createAdaClient: pass exactly one of instance or baseUrl');
-  }
-  if (instance !== undefined) {
-    if (typeof instance !== 'string' || !INSTANCE_PATTERN.test(instance)) {
-      throw new TypeError('createAdaClient: instance must be a host label such as "acme" or "acme.eu"');
-    }
-    return openapiDocument.servers[0]!.url.replace('{instance}', instance); // the spec's server template
-  }
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    throw new TypeError('createAdaClient: baseUrl must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError('createAdaClient: baseUrl must be an absolute http(s) URL');
-  }
-  if (url.username || url.password) {
-    throw new TypeError('createAdaClient: baseUrl must not contain credentials; pass token instead');
-  }
-  if (/[?#]/.test(String(baseUrl))) {
-    // The API paths are appended to the base URL: after a query or a fragment they would route nowhere.
-    throw new TypeError('createAdaClient: baseUrl must not contain a query (?) or a fragment (#)');
-  }
-  return url.href.replace(/\/+$/, '');
 }

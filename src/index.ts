@@ -1,6 +1,21 @@
 // Public entry of ada-end-users-contract: everything the issues name is exported from here.
 export { createAdaClient } from './client.js';
-export type { AdaClient, AdaClientOptions, EndUser, RequestOptions, RetryInfo, UpdateEndUserRequest } from './client.js';
+export type {
+  AdaClient,
+  AdaClientOptions,
+  CreateEndUserRequest,
+  EndUser,
+  EndUserPage,
+  ListEndUsersParams,
+  Page,
+  PagePromise,
+  RequestOptions,
+  RetryInfo,
+  UpdateEndUserRequest,
+} from './client.js';
+// The spec's operations and webhooks as data (the generated types keep the names `operations`, `webhooks`).
+export { operations as operationTable, webhooks as webhookTable } from './operations.js';
+export type { MediaInfo, OperationInfo, ParameterInfo, WebhookInfo } from './operations.js';
 export {
   AdaApiError,
   AdaConnectionError,
@@ -22,11 +37,16 @@ export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';
 export {
   formatValidationIssues,
   jsonByteLength,
+  validateCreateEndUserRequest,
   validateEndUserResponse,
   validateErrorsResponse,
+  validateRequest,
+  validateRequestBody,
+  validateResponse,
   validateUpdateEndUserRequest,
+  validateWebhookPayload,
 } from './validation.js';
-export type { ValidationIssue, ValidationResult } from './validation.js';
+export type { RequestParts, ValidationIssue, ValidationResult } from './validation.js';
 export {
   arbitraryInvalidUpdateEndUserRequest,
   arbitraryUpdateEndUserRequest,
@@ -57,4 +77,4 @@ export interface OpenApiDocument {
  * declarations depend on a JSON module, which needs `resolveJsonModule` in every consumer.
  */
 export const openapiDocument: OpenApiDocument = bundledDocument;
-export type { components, operations, paths } from '../generated/schema.js';
+export type { components, operations, paths, webhooks } from '../generated/schema.js';

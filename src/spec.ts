@@ -60,7 +60,7 @@ const operation = ['paths', UPDATE_END_USER_PATH, 'patch'];
 const json = ['content', 'application/json', 'schema'];
 
 /** The pointer itself, or where its `$ref`s lead. */
-function followRefs(pointer: string): string {
+export function followRefs(pointer: string): string {
   const ref = (nodeAt(pointer) as { $ref?: unknown } | undefined)?.$ref;
   return typeof ref === 'string' ? followRefs(ref) : pointer;
 }

@@ -21,16 +21,30 @@ export type TransportFailure = 'network' | 'status' | 'too-large' | 'encoding';
 
 export class TransportError extends Error {
   override name = 'TransportError';
+  /**
+   * For a network failure: whether the request may have reached the server (a connection was made).
+   * A request that cannot have arrived may be sent again even where sending it twice would not be safe.
+   */
+  readonly mayHaveArrived: boolean;
   constructor(
     readonly kind: TransportFailure,
     message: string,
     /** The answer's status, where one arrived. */
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; mayHaveArrived?: boolean },
   ) {
     super(message, options);
+    this.mayHaveArrived = options?.mayHaveArrived ?? true;
   }
 }
+
+/** Failures that happen before any connection exists: the request cannot have arrived. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const codeOf = (error: unknown): string | undefined => {
+  const own = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return [own, cause].find((code): code is string => typeof code === 'string');
+};
 
 export interface ResponseLimits {
   /** Largest body read, in bytes after decoding. */
@@ -81,42 +95,54 @@ const tooLarge = (status: number, limit: number) =>
  * fetch on loopback (bench/RESULTS.md). Does not follow redirects (Ada's API does not redirect).
  * Bodies other than strings (a middleware's own Request) go through the global fetch, read the same way.
  */
-export function createNodeTransport(limits: ResponseLimits): (request: LightRequest) => Promise<Response> {
+export function createNodeTransport(limits: ResponseLimits): (request: LightRequest | Request) => Promise<Response> {
   const viaFetch = createFetchTransport((request) => fetch(request), limits);
-  return function nodeFetch(request) {
+  return async function nodeFetch(request) {
     const url = new URL(request.url);
-    const body = request.body;
-    if ((body !== null && body !== undefined && typeof body !== 'string') || !(url.protocol in agents)) {
-      return viaFetch(request instanceof Request ? request : new Request(request.url, request as RequestInit));
-    }
-    const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
-    request.headers.forEach((value, name) => (headers[name] = value));
-    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (outcome: Response | Error) => {
-        if (settled) return;
-        settled = true;
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
-      };
-      const network = (error: unknown) => {
-        // An abort (the caller's signal, or the attempt's timeout) passes through as it is.
-        if (request.signal?.aborted) return settle(request.signal.reason as Error);
-        settle(new TransportError('network', describeNetworkError(error), undefined, { cause: error }));
-      };
-      const req = send(url, {
-        method: request.method,
-        headers,
-        agent: agents[url.protocol as keyof typeof agents],
-        ...(request.signal ? { signal: request.signal } : {}),
-      }, (res) => readNodeResponse(res, limits.maxResponseBytes, settle, network));
-      req.once('error', network);
-      req.end(body ?? undefined);
-    });
+    if (!(url.protocol in agents)) return viaFetch(request instanceof Request ? request : new Request(request.url, request as RequestInit));
+    // A real Request (a middleware of the caller's made or replaced it) carries its body as a stream.
+    let body: string | Buffer | null | undefined;
+    if (request instanceof Request) body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
+    else if (request.body === null || request.body === undefined || typeof request.body === 'string') body = request.body;
+    else return viaFetch(new Request(request.url, request as RequestInit));
+    return send(url, request, body, limits.maxResponseBytes);
   };
+}
+
+function send(url: URL, request: LightRequest | Request, body: string | Buffer | null | undefined, limit: number): Promise<Response> {
+  const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+  request.headers.forEach((value, name) => (headers[name] = value));
+  if (body !== null && body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  const sendRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const signal = request.signal ?? undefined;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let connected = false;
+    const settle = (outcome: Response | Error) => {
+      if (settled) return;
+      settled = true;
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const network = (error: unknown) => {
+      // An abort (the caller's signal, or the attempt's timeout) passes through as it is.
+      if (signal?.aborted) return settle(signal.reason as Error);
+      settle(new TransportError('network', describeNetworkError(error), undefined, { cause: error, mayHaveArrived: connected }));
+    };
+    const req = sendRequest(url, {
+      method: request.method,
+      headers,
+      agent: agents[url.protocol as keyof typeof agents],
+      ...(signal ? { signal } : {}),
+    }, (res) => readNodeResponse(res, limit, settle, network));
+    req.once('socket', (socket) => {
+      if (!socket.connecting) connected = true; // a kept-alive connection
+      else socket.once('connect', () => (connected = true));
+    });
+    req.once('error', network);
+    req.end(body ?? undefined);
+  });
 }
 
 function readNodeResponse(
@@ -190,12 +216,18 @@ export function createFetchTransport(
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const signal = request.signal;
+    let answered = false;
     const network = (error: unknown): never => {
       if (signal?.aborted) throw signal.reason;
-      throw new TransportError('network', describeNetworkError(error), undefined, { cause: error });
+      const code = codeOf(error);
+      throw new TransportError('network', describeNetworkError(error), undefined, {
+        cause: error,
+        mayHaveArrived: answered || code === undefined || !NEVER_CONNECTED.has(code),
+      });
     };
     // A fetch that ignores the signal must not hold the attempt past its timeout.
     const response = await untilAborted(fetchImpl(request), signal).catch(network);
+    answered = true;
     const { status } = response;
     const discard = () => response.body?.cancel().catch(() => undefined);
     if (status < 200 || status > 599) {

@@ -2,6 +2,7 @@
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { operation, webhooks, type OperationInfo } from './operations.js';
 import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers, unescapePointerSegment } from './spec.js';
 
 export interface ValidationIssue {
@@ -111,12 +112,101 @@ export function validateAgainstSpec(pointer: string, body: unknown): ValidationR
   return { ok: false, errors: toIssues(validate.errors ?? []) };
 }
 
-/** Validates an `updateEndUser` request body against the spec, including the 10 KB metadata rule. */
-export function validateUpdateEndUserRequest(body: unknown): ValidationResult {
-  return validateAgainstSpec(schemaPointers.updateEndUserRequest, body);
+/** The parts of a request: parameters by location and name, and the body. */
+export interface RequestParts {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: unknown;
 }
 
-/** Validates a 200 body of `updateEndUser` (an end user) against the spec. */
+/**
+ * Validates a request to an operation of the spec (by operationId): each parameter against its schema
+ * (and a path parameter against what a URL can carry), required ones present, no parameter the
+ * operation does not have, none combined with one of another exclusive group
+ * (`x-exclusive-parameter-groups`), and the body against its schema (the kit's rules included).
+ */
+export function validateRequest(operationId: string, request: RequestParts): ValidationResult {
+  const op = operation(operationId);
+  const issues: ValidationIssue[] = [];
+  const present = new Set<string>();
+  for (const location of ['path', 'query'] as const) {
+    const given = request[location] ?? {};
+    const declared = op.parameters.filter((p) => p.in === location);
+    for (const name of Object.keys(given)) {
+      if (given[name] !== undefined && !declared.some((p) => p.name === name)) {
+        const allowed = declared.map((p) => p.name).join(', ') || 'none';
+        issues.push({ path: `/${escapePointerSegment(name)}`, in: location, keyword: 'parameter', message: `is not a ${location} parameter of ${operationId}; allowed: ${allowed}` });
+      }
+    }
+    for (const parameter of declared) {
+      const value = given[parameter.name];
+      if (value === undefined) {
+        if (parameter.required) issues.push({ path: `/${escapePointerSegment(parameter.name)}`, in: location, keyword: 'required', message: 'is required' });
+        continue;
+      }
+      present.add(parameter.name);
+      const verdict = validateParameter(parameter.pointer, value);
+      if (!verdict.ok) issues.push(...verdict.errors);
+    }
+  }
+  issues.push(...exclusiveGroupIssues(op.exclusiveGroups, present, op.parameters));
+  if (op.body?.schema && (request.body !== undefined || op.body.required)) {
+    const verdict = validateAgainstSpec(op.body.schema, request.body);
+    if (!verdict.ok) issues.push(...verdict.errors);
+  }
+  return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
+}
+
+/** The parameters sent together from different exclusive groups: each one after the first group's is an issue. */
+function exclusiveGroupIssues(groups: string[][], present: Set<string>, parameters: OperationInfo['parameters']): ValidationIssue[] {
+  const used = groups.filter((group) => group.some((name) => present.has(name)));
+  if (used.length < 2) return [];
+  const first = used[0]!.filter((name) => present.has(name));
+  return used.slice(1).flatMap((group) => group.filter((name) => present.has(name)).map((name) => ({
+    path: `/${escapePointerSegment(name)}`,
+    in: (parameters.find((p) => p.name === name)?.in ?? 'query') as 'query',
+    keyword: 'x-exclusive-parameter-groups',
+    message: `must not be combined with ${first.join(' or ')}`,
+  })));
+}
+
+/** Validates a request body of an operation (by operationId) against the spec, the kit's rules included. */
+export function validateRequestBody(operationId: string, body: unknown): ValidationResult {
+  const schema = operation(operationId).body?.schema;
+  if (!schema) throw new Error(`validateRequestBody: ${operationId} takes no JSON body`);
+  return validateAgainstSpec(schema, body);
+}
+
+/**
+ * Validates a response body of an operation against the schema of its status: the status itself, else
+ * its range (`4XX`), else `default`. A status the operation does not document at all is an issue.
+ */
+export function validateResponse(operationId: string, status: number, body: unknown): ValidationResult {
+  const { responses } = operation(operationId);
+  const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+  if (!documented) return { ok: false, errors: [{ path: '', keyword: 'status', message: `must be a status ${operationId} documents (${Object.keys(responses).join(', ')})` }] };
+  if (!documented.schema) return { ok: true };
+  return validateAgainstSpec(documented.schema, body);
+}
+
+/** Validates a webhook payload (by event type, e.g. `v1.end_user.created`) against the spec. */
+export function validateWebhookPayload(event: string, payload: unknown): ValidationResult {
+  const schema = webhooks[event]?.body?.schema;
+  if (!schema) throw new Error(`validateWebhookPayload: the spec has no webhook "${event}"; it has ${Object.keys(webhooks).join(', ')}`);
+  return validateAgainstSpec(schema, payload);
+}
+
+/** Validates an `updateEndUser` request body against the spec, including the 10 KB metadata rule. */
+export function validateUpdateEndUserRequest(body: unknown): ValidationResult {
+  return validateRequestBody('updateEndUser', body);
+}
+
+/** Validates a `createEndUser` request body, including the 10 KB rule and disjoint metadata and sensitive keys. */
+export function validateCreateEndUserRequest(body: unknown): ValidationResult {
+  return validateRequestBody('createEndUser', body);
+}
+
+/** Validates an end user, as every operation answers one, against the spec. */
 export function validateEndUserResponse(body: unknown): ValidationResult {
   return validateAgainstSpec(schemaPointers.endUserResponse, body);
 }
