@@ -30,7 +30,10 @@ void typo;
 const mock = await startMock();
 try {
   const ada = createAdaClient({ baseUrl: mock.url, token: 'test-token' });
-  const user: EndUser = await ada.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', { profile: { first_name: 'Ada' } });
+  const { endUser, created } = await ada.createEndUser({ external_id: 'crm-1' }, { headers: { Prefer: 'code=201' } });
+  const found: EndUser | null = await ada.findEndUserByExternalId('crm-1', { headers: { Prefer: 'example=lookup' } });
+  const page = await ada.listEndUsers({ limit: 10 });
+  const user: EndUser = await ada.updateEndUser(endUser.end_user_id, { profile: { first_name: 'Ada' } });
   let conflict: string | undefined;
   try {
     await ada.updateEndUser('x', { profile: {} }, { headers: { Prefer: 'code=409' } });
@@ -40,6 +43,9 @@ try {
   const require = createRequire(import.meta.url);
   console.log(JSON.stringify({
     endUserId: user.end_user_id,
+    created,
+    found: found?.end_user_id,
+    pageSize: page.data.length,
     conflict,
     title: spec.info.title,
     version: spec.info.version,
@@ -91,6 +97,9 @@ describe('the packed package, installed in a fresh project', () => {
     const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: project });
     expect(JSON.parse(stdout)).toEqual({
       endUserId: '5f7e0e2c1e7c7e000f0f9c3a',
+      created: true,
+      found: '5f7e0e2c1e7c7e000f0f9c3a',
+      pageSize: 1,
       conflict: 'ConflictError',
       title: 'Ada End Users API',
       version: manifest.version,
