@@ -1,4 +1,6 @@
-// `npm run docs`: docs/index.html from the spec with Redocly's build-docs, Redoc inlined. Redoc still
+// `npm run docs`: docs/index.html from the spec with Redocly's build-docs, Redoc inlined, its
+// telemetry off (REDOCLY_TELEMETRY=off is what sets the page's `disableTelemetry`: without it the page
+// sends traces to otel.cloud.redocly.com as a reader clicks). Redoc still
 // loads its own "API docs by Redocly" logo from a CDN; that image is replaced by an inline SVG so that
 // the page requests nothing from any other host (the browser test checks this), and an empty favicon
 // saves a request for /favicon.ico.
@@ -10,7 +12,8 @@ import { ROOT } from './bundle.js';
 const output = join(ROOT, 'docs', 'index.html');
 execFileSync(join(ROOT, 'node_modules', '.bin', 'redocly'),
   ['build-docs', 'ada-end-users@v2', '--inlineBundle', '--title', 'Ada End Users API: contract', '-o', output],
-  { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REDOCLY_TELEMETRY: 'off' } });
+if (!readFileSync(output, 'utf8').includes('"disableTelemetry":true')) throw new Error('build-docs: the page would send telemetry; see scripts/build-docs.ts');
 
 const logo = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="20"><text x="0" y="15" font-family="sans-serif" font-size="14">Redocly</text></svg>',

@@ -19,6 +19,7 @@ export function bundleSpec(outDir: string = GENERATED_DIR, formats: ReadonlyArra
     execFileSync(redocly, ['bundle', API_ALIAS, '--ext', ext, '-o', join(outDir, `openapi.${ext}`)], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off' }, // Redocly CLI reports usage otherwise
     });
   }
 }

@@ -1,8 +1,9 @@
 // `npm start`: Prism on spec/openapi.yaml at 127.0.0.1:4010 (PORT overrides; PORT=0 picks a free one),
-// with --errors and quiet logs, until Ctrl-C or SIGTERM. Prints a curl line that works as pasted.
+// with --errors and quiet logs, until Ctrl-C or SIGTERM. Prints a curl line per operation that works as pasted.
 import { fileURLToPath } from 'node:url';
 import { startMock } from '../src/mock.js';
-import { openapiDocument, UPDATE_END_USER_PATH } from '../src/spec.js';
+import { operations, type OperationInfo } from '../src/operations.js';
+import { nodeAt, openapiDocument } from '../src/spec.js';
 
 const port = Number(process.env.PORT ?? 4010);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -16,19 +17,32 @@ const mock = await startMock({ port, spec, onOutput: (text) => process.stderr.wr
   process.exit(1);
 });
 
-// The curl body is the operation's first request example, so the line stays true to the spec.
-const operation = openapiDocument.paths[UPDATE_END_USER_PATH].patch;
-const [firstExample] = Object.values(operation.requestBody.content['application/json'].examples);
-const exampleRef = (firstExample as { $ref: string }).$ref.split('/').at(-1) as keyof typeof openapiDocument.components.examples;
-const body = JSON.stringify(openapiDocument.components.examples[exampleRef].value);
-const path = UPDATE_END_USER_PATH.replace('{end_user_id}', openapiDocument.components.parameters.EndUserId.example);
-
 console.log(`Prism mock of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock.url} (spec/openapi.yaml, --errors)`);
-console.log('Try it:');
-console.log(
-  `curl -sS -X PATCH '${mock.url}${path}' -H 'Authorization: Bearer test-token' ` +
-    `-H 'Content-Type: application/json' -d '${body.replace(/'/g, `'\\''`)}'`,
-);
+console.log('Try each operation:');
+for (const op of Object.values(operations)) console.log(`# ${op.operationId}: ${(nodeAt(op.pointer) as { summary?: string }).summary ?? ''}\n${tryIt(op)}`);
+
+/**
+ * A curl line that works as pasted: the operation's path and query from its parameters' examples
+ * (never two of exclusive groups), and its first request example as the body, so it stays true to the spec.
+ */
+function tryIt(op: OperationInfo): string {
+  const example = (pointer: string) => String((nodeAt(pointer) as { example?: unknown }).example ?? '');
+  let path = op.path;
+  const query = new URLSearchParams();
+  const used: string[] = [];
+  for (const parameter of op.parameters) {
+    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(example(parameter.pointer)));
+    const conflicts = op.exclusiveGroups.some((group) => group.includes(parameter.name) && op.exclusiveGroups.some((other) => other !== group && other.some((name) => used.includes(name))));
+    if (parameter.in === 'query' && !conflicts) {
+      query.set(parameter.name, example(parameter.pointer));
+      used.push(parameter.name);
+    }
+  }
+  const body = op.body ? Object.values(op.body.examples)[0] : undefined;
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  return [`curl -sS -X ${op.method.toUpperCase()} ${quote(`${mock.url}${path}${query.size > 0 ? `?${query}` : ''}`)} -H 'Authorization: Bearer test-token'`,
+    ...(body === undefined ? [] : [`-H 'Content-Type: application/json' -d ${quote(JSON.stringify(body))}`])].join(' ');
+}
 
 // Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
 // killed with SIGKILL): the mock never outlives whoever started it. A second signal, or a stop that

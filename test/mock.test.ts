@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { accepts, freePort, prismCliPath } from '../src/prism.js';
 import { bundledSpecPath, openapiDocument } from '../src/spec.js';
-import { validateEndUserResponse } from '../src/validation.js';
+import { operations } from '../src/operations.js';
+import { validateResponse } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
 
 
@@ -124,7 +125,7 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
   }, CHILD_PROCESS_TIMEOUT);
 });
 
-/** `npm start` (or the script itself) with PORT=0; resolves once it printed its curl line. */
+/** `npm start` (or the script itself) with PORT=0; resolves once it printed a curl line for every operation. */
 async function startNpmStart(command: string, args: string[], marker: string) {
   const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', ADA_TEST_MARKER: marker },
@@ -132,16 +133,18 @@ async function startNpmStart(command: string, args: string[], marker: string) {
     detached: true, // its own process group, as a CI job's background step has
   });
   let stdout = '';
-  const curlLine = await new Promise<string>((resolve, reject) => {
+  const expected = Object.keys(operations).length;
+  // `# operationId: summary` then its curl line, for each operation.
+  const tries = await new Promise<Array<{ operationId: string; curl: string }>>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const line = stdout.split('\n').find((l) => l.startsWith('curl '));
-      if (line && stdout.includes(`${line}\n`)) resolve(line);
+      const found = [...stdout.matchAll(/^# (\w+): .*\n(curl .*)\n/gm)].map(([, operationId, curl]) => ({ operationId: operationId!, curl: curl! }));
+      if (found.length === expected) resolve(found);
     });
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stdout}`)));
   });
   const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-  return { child, curlLine, url, port: Number(new URL(url).port), stdout };
+  return { child, tries, url, port: Number(new URL(url).port), stdout };
 }
 
 /** Processes (pids) whose environment holds the marker: everything a start left behind. */
@@ -168,13 +171,16 @@ async function eventually(done: () => boolean | Promise<boolean>, ms: number): P
 // Each start is independent (PORT=0, its own marker): they run side by side.
 describe.concurrent('npm start', () => {
   // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
-  it.each(['SIGINT', 'SIGTERM'] as const)('serves the spec, prints a curl line that works as pasted; %s to npm’s own process stops everything', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('serves the spec, prints a curl line per operation that works as pasted; %s to npm’s own process stops everything', async (signal) => {
     const marker = randomUUID();
-    const { child, curlLine, url, port } = await startNpmStart('npm', ['start', '--silent'], marker);
+    const { child, tries, url, port } = await startNpmStart('npm', ['start', '--silent'], marker);
     try {
-      expect(curlLine).toContain(`${url}/v2/end-users/`);
-      const { stdout: answer } = await promisify(execFile)('bash', ['-c', curlLine]);
-      expect(validateEndUserResponse(JSON.parse(answer))).toEqual({ ok: true });
+      expect(tries.map((t) => t.operationId).sort()).toEqual(Object.keys(operations).sort());
+      for (const { operationId, curl } of tries) {
+        expect(curl).toContain(`${url}/v2/end-users/`);
+        const { stdout: answer } = await promisify(execFile)('bash', ['-c', curl]);
+        expect([operationId, validateResponse(operationId, 200, JSON.parse(answer))]).toEqual([operationId, { ok: true }]);
+      }
       expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

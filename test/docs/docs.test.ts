@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operations as operationTable, webhooks as webhookTable } from '../../src/operations.js';
 import { freePort } from '../../src/prism.js';
+import { nodeAt } from '../../src/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -76,6 +78,23 @@ describe('the docs site', () => {
   it('shows the named examples', async () => {
     const text = await page.locator('body').innerText();
     expect(text).toContain("Update the profile (Ada's documented example)");
+  });
+
+  // Every operation and webhook of the spec (its summary, from the operations table), opened from the
+  // sidebar as a reader would.
+  const entries = [...Object.values(operationTable), ...Object.values(webhookTable)]
+    .map((op) => ({ summary: (nodeAt(op.pointer) as { summary: string }).summary, tag: (nodeAt(op.pointer) as { tags: string[] }).tags[0]!, pointer: op.pointer }));
+  it('lists every operation and both webhooks', () => {
+    expect(entries).toHaveLength(6);
+  });
+  it.each(entries)('opens $summary', async ({ summary, tag }) => {
+    // The heading's accessible name holds more than the summary (an anchor; "Webhook" for a webhook).
+    const heading = page.getByRole('heading', { name: new RegExp(summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+    const link = page.getByText(summary, { exact: true }).filter({ visible: true });
+    if ((await link.count()) === 0) await page.getByText(tag, { exact: true }).filter({ visible: true }).first().click();
+    await link.first().click();
+    await heading.filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    expect(page.url()).toMatch(new RegExp(`#/[a-z-]+/${(nodeAt(entries.find((e) => e.summary === summary)!.pointer) as { operationId: string }).operationId.toLowerCase()}$`));
   });
 
   it('made no request outside 127.0.0.1 and logged no console error', async () => {
