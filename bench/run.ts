@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 // The built package (dist/), as consumers get it, loaded at run time (`npm run bench` builds it first);
 // typed by the sources it is built from, so that `npm run typecheck` needs no build.
 const dist = <T>(module: string) => import(new URL(`../dist/src/${module}.js`, import.meta.url).href) as Promise<T>;
-const { createAdaClient, startMock, validateUpdateEndUserRequest } = await dist<typeof import('../src/index.js')>('index');
+const { createAdaClient, validateUpdateEndUserRequest } = await dist<typeof import('../src/index.js')>('index');
+const { startMock } = await dist<typeof import('../src/testing.js')>('testing');
 const { accepts } = await dist<typeof import('../src/prism.js')>('prism');
 const { schemaPointers } = await dist<typeof import('../src/spec.js')>('spec');
 const { compiledValidator } = await dist<typeof import('../src/validation.js')>('validation');
@@ -133,7 +134,7 @@ const startSamples: Record<string, number[]> = { 'prism mock CLI': [], 'startMoc
 // A fresh process that imports the package and starts one mock: the cold case, where the Prism host
 // still has to load Prism. It prints the milliseconds from the startMock() call to the first answer.
 const coldScript = `
-  const { startMock } = await import(${JSON.stringify(new URL('../dist/src/index.js', import.meta.url).href)});
+  const { startMock } = await import(${JSON.stringify(new URL('../dist/src/testing.js', import.meta.url).href)});
   const started = performance.now();
   const mock = await startMock();
   await fetch(mock.url + '/v2/end-users/x', { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"profile":{}}' }).then((r) => r.arrayBuffer());

@@ -1,4 +1,7 @@
-// Public entry of ada-end-users-contract: everything the issues name is exported from here.
+// The root entry of ada-end-users-contract: what a production app needs (the client and its errors, the
+// validators, the operations as data, the types, the bundled spec). The testing tools (mocks, proxies,
+// provider verification, arbitraries) are in ./testing.ts, so that importing this entry never loads
+// fast-check or Prism.
 export { createAdaClient } from './client.js';
 export type {
   AdaClient,
@@ -47,19 +50,6 @@ export {
   validateWebhookPayload,
 } from './validation.js';
 export type { RequestParts, ValidationIssue, ValidationResult } from './validation.js';
-export {
-  arbitraryInvalidUpdateEndUserRequest,
-  arbitraryUpdateEndUserRequest,
-  invalidUpdateEndUserRequestCases,
-} from './arbitraries.js';
-export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries.js';
-export { startMock } from './mock.js';
-export type { RunningMock, StartMockOptions } from './mock.js';
-export { startProxy } from './proxy.js';
-export type { StartProxyOptions } from './proxy.js';
-export type { RunningPrism } from './prism.js';
-export { formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify.js';
-export type { RequestResult, VerifyOptions, VerifyReport, Violation } from './verify.js';
 export { bundledSpecPath } from './spec-file.js';
 import { openapiDocument as bundledDocument } from './spec.js';
 

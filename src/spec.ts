@@ -1,8 +1,11 @@
-// The bundled spec, and JSON pointers into it for the one operation the kit covers. Everything at
-// runtime (validators, mock) reads the spec from here instead of restating it.
-import openapiDocument from '../generated/openapi.json' with { type: 'json' };
+// The bundled spec, and JSON pointers into it. Everything at runtime (validators, client, mock) reads the
+// spec from here instead of restating it. It is read from generated/openapi.json at run time (typed by
+// that file), so that the package ships it once: a JSON import would have tsc copy it into dist/ too.
+import { readFileSync } from 'node:fs';
+import { bundledSpecPath } from './spec-file.js';
 
-export { openapiDocument };
+type BundledSpec = typeof import('../generated/openapi.json');
+export const openapiDocument: BundledSpec = JSON.parse(readFileSync(bundledSpecPath, 'utf8'));
 
 export { bundledSpecPath } from './spec-file.js';
 

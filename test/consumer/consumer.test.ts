@@ -15,7 +15,8 @@ const project = join(work, 'project');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const CONSUMER = `
-import { AdaApiError, ConflictError, createAdaClient, startMock, validateUpdateEndUserRequest } from 'ada-end-users-contract';
+import { AdaApiError, ConflictError, createAdaClient, validateUpdateEndUserRequest } from 'ada-end-users-contract';
+import { startMock } from 'ada-end-users-contract/testing';
 import type { components, paths } from 'ada-end-users-contract/schema';
 import spec from 'ada-end-users-contract/openapi.json' with { type: 'json' };
 import { createRequire } from 'node:module';
@@ -76,9 +77,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed package, installed in a fresh project', () => {
-  it('ships only what consumers need', async () => {
+  it('ships only what consumers need, each artifact once', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    expect(files.filter((f) => /openapi\.(json|yaml)$/.test(f)).sort()).toEqual(['generated/openapi.json', 'generated/openapi.yaml']);
+    expect(files.filter((f) => /(^|\/)schema\.(ts|d\.ts)$/.test(f))).toEqual(['dist/generated/schema.d.ts']);
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/prism-host.cjs');
@@ -88,6 +91,22 @@ describe('the packed package, installed in a fresh project', () => {
     expect(files).toContain('generated/openapi.yaml');
     expect(files.filter((f) => /^(test|scripts|spec|\.ci)\//.test(f) || f.startsWith('node_modules/'))).toEqual([]);
   });
+
+  it('the root entry loads neither fast-check nor Prism (they are for ada-end-users-contract/testing)', async () => {
+    // Every module the root entry loads, as Node resolves them, recorded by a resolve hook.
+    writeFileSync(join(project, 'loads.mjs'), `
+      import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(\`
+        export async function resolve(specifier, context, next) {
+          const resolved = await next(specifier, context);
+          process.stderr.write('LOADED ' + resolved.url + '\\\\n');
+          return resolved;
+        }\`));`);
+    const { stderr } = await run(process.execPath, ['--import', './loads.mjs', '--input-type=module', '-e', "await import('ada-end-users-contract')"], { cwd: project });
+    const loaded = stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
+    expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client.js'))).toBe(true);
+    expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
+  }, 60_000);
 
   it('typechecks code written the way the README shows (strict, no skipLibCheck)', async () => {
     await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
@@ -102,7 +121,7 @@ describe('the packed package, installed in a fresh project', () => {
       pageSize: 1,
       conflict: 'ConflictError',
       title: 'Ada End Users API',
-      version: manifest.version,
+      version: JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')).info.version, // the contract's version, not the package's
       yaml: true,
       validator: { ok: false, errors: [expect.objectContaining({ path: '/profile/firstName', keyword: 'additionalProperties' })] },
     });

@@ -1,0 +1,16 @@
+// ada-end-users-contract/testing: the tools for testing against the contract, apart from the root entry
+// so that a production app that imports the client never loads fast-check or Prism: a Prism mock of the
+// spec, Prism as a validation proxy, provider verification, and fast-check arbitraries derived from the spec.
+export {
+  arbitraryInvalidUpdateEndUserRequest,
+  arbitraryUpdateEndUserRequest,
+  invalidUpdateEndUserRequestCases,
+} from './arbitraries.js';
+export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries.js';
+export { startMock } from './mock.js';
+export type { RunningMock, StartMockOptions } from './mock.js';
+export { startProxy } from './proxy.js';
+export type { StartProxyOptions } from './proxy.js';
+export type { RunningPrism } from './prism.js';
+export { checkVerifyOptions, formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify.js';
+export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation } from './verify.js';
