@@ -11,7 +11,7 @@
 // this checker does not understand can never pass as "no breaking changes". In the manner of the
 // checker GitHub runs over its own description (rest-api-description), with its limits stated
 // (README, "Breaking-change policy").
-import { escapePointerSegment } from '../src/spec.js';
+import { escapePointerSegment, mergeRefChain, refChain } from '../src/json-pointer.js';
 
 type Json = any;
 type Side = 'request' | 'response';
@@ -67,25 +67,13 @@ class Judge {
 
   /** Follows `$ref`s from `node` (at `pointer`) in `doc`, noting the components reached. */
   locate(doc: Json, node: Json, pointer: string): Located {
-    const layers: Array<{ node: Json; at: string }> = [{ node, at: pointer }];
-    let current = node;
-    for (let hops = 0; typeof current?.$ref === 'string' && hops < 64; hops++) {
-      const target = String(current.$ref);
-      if (!target.startsWith('#/')) throw new Error(`only local $refs can be judged, got ${target}`);
-      this.visit(target);
-      current = target.slice(2).split('/').reduce((at: Json, part: string) => at?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-      layers.push({ node: current, at: target });
-    }
-    const merged: Json = typeof current === 'object' && current !== null && !Array.isArray(current) ? {} : current;
-    if (merged !== current) {
-      for (const layer of [...layers].reverse()) Object.assign(merged, layer.node);
-      delete merged.$ref;
-    }
-    const at = layers.at(-1)!.at;
+    const chain = refChain(doc, node, pointer);
+    for (const link of chain.slice(1)) this.visit(link.at);
+    const at = chain.at(-1)!.at;
     return {
-      node: merged,
+      node: mergeRefChain(chain),
       at,
-      keyAt: (key) => child(layers.find((layer) => layer.node && typeof layer.node === 'object' && key in layer.node)?.at ?? at, key),
+      keyAt: (key) => child(chain.find((link) => link.node && typeof link.node === 'object' && key in link.node)?.at ?? at, key),
     };
   }
 

@@ -2,7 +2,8 @@
 // interpreter of the JSON Schema keywords the spec uses (redocly.yaml forbids the ones Prism ignores).
 // A keyword it does not know makes it throw, so a spec change cannot silently narrow what is generated.
 import fc from 'fast-check';
-import { escapePointerSegment, nodeAt, schemaPointers } from './spec.js';
+import { mergeRefChain, refChain } from './json-pointer.js';
+import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
 import { jsonByteLength } from './validation.js';
 
 type Schema = Record<string, any>;
@@ -34,11 +35,7 @@ const KNOWN_KEYWORDS = new Set([...ANNOTATIONS, ...RULES]);
 /** A schema with its `$ref`s followed (OpenAPI 3.1 applies a `$ref`'s siblings too, so they are merged). */
 function resolve(schema: Schema | boolean): Schema {
   if (typeof schema === 'boolean') throw new Error('arbitraries: boolean schemas are not supported');
-  let resolved = schema;
-  while (typeof resolved.$ref === 'string') {
-    const { $ref, ...siblings } = resolved;
-    resolved = { ...(nodeAt($ref) as Schema), ...siblings };
-  }
+  const resolved = mergeRefChain(refChain(openapiDocument, schema, '')) as Schema;
   for (const keyword of Object.keys(resolved)) {
     if (!KNOWN_KEYWORDS.has(keyword)) throw new Error(`arbitraries: schema keyword "${keyword}" is not supported`);
   }

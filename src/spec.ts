@@ -2,6 +2,7 @@
 // spec from here instead of restating it. It is read from generated/openapi.json at run time (typed by
 // that file), so that the package ships it once: a JSON import would have tsc copy it into dist/ too.
 import { readFileSync } from 'node:fs';
+import { escapePointerSegment, pointerGet, refChain } from './json-pointer.js';
 import { bundledSpecPath } from './spec-file.js';
 
 type BundledSpec = typeof import('../generated/openapi.json');
@@ -11,28 +12,17 @@ export { bundledSpecPath } from './spec-file.js';
 
 export const UPDATE_END_USER_PATH = '/v2/end-users/{end_user_id}' as const;
 
-/** RFC 6901 escaping of one pointer segment. */
-export function escapePointerSegment(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** RFC 6901 unescaping of one pointer segment. */
-export function unescapePointerSegment(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
+export { escapePointerSegment, unescapePointerSegment } from './json-pointer.js';
 
 /** The node a local JSON pointer (`#/components/schemas/EndUser`) designates in the bundled spec. */
 export function nodeAt(pointer: string): unknown {
   if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
-  return pointer
-    .slice(2)
-    .split('/')
-    .reduce<any>((at, part) => at?.[unescapePointerSegment(part)], openapiDocument);
+  return pointerGet(openapiDocument, pointer);
 }
 
-/** A node with its local `$ref`s followed to the end. */
+/** A node of the bundled spec with its local `$ref`s followed to the end. */
 export function derefNode(node: any): any {
-  return node?.$ref ? derefNode(nodeAt(node.$ref)) : node;
+  return refChain(openapiDocument, node, '').at(-1)!.node;
 }
 
 /**
@@ -64,8 +54,7 @@ const json = ['content', 'application/json', 'schema'];
 
 /** The pointer itself, or where its `$ref`s lead. */
 export function followRefs(pointer: string): string {
-  const ref = (nodeAt(pointer) as { $ref?: unknown } | undefined)?.$ref;
-  return typeof ref === 'string' ? followRefs(ref) : pointer;
+  return refChain(openapiDocument, nodeAt(pointer), pointer).at(-1)!.at;
 }
 
 /** Where the operation's parameters live (Parameter objects, `$ref`s followed), by name. */

@@ -3,7 +3,8 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { operation, webhooks, type OperationInfo } from './operations.js';
-import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers, unescapePointerSegment } from './spec.js';
+import { pointerGet } from './json-pointer.js';
+import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
 
 export interface ValidationIssue {
   /**
@@ -67,7 +68,7 @@ const maxJsonBytes: KeywordValidator = (limit, data) => {
  */
 const disjointKeys: KeywordValidator = (pointers, data) => {
   const lists = (pointers as unknown as string[]).map((pointer) => {
-    const value = pointer.slice(1).split('/').reduce<any>((at, part) => at?.[unescapePointerSegment(part)], data);
+    const value = pointerGet(data, pointer) as Record<string, unknown> | undefined;
     return { pointer, keys: value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [] };
   });
   const errors: Partial<ErrorObject>[] = [];
