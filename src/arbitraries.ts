@@ -2,8 +2,9 @@
 // interpreter of the JSON Schema keywords the spec uses (redocly.yaml forbids the ones Prism ignores).
 // A keyword it does not know makes it throw, so a spec change cannot silently narrow what is generated.
 import fc from 'fast-check';
-import { mergeRefChain, refChain } from './json-pointer.js';
-import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
+import { mergeRefChain, pointerGet, refChain, unescapePointerSegment } from './json-pointer.js';
+import { operation } from './operations.js';
+import { escapePointerSegment, nodeAt, openapiDocument } from './spec.js';
 import { jsonByteLength } from './validation.js';
 
 type Schema = Record<string, any>;
@@ -29,7 +30,7 @@ export interface InvalidCase {
 
 const ANNOTATIONS = ['description', 'examples', 'readOnly', 'writeOnly', 'title', 'deprecated', 'x-pattern-message'];
 const RULES = ['type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'maxProperties', 'propertyNames',
-  'maxLength', 'minLength', 'pattern', 'format', 'items', 'x-max-json-bytes'];
+  'maxLength', 'minLength', 'pattern', 'format', 'items', 'x-max-json-bytes', 'x-disjoint-keys'];
 const KNOWN_KEYWORDS = new Set([...ANNOTATIONS, ...RULES]);
 
 /** A schema with its `$ref`s followed (OpenAPI 3.1 applies a `$ref`'s siblings too, so they are merged). */
@@ -150,13 +151,78 @@ function mapSchema(schema: Schema) {
   return { keySchema: names as Schema, valueSchema: values as Schema, maxKeys: schema.maxProperties as number | undefined };
 }
 
-/** Objects with only declared properties: every required one, each optional one or not. */
+/** Objects with only declared properties: every required one, each optional one or not (and `x-disjoint-keys` kept). */
 function validRecord(schema: Schema, omit?: string): fc.Arbitrary<Record<string, unknown>> {
   const properties = Object.entries(declaredProperties(schema)).filter(([name]) => name !== omit);
   const required = ((schema.required ?? []) as string[]).filter((name) => name !== omit);
-  return fc.record(Object.fromEntries(properties.map(([name, property]) => [name, validValue(property)])), {
+  const record = fc.record(Object.fromEntries(properties.map(([name, property]) => [name, validValue(property)])), {
     requiredKeys: required,
   });
+  const disjoint: string[] | undefined = schema['x-disjoint-keys'];
+  return disjoint ? record.filter((value) => sharedKeys(value, disjoint).length === 0) : record;
+}
+
+/** Keys that the objects at these pointers (within `value`) have in common. */
+function sharedKeys(value: unknown, pointers: readonly string[]): string[] {
+  const keys = pointers.map((pointer) => {
+    const at = pointerGet(value, pointer);
+    return at !== null && typeof at === 'object' && !Array.isArray(at) ? Object.keys(at) : [];
+  });
+  return keys.slice(1).flatMap((list, i) => list.filter((key) => keys.slice(0, i + 1).some((earlier) => earlier.includes(key))));
+}
+
+/** The schema a data pointer (`/profile/metadata`) leads to through `properties`. */
+function schemaAt(schema: Schema, pointer: string): Schema {
+  return pointer.slice(1).split('/').reduce((at, segment) => {
+    const next = declaredProperties(resolve(at))[unescapePointerSegment(segment)];
+    if (!next) throw new Error(`arbitraries: x-disjoint-keys names ${pointer}, which the schema does not declare`);
+    return next;
+  }, schema);
+}
+
+/** A copy of `value` with `leaf` at `pointer`, objects made (or replacing null) on the way. */
+function withAt(value: Record<string, unknown>, pointer: string, leaf: unknown): Record<string, unknown> {
+  const copy = structuredClone(value);
+  const segments = pointer.slice(1).split('/').map(unescapePointerSegment);
+  let at: Record<string, unknown> = copy;
+  for (const segment of segments.slice(0, -1)) {
+    const next = at[segment];
+    at = at[segment] = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : {};
+  }
+  at[segments.at(-1)!] = leaf;
+  return copy;
+}
+
+/**
+ * Bodies that break `x-disjoint-keys` and nothing else: one key in two of the maps, each value valid for
+ * its map, the maps left under their own limits (pairs, bytes) with it.
+ */
+function sharedKeyCase(schema: Schema, pointers: readonly string[], path: string, name: string): LocalCase {
+  const [first, second] = pointers as [string, string];
+  const maps = [first, second].map((pointer) => ({ pointer, map: mapSchema(resolve(schemaAt(schema, pointer))) }));
+  if (maps.some(({ map }) => !map)) throw new Error(`arbitraries: x-disjoint-keys at ${name || '(body)'} must name maps`);
+  type MapAt = { pointer: string; map: NonNullable<ReturnType<typeof mapSchema>> };
+  const [a, b] = maps as [MapAt, MapAt];
+  const keyPattern = (m: MapAt['map']) => patternOf(resolve(m.keySchema));
+  const key = validString(b.map.keySchema).filter((k) => !keyPattern(a.map) || keyPattern(a.map)!.test(k));
+  const fits = (map: Record<string, unknown>, limits: Schema) =>
+    (limits.maxProperties === undefined || Object.keys(map).length <= limits.maxProperties) &&
+    (limits['x-max-json-bytes'] === undefined || jsonByteLength(map) <= limits['x-max-json-bytes']);
+  return {
+    name: `${name || '(body)'} x-disjoint-keys`,
+    arbitrary: fc.tuple(validRecord(schema), key, validValue(a.map.valueSchema), validValue(b.map.valueSchema))
+      .map(([value, shared, left, right]) => {
+        const both = [a, b].reduce((body, { pointer }, i) => {
+          const existing = pointerGet(body, pointer);
+          const map = existing !== null && typeof existing === 'object' ? { ...(existing as Record<string, unknown>) } : {};
+          map[shared] = i === 0 ? left : right;
+          return withAt(body, pointer, map);
+        }, value);
+        return { value: both, shared };
+      })
+      .filter(({ value }) => [a, b].every(({ pointer }) => fits(pointerGet(value, pointer) as Record<string, unknown>, resolve(schemaAt(schema, pointer)))))
+      .map(({ value, shared }) => ({ value, rule: { path: `${path}${second}/${escapePointerSegment(shared)}`, keyword: 'x-disjoint-keys' } })),
+  };
 }
 
 /** Maps (additionalProperties with a schema): any number of valid pairs up to maxKeys, boundaries included. */
@@ -295,6 +361,8 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
         .map(([value, key, extra]) => ({ value: { ...value, [key]: extra }, rule: { path: child(path, key), keyword: 'additionalProperties' } })),
         `${name}/*`);
     }
+    const disjoint: string[] | undefined = schema['x-disjoint-keys'];
+    if (disjoint) cases.push(sharedKeyCase(schema, disjoint, path, name));
     for (const [key, property] of Object.entries(properties)) {
       for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
         cases.push({
@@ -349,22 +417,42 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
 // ---------------------------------------------------------------------------------------------
 // Public arbitraries
 
-const requestSchema = () => nodeAt(schemaPointers.updateEndUserRequest) as Schema;
-
-/** Valid `updateEndUser` bodies: every property, nulls, boundary lengths, Unicode, metadata near 10 KB. */
-export function arbitraryUpdateEndUserRequest(): fc.Arbitrary<Record<string, unknown>> {
-  return validValue(requestSchema()) as fc.Arbitrary<Record<string, unknown>>;
+/** The JSON request body schema of an operation of the spec. */
+function requestSchema(operationId: string): Schema {
+  const pointer = operation(operationId).body?.schema;
+  if (!pointer) throw new Error(`arbitraries: ${operationId} takes no JSON body`);
+  return nodeAt(pointer) as Schema;
 }
 
-/** Every rule the request schema encodes (plus the 10 KB rule), each with bodies that break only it. */
-export function invalidUpdateEndUserRequestCases(): InvalidCase[] {
-  return invalidCases(requestSchema(), '', '').map(({ name, arbitrary }) => ({
+/** Valid request bodies of an operation (by operationId): every property, nulls, boundary lengths, Unicode, limits. */
+export function arbitraryRequestBody(operationId: string): fc.Arbitrary<Record<string, unknown>> {
+  return validValue(requestSchema(operationId)) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+/** Every rule an operation's request body schema encodes (the kit's rules too), each with bodies that break only it. */
+export function invalidRequestBodyCases(operationId: string): InvalidCase[] {
+  return invalidCases(requestSchema(operationId), '', '').map(({ name, arbitrary }) => ({
     name,
     arbitrary: arbitrary.map(({ value, rule }) => ({ body: value, rule })),
   }));
 }
 
+/** Invalid request bodies of an operation, each breaking exactly one rule, named in `rule`. */
+export function arbitraryInvalidRequestBody(operationId: string): fc.Arbitrary<InvalidBody> {
+  return fc.oneof(...invalidRequestBodyCases(operationId).map(({ arbitrary }) => arbitrary));
+}
+
+/** Valid `updateEndUser` bodies: every property, nulls, boundary lengths, Unicode, metadata near 10 KB. */
+export function arbitraryUpdateEndUserRequest(): fc.Arbitrary<Record<string, unknown>> {
+  return arbitraryRequestBody('updateEndUser');
+}
+
+/** Every rule the `updateEndUser` request schema encodes (plus the 10 KB rule), each with bodies that break only it. */
+export function invalidUpdateEndUserRequestCases(): InvalidCase[] {
+  return invalidRequestBodyCases('updateEndUser');
+}
+
 /** Invalid `updateEndUser` bodies, each breaking exactly one rule, named in `rule`. */
 export function arbitraryInvalidUpdateEndUserRequest(): fc.Arbitrary<InvalidBody> {
-  return fc.oneof(...invalidUpdateEndUserRequestCases().map(({ arbitrary }) => arbitrary));
+  return arbitraryInvalidRequestBody('updateEndUser');
 }

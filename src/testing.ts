@@ -2,8 +2,11 @@
 // so that a production app that imports the client never loads fast-check or Prism: a Prism mock of the
 // spec, Prism as a validation proxy, provider verification, and fast-check arbitraries derived from the spec.
 export {
+  arbitraryInvalidRequestBody,
   arbitraryInvalidUpdateEndUserRequest,
+  arbitraryRequestBody,
   arbitraryUpdateEndUserRequest,
+  invalidRequestBodyCases,
   invalidUpdateEndUserRequestCases,
 } from './arbitraries.js';
 export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries.js';
