@@ -11,9 +11,8 @@
 // this checker does not understand can never pass as "no breaking changes". In the manner of the
 // checker GitHub runs over its own description (rest-api-description), with its limits stated
 // (README, "Breaking-change policy").
-import { escapePointerSegment, mergeRefChain, refChain } from '../src/json-pointer.js';
+import { escapePointerSegment, type Json, mergeRefChain, refChain } from '../src/json-pointer.js';
 
-type Json = any;
 type Side = 'request' | 'response';
 type Verdict = 'same' | 'tighter' | 'looser' | 'changed';
 
@@ -437,7 +436,7 @@ function compareComponents(judge: Judge): void {
 /** Type sets: undefined means any type; an integer is a number. */
 function compareTypes(before?: string[], after?: string[]): Verdict {
   const within = (inner: string[] | undefined, outer: string[] | undefined) =>
-    outer === undefined || (inner !== undefined && inner.every((t) => outer.includes(t) || (t === 'integer' && outer.includes('number'))));
+    outer === undefined || (inner?.every((t) => outer.includes(t) || (t === 'integer' && outer.includes('number'))) ?? false);
   const lost = !within(before, after);
   const gained = !within(after, before);
   return lost && gained ? 'changed' : lost ? 'tighter' : gained ? 'looser' : 'same';

@@ -70,7 +70,9 @@ const options: VerifyOptions = {
   ...(maxRequests === undefined ? {} : { maxRequests }),
   ...(intervalMs === undefined ? {} : { intervalMs }),
   ...(seed === undefined ? {} : { seed }),
-  onResult: (result) => result.violations.forEach((v) => console.log(redact(formatViolation(v)))),
+  onResult: (result) => {
+    for (const violation of result.violations) console.log(redact(formatViolation(violation)));
+  },
 };
 try {
   checkVerifyOptions(options);

@@ -2,12 +2,12 @@
 // interpreter of the JSON Schema keywords the spec uses (redocly.yaml forbids the ones Prism ignores).
 // A keyword it does not know makes it throw, so a spec change cannot silently narrow what is generated.
 import fc from 'fast-check';
-import { mergeRefChain, pointerGet, refChain, unescapePointerSegment } from './json-pointer.js';
+import { type Json, mergeRefChain, pointerGet, refChain, unescapePointerSegment } from './json-pointer.js';
 import { operation } from './operations.js';
 import { escapePointerSegment, nodeAt, openapiDocument } from './spec.js';
 import { jsonByteLength } from './validation.js';
 
-type Schema = Record<string, any>;
+type Schema = Record<string, Json>;
 type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array';
 
 /** The one rule an invalid body breaks: where (JSON pointer) and which schema keyword. */

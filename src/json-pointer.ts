@@ -2,7 +2,12 @@
 // bundled spec (spec.ts), the arbitraries, the validators' own keywords and the breaking-change checker
 // (which holds two documents at once) all read through it.
 
-type Json = any;
+/**
+ * JSON whose shape is only known at run time (a spec, a schema, a body being built), walked dynamically:
+ * the one `any` of the kit, imported by name wherever such JSON is walked.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: JSON of a shape known only at run time, walked dynamically
+export type Json = any;
 
 /** RFC 6901 escaping of one pointer segment. */
 export function escapePointerSegment(segment: string): string {

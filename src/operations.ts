@@ -2,6 +2,7 @@
 // body) and answers (statuses, schemas, named examples), as JSON pointers the validators compile. The
 // validators, the client's plumbing, the arbitraries and the mock's examples read this table, so an
 // operation added to the spec needs no hand-written list anywhere.
+import type { Json } from './json-pointer.js';
 import { escapePointerSegment, followRefs, nodeAt, openapiDocument } from './spec.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
@@ -41,8 +42,6 @@ export interface WebhookInfo extends OperationInfo {
   /** The event type, e.g. `v1.end_user.created` (the webhook's name in the spec). */
   event: string;
 }
-
-type Json = any;
 
 function media(holderPointer: string): MediaInfo | undefined {
   const pointer = followRefs(holderPointer);

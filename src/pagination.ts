@@ -19,9 +19,11 @@ export class PagePromise<Item> implements PromiseLike<Page<Item>>, AsyncIterable
   constructor(private readonly load: () => Promise<Page<Item>>) {}
 
   #first(): Promise<Page<Item>> {
-    return (this.#page ??= this.load());
+    this.#page ??= this.load();
+    return this.#page;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: `await ada.listEndUsers()` gives a page
   then<A = Page<Item>, B = never>(
     onFulfilled?: ((page: Page<Item>) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

@@ -82,7 +82,7 @@ process.on('message', async (message) => {
     answer({ ok: false, error: `unknown message type ${message.type}` });
   } catch (error) {
     if (message.type === 'start') servers.delete(message.id); // nothing bound, or the stop that cancelled it closes it
-    answer({ ok: false, error: error && error.message ? error.message : String(error) });
+    answer({ ok: false, error: error?.message ? error.message : String(error) });
   }
 });
 // The parent went away: so does the host, with every server in it.

@@ -83,7 +83,11 @@ function readBody(req) {
       }
       chunks.push(chunk);
     });
-    req.once('error', () => done || ((done = true), resolve({ aborted: true })));
+    req.once('error', () => {
+      if (done) return;
+      done = true;
+      resolve({ aborted: true });
+    });
     req.once('end', () => {
       if (done) return;
       done = true;
@@ -205,8 +209,9 @@ function createPrismServer(prism, { operations, config, logger }) {
     if (res.headersSent) return res.end();
     const problem = prism.http.ProblemJsonError.toProblemJson(error);
     const status = problem.status || 500;
-    if (isMock) return sendJson(res, status, problemAsErrors(problem), (error.additional && error.additional.headers) || {});
-    for (const [name, value] of Object.entries((error.additional && error.additional.headers) || {})) res.setHeader(name, value);
+    const headers = error.additional?.headers || {};
+    if (isMock) return sendJson(res, status, problemAsErrors(problem), headers);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const text = JSON.stringify(problem);
     res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -214,7 +219,7 @@ function createPrismServer(prism, { operations, config, logger }) {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
-      logger.error(`Request failed: ${error && error.stack ? error.stack : error}`);
+      logger.error(`Request failed: ${error?.stack ? error.stack : error}`);
       if (!res.headersSent) sendJson(res, 500, errorsBody('mock_error', 'The mock failed to answer.'));
       else res.end();
     });

@@ -2,7 +2,7 @@
 // spec from here instead of restating it. It is read from generated/openapi.json at run time (typed by
 // that file), so that the package ships it once: a JSON import would have tsc copy it into dist/ too.
 import { readFileSync } from 'node:fs';
-import { escapePointerSegment, pointerGet, refChain } from './json-pointer.js';
+import { escapePointerSegment, type Json, pointerGet, refChain } from './json-pointer.js';
 import { bundledSpecPath } from './spec-file.js';
 
 type BundledSpec = typeof import('../generated/openapi.json');
@@ -21,7 +21,7 @@ export function nodeAt(pointer: string): unknown {
 }
 
 /** A node of the bundled spec with its local `$ref`s followed to the end. */
-export function derefNode(node: any): any {
+export function derefNode(node: Json): Json {
   return refChain(openapiDocument, node, '').at(-1)!.node;
 }
 

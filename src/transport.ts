@@ -111,7 +111,9 @@ export function createNodeTransport(limits: ResponseLimits): (request: LightRequ
 
 function send(url: URL, request: LightRequest | Request, body: string | Buffer | null | undefined, limit: number): Promise<Response> {
   const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
-  request.headers.forEach((value, name) => (headers[name] = value));
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   if (body !== null && body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   const sendRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const signal = request.signal ?? undefined;
@@ -156,13 +158,20 @@ function readNodeResponse(
     res.destroy(); // stop reading: the socket is not reused
     settle(error);
   };
-  if (status < 200 || status > 599) return stop(statusProblem(status));
+  if (status < 200 || status > 599) {
+    stop(statusProblem(status));
+    return;
+  }
   const encoding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (!(encoding in DECODERS)) {
-    return stop(new TransportError('encoding', `the answer's content-encoding "${encoding}" is not one the client asked for (${ACCEPT_ENCODING})`, status));
+    stop(new TransportError('encoding', `the answer's content-encoding "${encoding}" is not one the client asked for (${ACCEPT_ENCODING})`, status));
+    return;
   }
   const declared = Number(res.headers['content-length']);
-  if (encoding === 'identity' && declared > limit) return stop(tooLarge(status, limit));
+  if (encoding === 'identity' && declared > limit) {
+    stop(tooLarge(status, limit));
+    return;
+  }
 
   const decoder = DECODERS[encoding]?.();
   const chunks: Buffer[] = [];

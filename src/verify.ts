@@ -222,7 +222,7 @@ export function prismProxyCanForward(body: unknown): boolean {
 async function send(client: AdaClient, planned: PlannedRequest, options: VerifyOptions, state: RunState, scrub: Scrub): Promise<RequestResult> {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   for (let attempt = 0; ; attempt++) {
-    let outcome;
+    let outcome: { data?: unknown; error?: unknown; response: Response };
     try {
       outcome = await client.fetchClient.PATCH(UPDATE_END_USER_PATH, {
         params: { path: { end_user_id: options.endUserId } },

@@ -4,8 +4,9 @@
 // table (README, "Breaking-change policy").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Json } from '../src/json-pointer.js';
 
-type Spec = any;
+type Spec = Json;
 
 export const bundled: Spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'generated', 'openapi.json'), 'utf8'));
 const PATH = '/v2/end-users/{end_user_id}';

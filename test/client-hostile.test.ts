@@ -198,7 +198,10 @@ describe('maxResponseBytes', () => {
     let written = 0;
     server = await startServer((req, res) => {
       const write = res.write.bind(res);
-      res.write = ((chunk: Buffer, ...rest: never[]) => ((written += chunk.length), write(chunk, ...rest))) as typeof res.write;
+      res.write = ((chunk: Buffer, ...rest: never[]) => {
+        written += chunk.length;
+        return write(chunk, ...rest);
+      }) as typeof res.write;
       endless(200, 64 * 1024 * 1024)(req, res);
     });
     const { ada, retries } = client({ maxResponseBytes: 100_000, ...extra });

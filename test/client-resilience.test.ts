@@ -8,7 +8,7 @@ import { createAdaClient, type AdaClientOptions, type RetryInfo } from '../src/c
 import {
   AdaApiError,
   AdaConnectionError,
-  AdaError,
+  type AdaError,
   AdaTimeoutError,
   AdaValidationError,
   AuthenticationError,

@@ -12,6 +12,7 @@ import {
 } from '../src/arbitraries.js';
 import { jsonByteLength, validateUpdateEndUserRequest } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, END_USER_ID, mockUrl, prismPointsAt, TEST_TOKEN } from './support.js';
+import type { Json } from '../src/json-pointer.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -29,8 +30,8 @@ describe('valid bodies generated from the spec', () => {
   });
 
   it('cover every property, nulls, boundary lengths, Unicode and metadata near 10 KB', () => {
-    const sample = fc.sample(arbitraryUpdateEndUserRequest(), { numRuns: 3000, seed: 1 }) as any[];
-    const seen = (predicate: (body: any) => boolean) => sample.some(predicate);
+    const sample = fc.sample(arbitraryUpdateEndUserRequest(), { numRuns: 3000, seed: 1 }) as Json[];
+    const seen = (predicate: (body: Json) => boolean) => sample.some(predicate);
     for (const key of ['first_name', 'last_name', 'display_name', 'avatar', 'email', 'language', 'metadata', 'sensitive_metadata']) {
       expect([key, seen((b) => typeof b.profile[key] === 'string' || (b.profile[key] && typeof b.profile[key] === 'object'))]).toEqual([key, true]);
       expect([key, seen((b) => b.profile[key] === null)]).toEqual([key, true]);
@@ -39,7 +40,7 @@ describe('valid bodies generated from the spec', () => {
     expect(seen((b) => b.external_id === '')).toBe(true);
     expect(seen((b) => typeof b.external_id === 'string' && [...b.external_id].length === 36)).toBe(true);
     expect(seen((b) => /[\u{10000}-\u{10FFFF}]/u.test(JSON.stringify(b)))).toBe(true);
-    const fields = (b: any) => Object.keys(b.profile.sensitive_metadata?.fields ?? { none: 1 }).length;
+    const fields = (b: Json) => Object.keys(b.profile.sensitive_metadata?.fields ?? { none: 1 }).length;
     expect(seen((b) => b.profile.sensitive_metadata?.fields && fields(b) === 0)).toBe(true);
     expect(seen((b) => fields(b) === 20)).toBe(true);
     expect(seen((b) => Object.values(b.profile.sensitive_metadata?.fields ?? {}).includes(null))).toBe(true);

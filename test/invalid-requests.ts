@@ -1,6 +1,7 @@
 // One invalid body per rule the spec encodes for "Update an end user": each breaks exactly one rule of
 // the seed request and names the JSON pointer the local validator must report.
 import { seedRequest } from './support.js';
+import type { Json } from '../src/json-pointer.js';
 
 export interface InvalidRequestCase {
   rule: string;
@@ -13,7 +14,7 @@ export interface InvalidRequestCase {
   prismCannotEnforce?: string;
 }
 
-function breaking(rule: string, path: string, message: string, mutate: (body: Record<string, any>) => void,
+function breaking(rule: string, path: string, message: string, mutate: (body: Record<string, Json>) => void,
   prismCannotEnforce?: string): InvalidRequestCase {
   const body = seedRequest();
   mutate(body);

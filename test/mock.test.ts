@@ -14,6 +14,7 @@ import { bundledSpecPath, openapiDocument } from '../src/spec.js';
 import { operations } from '../src/operations.js';
 import { validateResponse } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
+import type { Json } from '../src/json-pointer.js';
 
 
 describe('the shared mock', () => {
@@ -98,7 +99,7 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
 
 describe('the mock enforces the contract on its own answers (--errors)', () => {
   it('a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500 (startMock on a given port; stop() frees it)', async () => {
-    const leaky = structuredClone(openapiDocument) as any;
+    const leaky = structuredClone(openapiDocument) as Json;
     leaky.components.examples.EndUserSeedResponse.value.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
     const dir = mkdtempSync(join(tmpdir(), 'leaky-spec-'));
     const spec = join(dir, 'openapi.json');

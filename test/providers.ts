@@ -3,6 +3,7 @@
 import { afterAll } from 'vitest';
 import { json, startServer, type TestServer } from './http-server.js';
 import { validateUpdateEndUserRequest } from '../src/validation.js';
+import type { Json } from '../src/json-pointer.js';
 
 export type Drift =
   | 'none'
@@ -47,7 +48,7 @@ export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer>
     if (drift === 'refuses-token') {
       return json(response, 401, { errors: [{ type: 'unauthorized', message: `key ${request.headers.authorization} is not valid` }] });
     }
-    let body: any;
+    let body: Json;
     try {
       body = JSON.parse(request.body);
     } catch {

@@ -5,8 +5,9 @@ import { AdaApiError } from '../src/errors.js';
 import { validateUpdateEndUserRequest } from '../src/validation.js';
 import { invalidRequestCases } from './invalid-requests.js';
 import { END_USER_ID, mockClient, prismPointsAt, seedRequest } from './support.js';
+import type { Json } from '../src/json-pointer.js';
 
-const ok = (body: Record<string, any>) => body;
+const ok = (body: Record<string, Json>) => body;
 const validBodies: Array<[string, unknown]> = [
   ['the seed request', seedRequest()],
   ['an empty profile', { profile: {} }],

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { derefNode, escapePointerSegment, openapiDocument } from '../src/spec.js';
 import { validateAgainstSpec } from '../src/validation.js';
 import { mockUrl, seedResponse, TEST_TOKEN } from './support.js';
+import type { Json } from '../src/json-pointer.js';
 
-type Json = any;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /** [label, schema pointer, example value] for every named example of every request body, response and webhook payload. */

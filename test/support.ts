@@ -1,6 +1,7 @@
 // Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
 import { inject } from 'vitest';
 import { createAdaClient, type AdaClientOptions } from '../src/client.js';
+import type { Json } from '../src/json-pointer.js';
 import { prismLocationPointer, prismViolations } from '../src/prism.js';
 import { openapiDocument } from '../src/spec.js';
 
@@ -11,12 +12,12 @@ export function specExample<K extends keyof Examples>(name: K): Examples[K]['val
 }
 
 /** The seed page's request, as a mutable plain object. */
-export function seedRequest(): Record<string, any> {
+export function seedRequest(): Record<string, Json> {
   return specExample('UpdateEndUserSeedRequest');
 }
 
 /** The seed page's response, as a mutable plain object. */
-export function seedResponse(): Record<string, any> {
+export function seedResponse(): Record<string, Json> {
   return specExample('EndUserSeedResponse');
 }
 

@@ -76,7 +76,7 @@ describe('the docs site', () => {
   });
 
   it('shows the named examples', async () => {
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     expect(text).toContain("Update the profile (Ada's documented example)");
   });
 
