@@ -24,20 +24,36 @@ const spec = JSON.parse(readFileSync(join(ROOT, 'generated', 'openapi.json'), 'u
 const seedRequest = spec.components.examples.UpdateEndUserSeedRequest.value;
 const seedResponse = JSON.stringify(spec.components.examples.EndUserSeedResponse.value);
 
-interface Row { group: string; variant: string; value: number; unit: string; baseline?: string; target?: number }
+interface Row {
+  group: string;
+  variant: string;
+  value: number;
+  unit: string;
+  baseline?: string;
+  target?: number;
+}
 const rows: Row[] = [];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Interleaved rounds of every variant; the median per-op time of each. */
-async function compare(group: string, unit: string, ops: number, variants: Record<string, () => Promise<unknown> | unknown>,
-  baseline: string, targets: Record<string, number> = {}, concurrency = 1) {
+async function compare(
+  group: string,
+  unit: string,
+  ops: number,
+  variants: Record<string, () => Promise<unknown> | unknown>,
+  baseline: string,
+  targets: Record<string, number> = {},
+  concurrency = 1,
+) {
   const names = Object.keys(variants);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const runOnce = async (fn: () => Promise<unknown> | unknown, count: number) => {
     const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let i = 0; i < count / concurrency; i++) await fn();
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = 0; i < count / concurrency; i++) await fn();
+      }),
+    );
     return (performance.now() - started) / count;
   };
   for (const name of names) await runOnce(variants[name]!, Math.min(ops, 200)); // warm-up
@@ -62,7 +78,9 @@ function seedServer(): Server {
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,21 +98,34 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const url = `${apiUrl}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`;
 const clientVariants = {
   'raw fetch': async () => {
-    const response = await fetch(url, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const response = await fetch(url, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
     return response.json();
   },
   'updateEndUser (defaults)': () => clients.plain.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', seedRequest),
   'updateEndUser (validateResponses)': () => clients.validating.updateEndUser('5f7e0e2c1e7c7e000f0f9c3a', seedRequest),
-  'node:http keep-alive': () => new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'PATCH', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
-    req.on('error', reject);
-    req.end(body);
-  }),
+  'node:http keep-alive': () =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        {
+          method: 'PATCH',
+          agent,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(JSON.parse(text)));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    }),
 };
 await compare('client, sequential', 'ms/request', 400, clientVariants, 'raw fetch', { 'updateEndUser (defaults)': 1.1 });
 await compare('client, 16 in flight', 'ms/request', 800, clientVariants, 'raw fetch', { 'updateEndUser (defaults)': 1.1 }, 16);
@@ -107,12 +138,22 @@ agent.destroy();
 // The baseline is the very function the wrapper calls, compiled from the same spec.
 const bare = compiledValidator(schemaPointers.updateEndUserRequest);
 const bigBody = { profile: { metadata: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`key_${i}`, 'x'.repeat(30)])) } };
-for (const [label, candidate] of [['seed body', seedRequest], ['~10 KB metadata', bigBody]] as const) {
+for (const [label, candidate] of [
+  ['seed body', seedRequest],
+  ['~10 KB metadata', bigBody],
+] as const) {
   if (!bare(candidate) || !validateUpdateEndUserRequest(candidate).ok) throw new Error(`bench: ${label} should be valid`);
-  await compare(`validator, ${label}`, 'µs/call', 20_000, {
-    'bare Ajv function': () => bare(candidate),
-    validateUpdateEndUserRequest: () => validateUpdateEndUserRequest(candidate),
-  }, 'bare Ajv function', { validateUpdateEndUserRequest: 1.2 });
+  await compare(
+    `validator, ${label}`,
+    'µs/call',
+    20_000,
+    {
+      'bare Ajv function': () => bare(candidate),
+      validateUpdateEndUserRequest: () => validateUpdateEndUserRequest(candidate),
+    },
+    'bare Ajv function',
+    { validateUpdateEndUserRequest: 1.2 },
+  );
 }
 for (const row of rows.filter((r) => r.unit === 'µs/call')) row.value *= 1000;
 
@@ -122,7 +163,11 @@ for (const row of rows.filter((r) => r.unit === 'µs/call')) row.value *= 1000;
 async function firstAnswer(base: string) {
   for (;;) {
     try {
-      const response = await fetch(`${base}/v2/end-users/x`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });
+      const response = await fetch(`${base}/v2/end-users/x`, {
+        method: 'PATCH',
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+        body,
+      });
       await response.arrayBuffer();
       return;
     } catch {
@@ -130,7 +175,11 @@ async function firstAnswer(base: string) {
     }
   }
 }
-const startSamples: Record<string, number[]> = { 'prism mock CLI': [], 'startMock(), first in a process': [], 'startMock(), later in a process': [] };
+const startSamples: Record<string, number[]> = {
+  'prism mock CLI': [],
+  'startMock(), first in a process': [],
+  'startMock(), later in a process': [],
+};
 // A fresh process that imports the package and starts one mock: the cold case, where the Prism host
 // still has to load Prism. It prints the milliseconds from the startMock() call to the first answer.
 const coldScript = `
@@ -146,13 +195,19 @@ for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
   {
     const port = 47000 + round;
     const started = performance.now();
-    const cli = spawn(join(ROOT, 'node_modules', '.bin', 'prism'), ['mock', join(ROOT, 'generated', 'openapi.json'), '--errors', '-p', String(port), '-v', 'warn'], { stdio: 'ignore', detached: true });
+    const cli = spawn(
+      join(ROOT, 'node_modules', '.bin', 'prism'),
+      ['mock', join(ROOT, 'generated', 'openapi.json'), '--errors', '-p', String(port), '-v', 'warn'],
+      { stdio: 'ignore', detached: true },
+    );
     while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 20));
     await firstAnswer(`http://127.0.0.1:${port}`);
     startSamples['prism mock CLI']!.push(performance.now() - started);
     process.kill(-cli.pid!, 'SIGKILL');
   }
-  startSamples['startMock(), first in a process']!.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', coldScript], { encoding: 'utf8' }).trim()));
+  startSamples['startMock(), first in a process']!.push(
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', coldScript], { encoding: 'utf8' }).trim()),
+  );
   {
     const started = performance.now();
     const mock = await startMock();
@@ -163,17 +218,36 @@ for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
 }
 await warm.stop();
 for (const [variant, samples] of Object.entries(startSamples)) {
-  rows.push({ group: 'mock start-up (spawn to first answer)', variant, value: median(samples), unit: 'ms', baseline: 'prism mock CLI', ...(variant === 'prism mock CLI' ? {} : { target: 0.6 }) });
+  rows.push({
+    group: 'mock start-up (spawn to first answer)',
+    variant,
+    value: median(samples),
+    unit: 'ms',
+    baseline: 'prism mock CLI',
+    ...(variant === 'prism mock CLI' ? {} : { target: 0.6 }),
+  });
 }
 
 const mock = await startMock();
 const bareMock = seedServer();
 const bareUrl = await listen(bareMock);
 const hit = (base: string) => async () => {
-  const response = await fetch(`${base}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body });
+  const response = await fetch(`${base}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, {
+    method: 'PATCH',
+    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    body,
+  });
   await response.arrayBuffer();
 };
-await compare('mock throughput, 8 connections', 'ms/request', 800, { 'bare node:http (the limit)': hit(bareUrl), 'startMock() (Prism)': hit(mock.url) }, 'bare node:http (the limit)', {}, 8);
+await compare(
+  'mock throughput, 8 connections',
+  'ms/request',
+  800,
+  { 'bare node:http (the limit)': hit(bareUrl), 'startMock() (Prism)': hit(mock.url) },
+  'bare node:http (the limit)',
+  {},
+  8,
+);
 await mock.stop();
 bareMock.close();
 
@@ -203,7 +277,9 @@ for (const row of rows) {
   const base = rows.find((r) => r.group === row.group && r.variant === row.baseline)!;
   const ratio = row.value / base.value;
   const met = row.target === undefined ? '' : ratio <= row.target ? 'yes' : 'no';
-  lines.push(`| ${row.group} | ${row.variant}${row.variant === row.baseline ? ' (baseline)' : ''} | ${format(row.value)} ${row.unit} | ${ratio.toFixed(2)}x | ${row.target ? `<= ${row.target}x` : ''} | ${met} |`);
+  lines.push(
+    `| ${row.group} | ${row.variant}${row.variant === row.baseline ? ' (baseline)' : ''} | ${format(row.value)} ${row.unit} | ${ratio.toFixed(2)}x | ${row.target ? `<= ${row.target}x` : ''} | ${met} |`,
+  );
 }
 if (pipeline.length > 0) {
   lines.push('', '| CI step | wall time |', '| --- | --- |', ...pipeline.map(([step, s]) => `| ${step} | ${s.toFixed(1)} s |`));

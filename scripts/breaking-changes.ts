@@ -58,7 +58,10 @@ class Judge {
   readonly visited = new Set<string>();
   private readonly seen = new Set<string>();
 
-  constructor(readonly base: Json, readonly head: Json) {}
+  constructor(
+    readonly base: Json,
+    readonly head: Json,
+  ) {}
 
   add(where: string, what: string, breaking: boolean): void {
     this.changes.push({ where, what, breaking });
@@ -85,7 +88,12 @@ class Judge {
    * Fail closed: every key of `before`/`after` that is neither `handled` nor an annotation and differs
    * is a difference this checker cannot judge.
    */
-  account(before: Located | undefined, after: Located | undefined, handled: readonly string[], annotations: readonly string[] = ANNOTATIONS): void {
+  account(
+    before: Located | undefined,
+    after: Located | undefined,
+    handled: readonly string[],
+    annotations: readonly string[] = ANNOTATIONS,
+  ): void {
     const keys = new Set([...Object.keys(before?.node ?? {}), ...Object.keys(after?.node ?? {})]);
     for (const key of keys) {
       if (handled.includes(key) || annotations.includes(key)) continue;
@@ -114,15 +122,26 @@ export function compareSpecs(base: Json, head: Json): Comparison {
   if (base.openapi !== head.openapi) judge.cannotJudge.add('#/openapi');
 
   compareServers(judge, base.servers, head.servers);
-  for (const [kind, key] of [['path', 'paths'], ['webhook', 'webhooks']] as const) {
+  for (const [kind, key] of [
+    ['path', 'paths'],
+    ['webhook', 'webhooks'],
+  ] as const) {
     const before: Record<string, Json> = base[key] ?? {};
     const after: Record<string, Json> = head[key] ?? {};
     for (const name of Object.keys(before)) {
       const label = kind === 'webhook' ? `webhook ${name}` : name;
       if (!(name in after)) judge.add(label, `${kind} removed`, true);
-      else comparePathItem(judge, kind, name, judge.locate(base, before[name], child(`#/${key}`, name)), judge.locate(head, after[name], child(`#/${key}`, name)));
+      else
+        comparePathItem(
+          judge,
+          kind,
+          name,
+          judge.locate(base, before[name], child(`#/${key}`, name)),
+          judge.locate(head, after[name], child(`#/${key}`, name)),
+        );
     }
-    for (const name of Object.keys(after)) if (!(name in before)) judge.add(kind === 'webhook' ? `webhook ${name}` : name, `${kind} added`, false);
+    for (const name of Object.keys(after))
+      if (!(name in before)) judge.add(kind === 'webhook' ? `webhook ${name}` : name, `${kind} added`, false);
   }
   compareComponents(judge);
   return { changes: judge.changes, cannotJudge: [...judge.cannotJudge].sort() };
@@ -130,10 +149,13 @@ export function compareSpecs(base: Json, head: Json): Comparison {
 
 /** The base URL clients build: a server URL or variable that changes moves every call. */
 function compareServers(judge: Judge, before: Json[] = [], after: Json[] = []): void {
-  const shape = (server: Json) => JSON.stringify({
-    url: server.url,
-    variables: Object.fromEntries(Object.entries<Json>(server.variables ?? {}).map(([name, v]) => [name, { enum: v.enum, default: v.default }])),
-  });
+  const shape = (server: Json) =>
+    JSON.stringify({
+      url: server.url,
+      variables: Object.fromEntries(
+        Object.entries<Json>(server.variables ?? {}).map(([name, v]) => [name, { enum: v.enum, default: v.default }]),
+      ),
+    });
   const kept = new Set(after.map(shape));
   for (const server of before) if (!kept.has(shape(server))) judge.add(`server ${server.url}`, 'server removed or changed', true);
   for (const server of after) if (!before.some((b) => shape(b) === shape(server))) judge.add(`server ${server.url}`, 'server added', false);
@@ -150,18 +172,38 @@ function comparePathItem(judge: Judge, kind: 'path' | 'webhook', name: string, b
     compareOperation(judge, kind, where, before, after, method);
   }
   for (const method of METHODS.filter((m) => after.node[m] && !before.node[m])) {
-    judge.add(kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`, 'operation added', false);
+    judge.add(
+      kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`,
+      'operation added',
+      false,
+    );
   }
 }
 
-function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string, baseItem: Located, headItem: Located, method: string): void {
+function compareOperation(
+  judge: Judge,
+  kind: 'path' | 'webhook',
+  where: string,
+  baseItem: Located,
+  headItem: Located,
+  method: string,
+): void {
   const { base, head } = judge;
   const before = judge.locate(base, baseItem.node[method], baseItem.keyAt(method));
   const after = judge.locate(head, headItem.node[method], headItem.keyAt(method));
-  judge.account(before, after, ['operationId', 'parameters', 'requestBody', 'responses', 'security', 'x-exclusive-parameter-groups'], [...ANNOTATIONS, 'tags']);
+  judge.account(
+    before,
+    after,
+    ['operationId', 'parameters', 'requestBody', 'responses', 'security', 'x-exclusive-parameter-groups'],
+    [...ANNOTATIONS, 'tags'],
+  );
   compareExclusiveGroups(judge, where, before.node['x-exclusive-parameter-groups'], after.node['x-exclusive-parameter-groups']);
   if (before.node.operationId !== after.node.operationId) {
-    judge.add(where, `operationId ${before.node.operationId ?? 'none'} → ${after.node.operationId ?? 'none'} (generated code names the operation by it)`, true);
+    judge.add(
+      where,
+      `operationId ${before.node.operationId ?? 'none'} → ${after.node.operationId ?? 'none'} (generated code names the operation by it)`,
+      true,
+    );
   }
   // A webhook's payload is read by its receiver (as a response is); what the receiver answers is read by the sender.
   const [into, outOf]: [Side, Side] = kind === 'webhook' ? ['response', 'request'] : ['request', 'response'];
@@ -180,7 +222,11 @@ function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string,
   } else if (bodyBefore) {
     judge.add(bodyWhere, 'removed', true);
   } else if (bodyAfter) {
-    judge.add(bodyWhere, bodyAfter.node.required ? 'required body added' : 'optional body added', Boolean(bodyAfter.node.required) && into === 'request');
+    judge.add(
+      bodyWhere,
+      bodyAfter.node.required ? 'required body added' : 'optional body added',
+      Boolean(bodyAfter.node.required) && into === 'request',
+    );
   }
 
   const responsesBefore = judge.locate(base, before.node.responses ?? {}, before.keyAt('responses'));
@@ -207,11 +253,16 @@ function compareOperation(judge: Judge, kind: 'path' | 'webhook', where: string,
  * a pair freed is safe.
  */
 function compareExclusiveGroups(judge: Judge, where: string, before: string[][] = [], after: string[][] = []): void {
-  const forbidden = (groups: string[][]) => new Set(groups.flatMap((group, i) => groups.slice(i + 1)
-    .flatMap((other) => group.flatMap((a) => other.map((b) => [a, b].sort().join(' with '))))));
+  const forbidden = (groups: string[][]) =>
+    new Set(
+      groups.flatMap((group, i) =>
+        groups.slice(i + 1).flatMap((other) => group.flatMap((a) => other.map((b) => [a, b].sort().join(' with ')))),
+      ),
+    );
   const pairsBefore = forbidden(before);
   const pairsAfter = forbidden(after);
-  for (const pair of pairsAfter) if (!pairsBefore.has(pair)) judge.add(`${where} parameters`, `${pair} may no longer be sent together`, true);
+  for (const pair of pairsAfter)
+    if (!pairsBefore.has(pair)) judge.add(`${where} parameters`, `${pair} may no longer be sent together`, true);
   for (const pair of pairsBefore) if (!pairsAfter.has(pair)) judge.add(`${where} parameters`, `${pair} may now be sent together`, false);
 }
 
@@ -230,13 +281,20 @@ function compareContent(judge: Judge, side: Side, where: string, before: Located
     const typeAfter = judge.locate(judge.head, mediaAfter.node[type], mediaAfter.keyAt(type));
     judge.account(typeBefore, typeAfter, ['schema']);
     if (typeBefore.node.schema !== undefined && typeAfter.node.schema !== undefined) {
-      compareSchemas(judge, side, label(type), '', judge.locate(judge.base, typeBefore.node.schema, typeBefore.keyAt('schema')),
-        judge.locate(judge.head, typeAfter.node.schema, typeAfter.keyAt('schema')));
+      compareSchemas(
+        judge,
+        side,
+        label(type),
+        '',
+        judge.locate(judge.base, typeBefore.node.schema, typeBefore.keyAt('schema')),
+        judge.locate(judge.head, typeAfter.node.schema, typeAfter.keyAt('schema')),
+      );
     } else if (typeBefore.node.schema !== undefined || typeAfter.node.schema !== undefined) {
       judge.add(label(type), `schema ${typeAfter.node.schema === undefined ? 'removed' : 'added'}`, true);
     }
   }
-  for (const type of Object.keys(mediaAfter.node)) if (!(type in mediaBefore.node)) judge.add(label(type), `media type ${type} added`, false);
+  for (const type of Object.keys(mediaAfter.node))
+    if (!(type in mediaBefore.node)) judge.add(label(type), `media type ${type} added`, false);
 }
 
 function compareParameters(judge: Judge, where: string, baseItem: Located, headItem: Located, before: Located, after: Located): void {
@@ -263,13 +321,24 @@ function compareParameters(judge: Judge, where: string, baseItem: Located, headI
     judge.account(param, next, ['name', 'in', 'required', 'schema']);
     if (!param.node.required && next.node.required) judge.add(at, 'now required', true);
     if (param.node.required && !next.node.required) judge.add(at, 'no longer required', false);
-    compareSchemas(judge, 'request', at, '', judge.locate(judge.base, param.node.schema ?? {}, param.keyAt('schema')),
-      judge.locate(judge.head, next.node.schema ?? {}, next.keyAt('schema')), '(value)');
+    compareSchemas(
+      judge,
+      'request',
+      at,
+      '',
+      judge.locate(judge.base, param.node.schema ?? {}, param.keyAt('schema')),
+      judge.locate(judge.head, next.node.schema ?? {}, next.keyAt('schema')),
+      '(value)',
+    );
   }
   for (const [key, param] of paramsAfter) {
     if (!paramsBefore.has(key)) {
       const required = Boolean(param.node.required);
-      judge.add(`${where} ${param.node.in} parameter ${param.node.name}`, required ? 'required parameter added' : 'optional parameter added', required);
+      judge.add(
+        `${where} ${param.node.in} parameter ${param.node.name}`,
+        required ? 'required parameter added' : 'optional parameter added',
+        required,
+      );
     }
   }
 }
@@ -280,24 +349,52 @@ function compareParameters(judge: Judge, where: string, baseItem: Located, headI
  */
 function compareSecurity(judge: Judge, where: string, before: Json[] | undefined, after: Json[] | undefined): void {
   const alternatives = (doc: Json, requirements: Json[] | undefined) =>
-    (requirements ?? [{}]).map((requirement: Record<string, string[]>) => new Set(Object.entries(requirement).map(([name, scopes]) => {
-      const { description: _description, ...scheme } = doc.components?.securitySchemes?.[name] ?? { missing: name };
-      return JSON.stringify({ scheme, scopes: [...(scopes ?? [])].sort() });
-    })));
+    (requirements ?? [{}]).map(
+      (requirement: Record<string, string[]>) =>
+        new Set(
+          Object.entries(requirement).map(([name, scopes]) => {
+            const { description: _description, ...scheme } = doc.components?.securitySchemes?.[name] ?? { missing: name };
+            return JSON.stringify({ scheme, scopes: [...(scopes ?? [])].sort() });
+          }),
+        ),
+    );
   const has = (outer: Set<string>, inner: Set<string>) => [...inner].every((item) => outer.has(item));
   const altsBefore = alternatives(judge.base, before);
   const altsAfter = alternatives(judge.head, after);
   const lost = altsBefore.filter((b) => !altsAfter.some((a) => has(b, a)));
-  if (lost.length > 0) judge.add(`${where} security`, 'a way to authenticate that worked before no longer does (scheme replaced, changed or added as a requirement)', true);
-  else if (altsAfter.some((a) => !altsBefore.some((b) => has(a, b) && has(b, a)))) judge.add(`${where} security`, 'security requirements relaxed or extended', false);
+  if (lost.length > 0)
+    judge.add(
+      `${where} security`,
+      'a way to authenticate that worked before no longer does (scheme replaced, changed or added as a requirement)',
+      true,
+    );
+  else if (altsAfter.some((a) => !altsBefore.some((b) => has(a, b) && has(b, a))))
+    judge.add(`${where} security`, 'security requirements relaxed or extended', false);
 }
 
 const isBreaking = (side: Side, verdict: Verdict) =>
   verdict === 'changed' || (side === 'request' ? verdict === 'tighter' : verdict === 'looser');
 
 /** The schema keywords this checker judges; every other one (annotations aside) must stay as it was. */
-const SCHEMA_KEYWORDS = ['type', 'enum', 'const', 'format', 'pattern', ...MAX_KEYWORDS, ...MIN_KEYWORDS, 'properties', 'required',
-  'additionalProperties', 'items', 'propertyNames', 'not', 'anyOf', 'oneOf', 'allOf', 'x-disjoint-keys'];
+const SCHEMA_KEYWORDS = [
+  'type',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  ...MAX_KEYWORDS,
+  ...MIN_KEYWORDS,
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'propertyNames',
+  'not',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'x-disjoint-keys',
+];
 
 /** `whole` names the schema's own root in messages: `(body)` for a body, `(value)` for a parameter. */
 function compareSchemas(judge: Judge, side: Side, where: string, pointer: string, before: Located, after: Located, whole = '(body)'): void {
@@ -307,7 +404,11 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
     if (verdict !== 'same') judge.add(at, what, isBreaking(side, verdict));
   };
   if (typeof before.node === 'boolean' || typeof after.node === 'boolean') {
-    if (before.node !== after.node) report(`schema ${JSON.stringify(before.node)} → ${JSON.stringify(after.node)}`, after.node === false || before.node === true ? 'tighter' : 'looser');
+    if (before.node !== after.node)
+      report(
+        `schema ${JSON.stringify(before.node)} → ${JSON.stringify(after.node)}`,
+        after.node === false || before.node === true ? 'tighter' : 'looser',
+      );
     return;
   }
   const b: Json = before.node ?? {};
@@ -317,16 +418,40 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   const types = (s: Json) => (s.type === undefined ? undefined : [s.type].flat().map(String));
   report(describeSet('type', types(b), types(a)), compareTypes(types(b), types(a)));
   report(describeSet('enum', b.enum, a.enum), compareSets(b.enum, a.enum));
-  if ('const' in b || 'const' in a) report('const changed', compareSets('const' in b ? [b.const] : undefined, 'const' in a ? [a.const] : undefined));
-  for (const keyword of MAX_KEYWORDS) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'max'));
-  for (const keyword of MIN_KEYWORDS) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
-  for (const keyword of ['pattern', 'format']) report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareRule(b[keyword], a[keyword]));
-  report('not changed', compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)));
+  if ('const' in b || 'const' in a)
+    report('const changed', compareSets('const' in b ? [b.const] : undefined, 'const' in a ? [a.const] : undefined));
+  for (const keyword of MAX_KEYWORDS)
+    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'max'));
+  for (const keyword of MIN_KEYWORDS)
+    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
+  for (const keyword of ['pattern', 'format'])
+    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareRule(b[keyword], a[keyword]));
+  report(
+    'not changed',
+    compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)),
+  );
   // The kit's rule that keys of several objects may not overlap: a rule added or changed tightens.
-  report(`x-disjoint-keys ${JSON.stringify(b['x-disjoint-keys'] ?? 'none')} → ${JSON.stringify(a['x-disjoint-keys'] ?? 'none')}`,
-    compareRule(b['x-disjoint-keys'] && JSON.stringify(b['x-disjoint-keys']), a['x-disjoint-keys'] && JSON.stringify(a['x-disjoint-keys'])));
-  const sub = (key: string, suffix: string, from: Json = b[key], to: Json = a[key], keyBefore = before.keyAt(key), keyAfter = after.keyAt(key)) =>
-    compareSchemas(judge, side, where, `${pointer}${suffix}`, judge.locate(judge.base, from, keyBefore), judge.locate(judge.head, to, keyAfter), whole);
+  report(
+    `x-disjoint-keys ${JSON.stringify(b['x-disjoint-keys'] ?? 'none')} → ${JSON.stringify(a['x-disjoint-keys'] ?? 'none')}`,
+    compareRule(b['x-disjoint-keys'] && JSON.stringify(b['x-disjoint-keys']), a['x-disjoint-keys'] && JSON.stringify(a['x-disjoint-keys'])),
+  );
+  const sub = (
+    key: string,
+    suffix: string,
+    from: Json = b[key],
+    to: Json = a[key],
+    keyBefore = before.keyAt(key),
+    keyAfter = after.keyAt(key),
+  ) =>
+    compareSchemas(
+      judge,
+      side,
+      where,
+      `${pointer}${suffix}`,
+      judge.locate(judge.base, from, keyBefore),
+      judge.locate(judge.head, to, keyAfter),
+      whole,
+    );
 
   // Properties: which may appear, which must.
   const propsBefore: Record<string, Json> = b.properties ?? {};
@@ -337,37 +462,61 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
     const path = `${pointer}/${escapePointerSegment(name)}`;
     if (!(name in propsAfter)) {
       if (side === 'response') judge.add(`${where} ${path}`, 'property removed', true);
-      else judge.add(`${where} ${path}`, a.additionalProperties === false ? 'property no longer accepted' : 'property removed', a.additionalProperties === false);
+      else
+        judge.add(
+          `${where} ${path}`,
+          a.additionalProperties === false ? 'property no longer accepted' : 'property removed',
+          a.additionalProperties === false,
+        );
       continue;
     }
-    sub('properties', `/${escapePointerSegment(name)}`, propsBefore[name], propsAfter[name], child(before.keyAt('properties'), name), child(after.keyAt('properties'), name));
+    sub(
+      'properties',
+      `/${escapePointerSegment(name)}`,
+      propsBefore[name],
+      propsAfter[name],
+      child(before.keyAt('properties'), name),
+      child(after.keyAt('properties'), name),
+    );
   }
   for (const name of Object.keys(propsAfter)) {
     if (!(name in propsBefore)) {
-      judge.add(`${where} ${pointer}/${escapePointerSegment(name)}`, requiredAfter.has(name) ? 'required property added' : 'optional property added',
-        side === 'request' && requiredAfter.has(name));
+      judge.add(
+        `${where} ${pointer}/${escapePointerSegment(name)}`,
+        requiredAfter.has(name) ? 'required property added' : 'optional property added',
+        side === 'request' && requiredAfter.has(name),
+      );
     }
   }
-  for (const name of requiredAfter) if (!requiredBefore.has(name) && name in propsBefore) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
-  for (const name of requiredBefore) if (!requiredAfter.has(name) && name in propsAfter) judge.add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
-  for (const name of requiredAfter) if (!requiredBefore.has(name) && !(name in propsBefore) && !(name in propsAfter)) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
+  for (const name of requiredAfter)
+    if (!requiredBefore.has(name) && name in propsBefore) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
+  for (const name of requiredBefore)
+    if (!requiredAfter.has(name) && name in propsAfter) judge.add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
+  for (const name of requiredAfter)
+    if (!requiredBefore.has(name) && !(name in propsBefore) && !(name in propsAfter))
+      judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
 
   // Other keys: forbidden (false), free (true or absent), or held to a schema.
   const extraBefore = b.additionalProperties;
   const extraAfter = a.additionalProperties;
   if (typeof extraBefore === 'object' && typeof extraAfter === 'object') sub('additionalProperties', '/*');
   else if ((extraBefore === false) !== (extraAfter === false)) {
-    report(`additionalProperties ${extraBefore === false ? 'false' : 'allowed'} → ${extraAfter === false ? 'false' : 'allowed'}`, extraAfter === false ? 'tighter' : 'looser');
+    report(
+      `additionalProperties ${extraBefore === false ? 'false' : 'allowed'} → ${extraAfter === false ? 'false' : 'allowed'}`,
+      extraAfter === false ? 'tighter' : 'looser',
+    );
   } else if (typeof extraBefore === 'object' || typeof extraAfter === 'object') {
     report('additionalProperties schema added or removed', typeof extraAfter === 'object' ? 'tighter' : 'looser');
   }
   if (b.items !== undefined && a.items !== undefined) sub('items', '/[]');
-  else if (b.items !== undefined || a.items !== undefined) report(`items ${a.items === undefined ? 'removed' : 'added'}`, a.items === undefined ? 'looser' : 'tighter');
+  else if (b.items !== undefined || a.items !== undefined)
+    report(`items ${a.items === undefined ? 'removed' : 'added'}`, a.items === undefined ? 'looser' : 'tighter');
   if (b.propertyNames !== undefined && a.propertyNames !== undefined) sub('propertyNames', '/{key}');
   else if (b.propertyNames !== undefined || a.propertyNames !== undefined) {
     report(`propertyNames ${a.propertyNames === undefined ? 'removed' : 'added'}`, a.propertyNames === undefined ? 'looser' : 'tighter');
   }
-  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) compareBranches(judge, side, where, pointer, keyword, before, after, report, whole);
+  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const)
+    compareBranches(judge, side, where, pointer, keyword, before, after, report, whole);
 }
 
 /**
@@ -375,8 +524,17 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
  * tightens (allOf the other way round); the rest pair up by position and are compared as schemas. A
  * oneOf that gains or loses a branch may also change which values match exactly one: both directions.
  */
-function compareBranches(judge: Judge, side: Side, where: string, pointer: string, keyword: 'anyOf' | 'oneOf' | 'allOf',
-  before: Located, after: Located, report: (what: string, verdict: Verdict) => void, whole: string): void {
+function compareBranches(
+  judge: Judge,
+  side: Side,
+  where: string,
+  pointer: string,
+  keyword: 'anyOf' | 'oneOf' | 'allOf',
+  before: Located,
+  after: Located,
+  report: (what: string, verdict: Verdict) => void,
+  whole: string,
+): void {
   const listBefore: Json[] | undefined = before.node[keyword];
   const listAfter: Json[] | undefined = after.node[keyword];
   if (listBefore === undefined && listAfter === undefined) return;
@@ -385,7 +543,8 @@ function compareBranches(judge: Judge, side: Side, where: string, pointer: strin
     report(`${keyword} ${added ? 'added' : 'removed'}`, keyword === 'oneOf' ? 'changed' : added ? 'tighter' : 'looser');
     return;
   }
-  const resolved = (doc: Json, list: Json[], located: Located) => list.map((branch, index) => judge.locate(doc, branch, child(located.keyAt(keyword), String(index))));
+  const resolved = (doc: Json, list: Json[], located: Located) =>
+    list.map((branch, index) => judge.locate(doc, branch, child(located.keyAt(keyword), String(index))));
   const branchesBefore = resolved(judge.base, listBefore, before);
   const branchesAfter = resolved(judge.head, listAfter, after).map((branch, index) => ({ branch, index }));
   // Pair equal branches first (a reordering is no change), then the rest by position. Every pair is
@@ -402,8 +561,10 @@ function compareBranches(judge: Judge, side: Side, where: string, pointer: strin
   const positional = Math.min(unmatchedBefore.length, unmatchedAfter.length);
   for (let i = 0; i < positional; i++) pairs.push([unmatchedBefore[i]!, unmatchedAfter[i]!.branch, unmatchedAfter[i]!.index]);
   for (const [from, to, index] of pairs) compareSchemas(judge, side, where, `${pointer}/${keyword}[${index}]`, from, to, whole);
-  if (unmatchedAfter.length > positional) report(`${keyword} branch added`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'looser' : 'tighter');
-  if (unmatchedBefore.length > positional) report(`${keyword} branch removed`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'tighter' : 'looser');
+  if (unmatchedAfter.length > positional)
+    report(`${keyword} branch added`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'looser' : 'tighter');
+  if (unmatchedBefore.length > positional)
+    report(`${keyword} branch removed`, keyword === 'oneOf' ? 'changed' : keyword === 'anyOf' ? 'tighter' : 'looser');
 }
 
 /**

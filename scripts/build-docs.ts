@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { ROOT } from './bundle.js';
 
 const output = join(ROOT, 'docs', 'index.html');
-execFileSync(join(ROOT, 'node_modules', '.bin', 'redocly'),
+execFileSync(
+  join(ROOT, 'node_modules', '.bin', 'redocly'),
   ['build-docs', 'ada-end-users@v2', '--inlineBundle', '--title', 'Ada End Users API: contract', '-o', output],
-  { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REDOCLY_TELEMETRY: 'off' } });
-if (!readFileSync(output, 'utf8').includes('"disableTelemetry":true')) throw new Error('build-docs: the page would send telemetry; see scripts/build-docs.ts');
+  { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REDOCLY_TELEMETRY: 'off' } },
+);
+if (!readFileSync(output, 'utf8').includes('"disableTelemetry":true'))
+  throw new Error('build-docs: the page would send telemetry; see scripts/build-docs.ts');
 
 const logo = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="20"><text x="0" y="15" font-family="sans-serif" font-size="14">Redocly</text></svg>',

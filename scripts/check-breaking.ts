@@ -21,7 +21,9 @@ const fail = (message: string): never => {
 let base: string | undefined;
 let allowUnknown = false;
 try {
-  ({ values: { base, 'allow-unknown': allowUnknown = false } } = parseArgs({
+  ({
+    values: { base, 'allow-unknown': allowUnknown = false },
+  } = parseArgs({
     options: { base: { type: 'string' }, 'allow-unknown': { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
@@ -75,10 +77,15 @@ try {
   for (const pointer of comparison.cannotJudge) console.log(`${allowUnknown ? '?' : '✗'} cannot judge: ${pointer}`);
   for (const change of safe) console.log(`✓ ${change.where}: ${change.what}`);
   const unknown = comparison.cannotJudge.length;
-  const unknownNote = unknown > 0 ? `, ${unknown} difference${unknown === 1 ? '' : 's'} it cannot judge${allowUnknown ? ' (allowed by --allow-unknown)' : ''}` : '';
+  const unknownNote =
+    unknown > 0
+      ? `, ${unknown} difference${unknown === 1 ? '' : 's'} it cannot judge${allowUnknown ? ' (allowed by --allow-unknown)' : ''}`
+      : '';
   if (breaking.length > 0 || (unknown > 0 && !allowUnknown)) {
-    console.log(`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref}${unknownNote} (and ${safe.length} safe): ` +
-      (breaking.length > 0 ? 'bump the major version, or make them safe' : 'judge them yourself, then pass --allow-unknown'));
+    console.log(
+      `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref}${unknownNote} (and ${safe.length} safe): ` +
+        (breaking.length > 0 ? 'bump the major version, or make them safe' : 'judge them yourself, then pass --allow-unknown'),
+    );
     process.exitCode = 1;
   } else {
     console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'}${unknownNote})`);

@@ -7,7 +7,12 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from './bundle.js';
 
 export const DOCS_DIR = join(ROOT, 'docs');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.json': 'application/json', '.yaml': 'text/yaml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.yaml': 'text/yaml',
+};
 
 export function serveDocs(port: number, dir = DOCS_DIR): Promise<Server> {
   const server = createServer((request, response) => {

@@ -19,7 +19,8 @@ const mock = await startMock({ port, spec, onOutput: (text) => process.stderr.wr
 
 console.log(`Prism mock of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock.url} (spec/openapi.yaml, --errors)`);
 console.log('Try each operation:');
-for (const op of Object.values(operations)) console.log(`# ${op.operationId}: ${(nodeAt(op.pointer) as { summary?: string }).summary ?? ''}\n${tryIt(op)}`);
+for (const op of Object.values(operations))
+  console.log(`# ${op.operationId}: ${(nodeAt(op.pointer) as { summary?: string }).summary ?? ''}\n${tryIt(op)}`);
 
 /**
  * A curl line that works as pasted: the operation's path and query from its parameters' examples
@@ -32,7 +33,10 @@ function tryIt(op: OperationInfo): string {
   const used: string[] = [];
   for (const parameter of op.parameters) {
     if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(example(parameter.pointer)));
-    const conflicts = op.exclusiveGroups.some((group) => group.includes(parameter.name) && op.exclusiveGroups.some((other) => other !== group && other.some((name) => used.includes(name))));
+    const conflicts = op.exclusiveGroups.some(
+      (group) =>
+        group.includes(parameter.name) && op.exclusiveGroups.some((other) => other !== group && other.some((name) => used.includes(name))),
+    );
     if (parameter.in === 'query' && !conflicts) {
       query.set(parameter.name, example(parameter.pointer));
       used.push(parameter.name);
@@ -40,8 +44,10 @@ function tryIt(op: OperationInfo): string {
   }
   const body = op.body ? Object.values(op.body.examples)[0] : undefined;
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  return [`curl -sS -X ${op.method.toUpperCase()} ${quote(`${mock.url}${path}${query.size > 0 ? `?${query}` : ''}`)} -H 'Authorization: Bearer test-token'`,
-    ...(body === undefined ? [] : [`-H 'Content-Type: application/json' -d ${quote(JSON.stringify(body))}`])].join(' ');
+  return [
+    `curl -sS -X ${op.method.toUpperCase()} ${quote(`${mock.url}${path}${query.size > 0 ? `?${query}` : ''}`)} -H 'Authorization: Bearer test-token'`,
+    ...(body === undefined ? [] : [`-H 'Content-Type: application/json' -d ${quote(JSON.stringify(body))}`]),
+  ].join(' ');
 }
 
 // Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
@@ -53,7 +59,10 @@ function shutdown(): void {
   if (stopping) process.exit(1);
   stopping = true;
   setTimeout(() => process.exit(1), 3000).unref();
-  void mock.stop().then(() => process.exit(0), () => process.exit(1));
+  void mock.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 setInterval(() => process.ppid !== parent && shutdown(), 500).unref();

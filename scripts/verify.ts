@@ -8,7 +8,8 @@ import { createScrub } from '../src/errors.js';
 import { describeNetworkError } from '../src/transport.js';
 import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify.js';
 
-const USAGE = 'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
+const USAGE =
+  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
 
 let token = process.env.ADA_API_TOKEN ?? '';
 /** A URL's password, shown as ***, also in text that does not parse as a URL. */
@@ -91,19 +92,25 @@ try {
 try {
   const report = await verifyProvider(options);
   if (report.rulesChecked < report.rulesTotal) {
-    console.error(`note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`);
+    console.error(
+      `note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`,
+    );
   }
   const count = report.violations.length;
   const unjudged = report.unjudged.length;
   const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
-  console.log(`verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}` +
-    (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''));
+  console.log(
+    `verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}` +
+      (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''),
+  );
   if (count > 0) {
     console.log(`replay this run with --seed ${report.seed}`);
     process.exitCode = 1;
   } else if (unjudged > 0) {
     // Nothing wrong was seen, but not everything was seen: that is no verdict.
-    console.error(`verify: could not judge ${unjudged} of ${report.requests} requests (${reasons}); no verdict. Retry later, or with a larger --interval-ms`);
+    console.error(
+      `verify: could not judge ${unjudged} of ${report.requests} requests (${reasons}); no verdict. Retry later, or with a larger --interval-ms`,
+    );
     process.exitCode = 2;
   }
 } catch (error) {

@@ -29,8 +29,23 @@ export interface InvalidCase {
 }
 
 const ANNOTATIONS = ['description', 'examples', 'readOnly', 'writeOnly', 'title', 'deprecated', 'x-pattern-message'];
-const RULES = ['type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'maxProperties', 'propertyNames',
-  'maxLength', 'minLength', 'pattern', 'format', 'items', 'x-max-json-bytes', 'x-disjoint-keys'];
+const RULES = [
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'maxProperties',
+  'propertyNames',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'format',
+  'items',
+  'x-max-json-bytes',
+  'x-disjoint-keys',
+];
 const KNOWN_KEYWORDS = new Set([...ANNOTATIONS, ...RULES]);
 
 /** A schema with its `$ref`s followed (OpenAPI 3.1 applies a `$ref`'s siblings too, so they are merged). */
@@ -105,8 +120,10 @@ const FORMATS: Record<string, { valid: () => fc.Arbitrary<string>; invalid: () =
     invalid: () => anyText().map((text) => text.replace(/:/g, '')), // no scheme, so not an absolute URI
   },
   'date-time': {
-    valid: () => fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
-      .map((date) => date.toISOString()),
+    valid: () =>
+      fc
+        .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
+        .map((date) => date.toISOString()),
     invalid: () => fc.constantFrom('2020-09-20', '2020-09-20 00:00:00', 'yesterday', ''),
   },
 };
@@ -173,11 +190,14 @@ function sharedKeys(value: unknown, pointers: readonly string[]): string[] {
 
 /** The schema a data pointer (`/profile/metadata`) leads to through `properties`. */
 function schemaAt(schema: Schema, pointer: string): Schema {
-  return pointer.slice(1).split('/').reduce((at, segment) => {
-    const next = declaredProperties(resolve(at))[unescapePointerSegment(segment)];
-    if (!next) throw new Error(`arbitraries: x-disjoint-keys names ${pointer}, which the schema does not declare`);
-    return next;
-  }, schema);
+  return pointer
+    .slice(1)
+    .split('/')
+    .reduce((at, segment) => {
+      const next = declaredProperties(resolve(at))[unescapePointerSegment(segment)];
+      if (!next) throw new Error(`arbitraries: x-disjoint-keys names ${pointer}, which the schema does not declare`);
+      return next;
+    }, schema);
 }
 
 /** A copy of `value` with `leaf` at `pointer`, objects made (or replacing null) on the way. */
@@ -210,7 +230,8 @@ function sharedKeyCase(schema: Schema, pointers: readonly string[], path: string
     (limits['x-max-json-bytes'] === undefined || jsonByteLength(map) <= limits['x-max-json-bytes']);
   return {
     name: `${name || '(body)'} x-disjoint-keys`,
-    arbitrary: fc.tuple(validRecord(schema), key, validValue(a.map.valueSchema), validValue(b.map.valueSchema))
+    arbitrary: fc
+      .tuple(validRecord(schema), key, validValue(a.map.valueSchema), validValue(b.map.valueSchema))
       .map(([value, shared, left, right]) => {
         const both = [a, b].reduce((body, { pointer }, i) => {
           const existing = pointerGet(body, pointer);
@@ -220,8 +241,13 @@ function sharedKeyCase(schema: Schema, pointers: readonly string[], path: string
         }, value);
         return { value: both, shared };
       })
-      .filter(({ value }) => [a, b].every(({ pointer }) => fits(pointerGet(value, pointer) as Record<string, unknown>, resolve(schemaAt(schema, pointer)))))
-      .map(({ value, shared }) => ({ value, rule: { path: `${path}${second}/${escapePointerSegment(shared)}`, keyword: 'x-disjoint-keys' } })),
+      .filter(({ value }) =>
+        [a, b].every(({ pointer }) => fits(pointerGet(value, pointer) as Record<string, unknown>, resolve(schemaAt(schema, pointer)))),
+      )
+      .map(({ value, shared }) => ({
+        value,
+        rule: { path: `${path}${second}/${escapePointerSegment(shared)}`, keyword: 'x-disjoint-keys' },
+      })),
   };
 }
 
@@ -258,8 +284,11 @@ function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Recor
   }
   const maxKeys = map.maxKeys === undefined ? undefined : map.maxKeys - 1;
   return fc
-    .tuple(validMap(schema, maxKeys).filter((value) => jsonByteLength(value) < min - 64), validString(map.keySchema),
-      fc.integer({ min, max }))
+    .tuple(
+      validMap(schema, maxKeys).filter((value) => jsonByteLength(value) < min - 64),
+      validString(map.keySchema),
+      fc.integer({ min, max }),
+    )
     .filter(([value, key]) => !(key in value))
     .map(([value, key, target]) => {
       const padded = { ...value, [key]: '' };
@@ -296,10 +325,15 @@ function invalidCases(schemaOrRef: Schema, path: string, name: string): LocalCas
 
   // type: a value of a type the schema does not allow (an integer is a number, so it counts as one).
   const allowed = (type: JsonType) => types.includes(type) || (type === 'integer' && types.includes('number'));
-  const wrongTypes = (Object.keys(SAMPLE_OF_TYPE) as JsonType[]).filter((type) => !allowed(type))
+  const wrongTypes = (Object.keys(SAMPLE_OF_TYPE) as JsonType[])
+    .filter((type) => !allowed(type))
     .flatMap((type) => SAMPLE_OF_TYPE[type])
     .filter((value) => !(typeof value === 'number' && Number.isInteger(value) && allowed('integer')));
-  if (wrongTypes.length > 0) add('type', fc.constantFrom(...wrongTypes).map((value) => ({ value, rule: rule('type') })));
+  if (wrongTypes.length > 0)
+    add(
+      'type',
+      fc.constantFrom(...wrongTypes).map((value) => ({ value, rule: rule('type') })),
+    );
 
   if (types.includes('string')) cases.push(...invalidStrings(schema, path, name));
   if (types.includes('object')) cases.push(...invalidObjects(schema, path, name));
@@ -327,15 +361,25 @@ function invalidStrings(schema: Schema, path: string, name: string): LocalCase[]
   if (pattern) {
     // A valid string with one character that the pattern may refuse put somewhere in it.
     const intruders = fc.constantFrom(' ', '<', '>', '_', '-', '.', '/', '@', '#', 'é', '\n', '\u{1F600}', '*', '~');
-    add('pattern', fc.tuple(validString({ ...schema, maxLength: undefined }), intruders, fc.nat())
-      .map(([text, intruder, at]) => {
-        const chars = [...text];
-        chars.splice(at % (chars.length + 1), 0, intruder);
-        return chars.join('');
-      })
-      .filter((text) => !pattern.test(text) && lengthOk(text)));
+    add(
+      'pattern',
+      fc
+        .tuple(validString({ ...schema, maxLength: undefined }), intruders, fc.nat())
+        .map(([text, intruder, at]) => {
+          const chars = [...text];
+          chars.splice(at % (chars.length + 1), 0, intruder);
+          return chars.join('');
+        })
+        .filter((text) => !pattern.test(text) && lengthOk(text)),
+    );
   }
-  if (schema.format) add('format', formatOf(schema).invalid().filter((text) => lengthOk(text) && matches(text)));
+  if (schema.format)
+    add(
+      'format',
+      formatOf(schema)
+        .invalid()
+        .filter((text) => lengthOk(text) && matches(text)),
+    );
   return cases;
 }
 
@@ -348,18 +392,29 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
   if (!map) {
     const properties = declaredProperties(schema);
     for (const required of (schema.required ?? []) as string[]) {
-      add('required', validRecord(schema, required).map((value) => ({ value, rule: { path: child(path, required), keyword: 'required' } })),
-        `${name}/${required}`);
+      add(
+        'required',
+        validRecord(schema, required).map((value) => ({ value, rule: { path: child(path, required), keyword: 'required' } })),
+        `${name}/${required}`,
+      );
     }
     if (schema.additionalProperties === false) {
       // An unknown key: a camelCase twin of a declared one (the typical typo), or any other text.
       const names = Object.keys(properties);
-      const typos = names.map((key) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())).filter((key) => !names.includes(key));
-      const unknownKey = fc.oneof(...(typos.length > 0 ? [fc.constantFrom(...typos)] : []), anyText({ minLength: 1 }))
+      const typos = names
+        .map((key) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()))
         .filter((key) => !names.includes(key));
-      add('additionalProperties', fc.tuple(validRecord(schema), unknownKey, fc.jsonValue())
-        .map(([value, key, extra]) => ({ value: { ...value, [key]: extra }, rule: { path: child(path, key), keyword: 'additionalProperties' } })),
-        `${name}/*`);
+      const unknownKey = fc
+        .oneof(...(typos.length > 0 ? [fc.constantFrom(...typos)] : []), anyText({ minLength: 1 }))
+        .filter((key) => !names.includes(key));
+      add(
+        'additionalProperties',
+        fc.tuple(validRecord(schema), unknownKey, fc.jsonValue()).map(([value, key, extra]) => ({
+          value: { ...value, [key]: extra },
+          rule: { path: child(path, key), keyword: 'additionalProperties' },
+        })),
+        `${name}/*`,
+      );
     }
     const disjoint: string[] | undefined = schema['x-disjoint-keys'];
     if (disjoint) cases.push(sharedKeyCase(schema, disjoint, path, name));
@@ -367,7 +422,8 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
       for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
         cases.push({
           name: inner.name,
-          arbitrary: fc.tuple(validRecord(schema, key), inner.arbitrary)
+          arbitrary: fc
+            .tuple(validRecord(schema, key), inner.arbitrary)
             .map(([value, broken]) => ({ value: { ...value, [key]: broken.value }, rule: broken.rule })),
         });
       }
@@ -390,26 +446,45 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
       arbitrary: withPair(validString(map.keySchema), inner.arbitrary)
         .map(([object, key, broken]) => {
           const { value, rule } = broken as { value: unknown; rule: BrokenRule };
-          return { value: { ...object, [key]: value }, rule: { path: rule.path.replace(`${path}/*`, () => child(path, key)), keyword: rule.keyword } };
+          return {
+            value: { ...object, [key]: value },
+            rule: { path: rule.path.replace(`${path}/*`, () => child(path, key)), keyword: rule.keyword },
+          };
         })
         .filter(({ value }) => underLimit(value)),
     });
   }
   const pattern = map.keySchema.pattern;
   if (pattern) {
-    const badKey = invalidStrings(map.keySchema, '', '').find((c) => c.name.endsWith('pattern'))!.arbitrary.map(({ value }) => value as string);
-    add('propertyNames', withPair(badKey, validValue(map.valueSchema))
-      .map(([object, key, value]) => ({ value: { ...object, [key]: value }, rule: { path: child(path, key), keyword: 'propertyNames' } }))
-      .filter(({ value }) => underLimit(value)), `${name}/*`);
+    const badKey = invalidStrings(map.keySchema, '', '')
+      .find((c) => c.name.endsWith('pattern'))!
+      .arbitrary.map(({ value }) => value as string);
+    add(
+      'propertyNames',
+      withPair(badKey, validValue(map.valueSchema))
+        .map(([object, key, value]) => ({ value: { ...object, [key]: value }, rule: { path: child(path, key), keyword: 'propertyNames' } }))
+        .filter(({ value }) => underLimit(value)),
+      `${name}/*`,
+    );
   }
   if (map.maxKeys !== undefined) {
-    add('maxProperties', fc.dictionary(validString(map.keySchema), validValue(map.valueSchema),
-      { minKeys: map.maxKeys + 1, maxKeys: map.maxKeys + 3, noNullPrototype: true })
-      .filter((value) => underLimit(value))
-      .map((value) => ({ value, rule: { path, keyword: 'maxProperties' } })));
+    add(
+      'maxProperties',
+      fc
+        .dictionary(validString(map.keySchema), validValue(map.valueSchema), {
+          minKeys: map.maxKeys + 1,
+          maxKeys: map.maxKeys + 3,
+          noNullPrototype: true,
+        })
+        .filter((value) => underLimit(value))
+        .map((value) => ({ value, rule: { path, keyword: 'maxProperties' } })),
+    );
   }
   if (limit !== undefined) {
-    add('x-max-json-bytes', paddedMap(schema, limit + 1, limit + 512).map((value) => ({ value, rule: { path, keyword: 'x-max-json-bytes' } })));
+    add(
+      'x-max-json-bytes',
+      paddedMap(schema, limit + 1, limit + 512).map((value) => ({ value, rule: { path, keyword: 'x-max-json-bytes' } })),
+    );
   }
   return cases;
 }

@@ -47,7 +47,8 @@ export function checkKinds(where: string, options: Record<string, unknown>, kind
 
 export function checkHeaders(where: string, headers: unknown): void {
   if (headers === undefined) return;
-  if (typeof headers !== 'object' || headers === null) throw new TypeError(`${where}: headers must be an object of header names and values`);
+  if (typeof headers !== 'object' || headers === null)
+    throw new TypeError(`${where}: headers must be an object of header names and values`);
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new TypeError(`${where}: headers: ${JSON.stringify(name)} is not a valid header name`);
     if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {

@@ -148,8 +148,13 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     timeoutMs: checkTimeout('createAdaClient', options.timeoutMs ?? 60_000),
   };
   const limits: ResponseLimits = { maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) };
-  checkKinds('createAdaClient', options as unknown as Record<string, unknown>, { fetch: 'function', onRetry: 'function', sleep: 'function',
-    validateRequests: 'boolean', validateResponses: 'boolean' });
+  checkKinds('createAdaClient', options as unknown as Record<string, unknown>, {
+    fetch: 'function',
+    onRetry: 'function',
+    sleep: 'function',
+    validateRequests: 'boolean',
+    validateResponses: 'boolean',
+  });
   const scrub = createScrub(token);
   const wait = options.sleep ?? realSleep;
 
@@ -169,8 +174,10 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     callerMiddleware = Math.max(0, callerMiddleware - middleware.filter(Boolean).length);
   };
   const send = options.fetch ? createFetchTransport(options.fetch, limits) : createNodeTransport(limits);
-  const transport = () => (options.fetch || callerMiddleware > 0 ? { fetch: send as (input: Request) => Promise<Response> }
-    : { Request: LightRequest as unknown as typeof Request, fetch: send as (input: Request) => Promise<Response> });
+  const transport = () =>
+    options.fetch || callerMiddleware > 0
+      ? { fetch: send as (input: Request) => Promise<Response> }
+      : { Request: LightRequest as unknown as typeof Request, fetch: send as (input: Request) => Promise<Response> };
 
   /** One call of an operation: checks, attempts, timeouts, retries; the answer, or an AdaError. */
   async function call(operationId: string, input: CallInput, perCall: RequestOptions, policy: CallPolicy): Promise<Answer> {
@@ -180,17 +187,21 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     const timeoutMs = perCall.timeoutMs === undefined ? defaults.timeoutMs : checkTimeout(operationId, perCall.timeoutMs);
     const caller = perCall.signal;
     const attempt = (signal: AbortSignal) =>
-      fetchClient.request(op.method as 'get', op.path as never, {
-        params: { path: input.path ?? {}, query: input.query ?? {} },
-        ...(body === undefined ? {} : { body: input.body, bodySerializer: () => body }), // serialized once, before the first attempt
-        ...(input.rawQuery === undefined ? {} : { querySerializer: () => input.rawQuery! }),
-        // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported with its
-        // status instead of surfacing as a bare SyntaxError.
-        parseAs: 'text',
-        signal,
-        ...(perCall.headers ? { headers: perCall.headers } : {}),
-        ...transport(),
-      } as never) as Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      fetchClient.request(
+        op.method as 'get',
+        op.path as never,
+        {
+          params: { path: input.path ?? {}, query: input.query ?? {} },
+          ...(body === undefined ? {} : { body: input.body, bodySerializer: () => body }), // serialized once, before the first attempt
+          ...(input.rawQuery === undefined ? {} : { querySerializer: () => input.rawQuery! }),
+          // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported with its
+          // status instead of surfacing as a bare SyntaxError.
+          parseAs: 'text',
+          signal,
+          ...(perCall.headers ? { headers: perCall.headers } : {}),
+          ...transport(),
+        } as never,
+      ) as Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
     for (let retry = 0; ; retry++) {
       let outcome: { data?: unknown; error?: unknown; response: Response } | AdaConnectionError;
@@ -202,11 +213,13 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       }
       if (!(outcome instanceof AdaConnectionError)) {
         const { status } = outcome.response;
-        if (outcome.response.ok || policy.accept?.includes(status)) return answer(operationId, status, outcome.response.ok ? outcome.data : outcome.error);
+        if (outcome.response.ok || policy.accept?.includes(status))
+          return answer(operationId, status, outcome.response.ok ? outcome.data : outcome.error);
       }
-      const error = outcome instanceof AdaConnectionError
-        ? outcome
-        : AdaApiError.from(outcome.response.status, outcome.error, outcome.response.headers, scrub);
+      const error =
+        outcome instanceof AdaConnectionError
+          ? outcome
+          : AdaApiError.from(outcome.response.status, outcome.error, outcome.response.headers, scrub);
       if (!mayRetry(error, policy) || retry >= maxRetries) {
         if (!(outcome instanceof AdaConnectionError) && options.validateResponses) {
           const verdict = validateResponse(operationId, outcome.response.status, outcome.error);
@@ -235,11 +248,19 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     if (status < 200 || status > 299) return { status, body: content };
     const { responses } = operation(operationId);
     if (!(String(status) in responses) && !('2XX' in responses)) {
-      const documented = Object.keys(responses).filter((s) => s.startsWith('2')).join(', ');
-      throw new ContractViolationError(status, [{ path: '', keyword: 'status', message: `must be a status ${operationId} answers with (${documented})` }], { scrub });
+      const documented = Object.keys(responses)
+        .filter((s) => s.startsWith('2'))
+        .join(', ');
+      throw new ContractViolationError(
+        status,
+        [{ path: '', keyword: 'status', message: `must be a status ${operationId} answers with (${documented})` }],
+        { scrub },
+      );
     }
     if (typeof content !== 'string' || content === '') {
-      throw new ContractViolationError(status, [{ path: '', message: 'must be JSON the contract describes, but the body is empty', keyword: 'json' }]);
+      throw new ContractViolationError(status, [
+        { path: '', message: 'must be JSON the contract describes, but the body is empty', keyword: 'json' },
+      ]);
     }
     const body = parseJson(status, content);
     if (options.validateResponses) {
@@ -272,14 +293,19 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     switch (error.kind) {
       case 'network': {
         const notHttp = /\bHPE_/.test(error.message);
-        const connectionError = new AdaConnectionError(`${notHttp ? "Ada's answer is not valid HTTP" : 'could not reach Ada'}: ${error.message}`, { cause: error.cause, scrub });
+        const connectionError = new AdaConnectionError(
+          `${notHttp ? "Ada's answer is not valid HTTP" : 'could not reach Ada'}: ${error.message}`,
+          { cause: error.cause, scrub },
+        );
         if (!error.mayHaveArrived) cannotHaveArrived.add(connectionError);
         return connectionError;
       }
       case 'too-large':
         return new ResponseTooLargeError(status, limits.maxResponseBytes);
       case 'status':
-        return new ContractViolationError(status, [{ path: '', keyword: 'status', message: 'must be an HTTP status from 200 to 599' }], { scrub });
+        return new ContractViolationError(status, [{ path: '', keyword: 'status', message: 'must be an HTTP status from 200 to 599' }], {
+          scrub,
+        });
       case 'encoding':
         return new ContractViolationError(status, [{ path: '', keyword: 'content-encoding', message: error.message }], { scrub });
     }
@@ -293,9 +319,12 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   function prepare(operationId: string, input: CallInput, perCall: RequestOptions): string | undefined {
     if (typeof perCall !== 'object' || perCall === null) throw new TypeError(`${operationId}: options must be an object`);
     checkHeaders(operationId, perCall.headers);
-    if (perCall.signal !== undefined && !(perCall.signal instanceof AbortSignal)) throw new TypeError(`${operationId}: signal must be an AbortSignal`);
+    if (perCall.signal !== undefined && !(perCall.signal instanceof AbortSignal))
+      throw new TypeError(`${operationId}: signal must be an AbortSignal`);
     const verdict = validateRequest(operationId, { ...input, ...(input.rawQuery === undefined ? {} : { query: {} }) });
-    const issues: ValidationIssue[] = verdict.ok ? [] : verdict.errors.filter((issue) => options.validateRequests !== false || issue.in === 'path');
+    const issues: ValidationIssue[] = verdict.ok
+      ? []
+      : verdict.errors.filter((issue) => options.validateRequests !== false || issue.in === 'path');
     let text: string | undefined;
     if (input.body !== undefined) {
       const json = serializeJsonBody(input.body);
@@ -316,7 +345,11 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   function page(answer: Answer, perCall: RequestOptions, followed: ReadonlySet<string> = new Set()): EndUserPage {
     const body = answer.body as { data?: unknown; meta?: { next_page_url?: unknown } };
     if (!Array.isArray(body?.data)) {
-      throw new ContractViolationError(answer.status, [{ path: '/data', keyword: 'required', message: 'must be the page of end users a list answers with' }], { scrub });
+      throw new ContractViolationError(
+        answer.status,
+        [{ path: '/data', keyword: 'required', message: 'must be the page of end users a list answers with' }],
+        { scrub },
+      );
     }
     const next = typeof body.meta?.next_page_url === 'string' ? body.meta.next_page_url : null;
     return {
@@ -328,7 +361,17 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
         // Checked when followed, so that a page with a bad next_page_url still gives its own end users.
         const query = nextPageQuery(answer.status, next);
         if (followed.has(next)) {
-          throw new ContractViolationError(answer.status, [{ path: '/meta/next_page_url', keyword: 'next-page', message: 'must lead to a page not read yet: it repeats one already followed' }], { scrub });
+          throw new ContractViolationError(
+            answer.status,
+            [
+              {
+                path: '/meta/next_page_url',
+                keyword: 'next-page',
+                message: 'must lead to a page not read yet: it repeats one already followed',
+              },
+            ],
+            { scrub },
+          );
         }
         return page(await call('listEndUsers', { rawQuery: query }, perCall, { idempotent: true }), perCall, new Set([...followed, next]));
       },
@@ -342,14 +385,22 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     try {
       next = new URL(url);
     } catch {
-      throw new ContractViolationError(status, [{ path: '/meta/next_page_url', keyword: 'format', message: 'must be an absolute URL' }], { scrub });
+      throw new ContractViolationError(status, [{ path: '/meta/next_page_url', keyword: 'format', message: 'must be an absolute URL' }], {
+        scrub,
+      });
     }
     if (next.origin !== list.origin || next.pathname !== list.pathname) {
-      throw new ContractViolationError(status, [{
-        path: '/meta/next_page_url',
-        keyword: 'same-origin',
-        message: `must be on this client's list URL (${list.origin}${list.pathname}), is ${next.origin}${next.pathname}: not requested, it would carry the token`,
-      }], { scrub });
+      throw new ContractViolationError(
+        status,
+        [
+          {
+            path: '/meta/next_page_url',
+            keyword: 'same-origin',
+            message: `must be on this client's list URL (${list.origin}${list.pathname}), is ${next.origin}${next.pathname}: not requested, it would carry the token`,
+          },
+        ],
+        { scrub },
+      );
     }
     return next.search.slice(1);
   }
@@ -371,9 +422,19 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       const verdict = validateEndUserResponse(found.body);
       if (!verdict.ok) {
         // The 200 of the list is a page or one end user; a lookup must answer the end user.
-        throw new ContractViolationError(found.status, Array.isArray((found.body as { data?: unknown })?.data)
-          ? [{ path: '', keyword: 'oneOf', message: 'must be the one end user a lookup by external_id answers with, not a page (Prism: send Prefer: example=lookup)' }]
-          : verdict.errors, { scrub });
+        throw new ContractViolationError(
+          found.status,
+          Array.isArray((found.body as { data?: unknown })?.data)
+            ? [
+                {
+                  path: '',
+                  keyword: 'oneOf',
+                  message: 'must be the one end user a lookup by external_id answers with, not a page (Prism: send Prefer: example=lookup)',
+                },
+              ]
+            : verdict.errors,
+          { scrub },
+        );
       }
       return endUser(found);
     },

@@ -33,9 +33,8 @@ export function createScrub(secret: string): Scrub {
     .sort((a, b) => b.length - a.length)
     .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const alternatives = forms.join('|');
-  const pattern = secret.length >= SHORT_SECRET
-    ? new RegExp(alternatives, 'g')
-    : new RegExp(`(?<![${WORD}])(?:${alternatives})(?![${WORD}])`, 'g');
+  const pattern =
+    secret.length >= SHORT_SECRET ? new RegExp(alternatives, 'g') : new RegExp(`(?<![${WORD}])(?:${alternatives})(?![${WORD}])`, 'g');
   return (text) => text.replace(pattern, '[redacted]');
 }
 

@@ -25,7 +25,8 @@ function firstUnserializable(value: unknown, path: string, ancestors: object[]):
   if (typeof value === 'bigint') return { path, message: 'must be serializable as JSON, but is a BigInt (use a number or a string)' };
   if (typeof value !== 'object' || value === null) return undefined;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined; // its own serialization (a Date)
-  if (ancestors.includes(value)) return { path, message: 'must be serializable as JSON, but refers back to an object that contains it (a cycle)' };
+  if (ancestors.includes(value))
+    return { path, message: 'must be serializable as JSON, but refers back to an object that contains it (a cycle)' };
   const next = [...ancestors, value];
   for (const [key, child] of Object.entries(value)) {
     const found = firstUnserializable(child, `${path}/${escapePointerSegment(key)}`, next);

@@ -51,10 +51,12 @@ function media(holderPointer: string): MediaInfo | undefined {
   const at = `${pointer}/content/${escapePointerSegment('application/json')}`;
   return {
     ...(json.schema ? { schema: followRefs(`${at}/schema`) } : {}),
-    examples: Object.fromEntries(Object.keys(json.examples ?? {}).map((name) => {
-      const example = nodeAt(followRefs(`${at}/examples/${escapePointerSegment(name)}`)) as { value: unknown };
-      return [name, example.value];
-    })),
+    examples: Object.fromEntries(
+      Object.keys(json.examples ?? {}).map((name) => {
+        const example = nodeAt(followRefs(`${at}/examples/${escapePointerSegment(name)}`)) as { value: unknown };
+        return [name, example.value];
+      }),
+    ),
   };
 }
 
@@ -64,12 +66,20 @@ function describeOperation(section: 'paths' | 'webhooks', path: string, method: 
   const operation = nodeAt(pointer) as Json;
   const item = nodeAt(itemPointer) as Json;
   const parameters = new Map<string, ParameterInfo>();
-  for (const [holder, list] of [[itemPointer, item.parameters ?? []], [pointer, operation.parameters ?? []]] as const) {
+  for (const [holder, list] of [
+    [itemPointer, item.parameters ?? []],
+    [pointer, operation.parameters ?? []],
+  ] as const) {
     (list as Json[]).forEach((_raw, index) => {
       const at = followRefs(`${holder}/parameters/${index}`);
       const parameter = nodeAt(at) as Json;
       // An operation's own parameter replaces the path item's of the same name and location.
-      parameters.set(`${parameter.in}:${parameter.name}`, { name: parameter.name, in: parameter.in, required: Boolean(parameter.required), pointer: at });
+      parameters.set(`${parameter.in}:${parameter.name}`, {
+        name: parameter.name,
+        in: parameter.in,
+        required: Boolean(parameter.required),
+        pointer: at,
+      });
     });
   }
   const body = operation.requestBody ? media(`${pointer}/requestBody`) : undefined;
@@ -82,9 +92,12 @@ function describeOperation(section: 'paths' | 'webhooks', path: string, method: 
     parameters: [...parameters.values()],
     exclusiveGroups: operation['x-exclusive-parameter-groups'] ?? [],
     ...(body ? { body: { ...body, required: Boolean(requestBody?.required) } } : {}),
-    responses: Object.fromEntries(Object.keys(operation.responses ?? {}).map((status) => [
-      status, media(`${pointer}/responses/${escapePointerSegment(status)}`) ?? { examples: {} },
-    ])),
+    responses: Object.fromEntries(
+      Object.keys(operation.responses ?? {}).map((status) => [
+        status,
+        media(`${pointer}/responses/${escapePointerSegment(status)}`) ?? { examples: {} },
+      ]),
+    ),
   };
 }
 

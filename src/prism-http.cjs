@@ -148,8 +148,13 @@ function createPrismServer(prism, { operations, config, logger }) {
       return sendJson(res, 413, errorsBody('content_too_large', 'Request body exceeds 10 MB.'));
     }
     if (read.invalidJson !== undefined) {
-      return sendJson(res, 400, errorsBody('validation_error', 'The request body is not valid JSON.',
-        [{ parameter: 'body', location: 'body', message: read.invalidJson }]));
+      return sendJson(
+        res,
+        400,
+        errorsBody('validation_error', 'The request body is not valid JSON.', [
+          { parameter: 'body', location: 'body', message: read.invalidJson },
+        ]),
+      );
     }
     const { searchParams, pathname } = new URL(req.url, 'http://example.com');
     const query = {};
@@ -164,9 +169,10 @@ function createPrismServer(prism, { operations, config, logger }) {
       body: read.body,
     };
     const preferences = prism.getHttpConfigFromRequest(input);
-    const outcome = preferences._tag === 'Left'
-      ? preferences
-      : await instance.request(input, operations, { ...config, mock: { ...config.mock, ...preferences.right } })();
+    const outcome =
+      preferences._tag === 'Left'
+        ? preferences
+        : await instance.request(input, operations, { ...config, mock: { ...config.mock, ...preferences.right } })();
     if (outcome._tag === 'Left') return answerProblem(res, outcome.left, input);
 
     const { output, validations } = outcome.right;
@@ -181,17 +187,31 @@ function createPrismServer(prism, { operations, config, logger }) {
     }
     const outputErrors = responseViolations.filter((v) => v.severity === 'Error');
     if (config.errors && outputErrors.length > 0) {
-      return answerProblem(res, prism.http.ProblemJsonError.fromTemplate(prism.http.VIOLATIONS,
-        'Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.',
-        { validation: outputErrors }), input);
+      return answerProblem(
+        res,
+        prism.http.ProblemJsonError.fromTemplate(
+          prism.http.VIOLATIONS,
+          'Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.',
+          { validation: outputErrors },
+        ),
+        input,
+      );
     }
     const inputErrors = requestViolations.filter((v) => v.severity === 'Error');
     const status = output.statusCode;
     if (isMock && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
       const count = inputErrors.length;
-      return sendJson(res, status, errorsBody('validation_error', `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`,
-        inputErrors.map(detailOf)), output.headers);
+      return sendJson(
+        res,
+        status,
+        errorsBody(
+          'validation_error',
+          `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`,
+          inputErrors.map(detailOf),
+        ),
+        output.headers,
+      );
     }
     for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
     let payload;

@@ -157,8 +157,9 @@ let host: PrismHost | undefined;
 /** A promise that resolves to `timedOut` after `ms`, unless `promise` settles first. */
 function within<T>(promise: Promise<T>, ms: number, timedOut: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)))])
-    .finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 export async function startPrism(options: StartPrismOptions): Promise<RunningPrism> {
@@ -174,14 +175,18 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   const loaded = await within(current.loaded, timeoutMs, { id: 0, ok: false, error: `Prism did not load within ${timeoutMs} ms` });
   if (!loaded.ok) fail(loaded.error ?? 'Prism did not start');
   const startId = current.nextRequestId();
-  const started = await current.request({
-    type: 'start',
-    spec: options.spec,
-    host: HOST,
-    port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
-    errors: options.errors,
-    ...(options.upstream ? { upstream: options.upstream } : {}),
-  }, timeoutMs, startId);
+  const started = await current.request(
+    {
+      type: 'start',
+      spec: options.spec,
+      host: HOST,
+      port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
+      errors: options.errors,
+      ...(options.upstream ? { upstream: options.upstream } : {}),
+    },
+    timeoutMs,
+    startId,
+  );
   if (!started.ok || started.port === undefined) {
     // A start that timed out may still complete in the host: stop it there, so that nothing stays bound.
     if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);

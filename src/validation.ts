@@ -25,8 +25,9 @@ export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIss
 const SPEC_ID = 'ada-end-users.openapi.json';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the default sits one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => Ajv2020;
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({
@@ -136,13 +137,19 @@ export function validateRequest(operationId: string, request: RequestParts): Val
     for (const name of Object.keys(given)) {
       if (given[name] !== undefined && !declared.some((p) => p.name === name)) {
         const allowed = declared.map((p) => p.name).join(', ') || 'none';
-        issues.push({ path: `/${escapePointerSegment(name)}`, in: location, keyword: 'parameter', message: `is not a ${location} parameter of ${operationId}; allowed: ${allowed}` });
+        issues.push({
+          path: `/${escapePointerSegment(name)}`,
+          in: location,
+          keyword: 'parameter',
+          message: `is not a ${location} parameter of ${operationId}; allowed: ${allowed}`,
+        });
       }
     }
     for (const parameter of declared) {
       const value = given[parameter.name];
       if (value === undefined) {
-        if (parameter.required) issues.push({ path: `/${escapePointerSegment(parameter.name)}`, in: location, keyword: 'required', message: 'is required' });
+        if (parameter.required)
+          issues.push({ path: `/${escapePointerSegment(parameter.name)}`, in: location, keyword: 'required', message: 'is required' });
         continue;
       }
       present.add(parameter.name);
@@ -163,12 +170,16 @@ function exclusiveGroupIssues(groups: string[][], present: Set<string>, paramete
   const used = groups.filter((group) => group.some((name) => present.has(name)));
   if (used.length < 2) return [];
   const first = used[0]!.filter((name) => present.has(name));
-  return used.slice(1).flatMap((group) => group.filter((name) => present.has(name)).map((name) => ({
-    path: `/${escapePointerSegment(name)}`,
-    in: (parameters.find((p) => p.name === name)?.in ?? 'query') as 'query',
-    keyword: 'x-exclusive-parameter-groups',
-    message: `must not be combined with ${first.join(' or ')}`,
-  })));
+  return used.slice(1).flatMap((group) =>
+    group
+      .filter((name) => present.has(name))
+      .map((name) => ({
+        path: `/${escapePointerSegment(name)}`,
+        in: (parameters.find((p) => p.name === name)?.in ?? 'query') as 'query',
+        keyword: 'x-exclusive-parameter-groups',
+        message: `must not be combined with ${first.join(' or ')}`,
+      })),
+  );
 }
 
 /** Validates a request body of an operation (by operationId) against the spec, the kit's rules included. */
@@ -185,7 +196,13 @@ export function validateRequestBody(operationId: string, body: unknown): Validat
 export function validateResponse(operationId: string, status: number, body: unknown): ValidationResult {
   const { responses } = operation(operationId);
   const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-  if (!documented) return { ok: false, errors: [{ path: '', keyword: 'status', message: `must be a status ${operationId} documents (${Object.keys(responses).join(', ')})` }] };
+  if (!documented)
+    return {
+      ok: false,
+      errors: [
+        { path: '', keyword: 'status', message: `must be a status ${operationId} documents (${Object.keys(responses).join(', ')})` },
+      ],
+    };
   if (!documented.schema) return { ok: true };
   return validateAgainstSpec(documented.schema, body);
 }
@@ -239,16 +256,27 @@ function where(issue: ValidationIssue): string {
  */
 export function validateParameter(pointer: string, value: unknown): ValidationResult {
   const parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' };
-  const located = (issue: Omit<ValidationIssue, 'path' | 'in'>, at = ''): ValidationIssue =>
-    ({ ...issue, path: `/${escapePointerSegment(parameter.name)}${at}`, in: parameter.in });
+  const located = (issue: Omit<ValidationIssue, 'path' | 'in'>, at = ''): ValidationIssue => ({
+    ...issue,
+    path: `/${escapePointerSegment(parameter.name)}${at}`,
+    in: parameter.in,
+  });
   const issues: ValidationIssue[] = [];
   const verdict = validateAgainstSpec(`${pointer}/schema`, value);
   if (!verdict.ok) issues.push(...verdict.errors.map(({ path, message, keyword }) => located({ message, keyword }, path)));
   if (parameter.in === 'path' && typeof value === 'string') {
     if (value === '.' || value === '..') {
-      issues.push(located({ keyword: 'path-segment', message: 'must not be "." or "..": URL parsing would drop it and send the request to the parent path' }));
+      issues.push(
+        located({
+          keyword: 'path-segment',
+          message: 'must not be "." or "..": URL parsing would drop it and send the request to the parent path',
+        }),
+      );
     }
-    if (/\p{Cs}/u.test(value)) issues.push(located({ keyword: 'unicode', message: 'must be well-formed Unicode (it has a lone surrogate, which no URL can carry)' }));
+    if (/\p{Cs}/u.test(value))
+      issues.push(
+        located({ keyword: 'unicode', message: 'must be well-formed Unicode (it has a lone surrogate, which no URL can carry)' }),
+      );
   }
   return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
 }
@@ -344,4 +372,3 @@ function toIssue(error: ErrorObject): Omit<ValidationIssue, 'keyword'> | undefin
       return { path, message: error.message ?? `breaks the ${error.keyword} rule` };
   }
 }
-

@@ -11,7 +11,15 @@ import { createScrub, type Scrub } from './errors.js';
 import { prismLocationPointer as pointer, prismViolations, type PrismViolation, type RunningPrism } from './prism.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { startProxy } from './proxy.js';
-import { derefNode, nodeAt, openapiDocument, parameterPointers, resolvePointer, unescapePointerSegment, UPDATE_END_USER_PATH } from './spec.js';
+import {
+  derefNode,
+  nodeAt,
+  openapiDocument,
+  parameterPointers,
+  resolvePointer,
+  unescapePointerSegment,
+  UPDATE_END_USER_PATH,
+} from './spec.js';
 import { formatValidationIssues, validateParameter } from './validation.js';
 
 export interface VerifyOptions {
@@ -112,7 +120,6 @@ const RATE_LIMIT_RETRIES = 4;
 /** The longest delay a Node timer can hold; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-
 const PRISM_PROBLEM = 'https://stoplight.io/prism/errors#';
 
 /**
@@ -124,7 +131,11 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
   const intervalMs = options.intervalMs ?? 250;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new TypeError('maxRequests must be a positive integer');
-  for (const [name, value] of [['intervalMs', intervalMs], ['requestTimeoutMs', options.requestTimeoutMs ?? 1], ['backoffBaseMs', options.backoffBaseMs ?? 0]] as const) {
+  for (const [name, value] of [
+    ['intervalMs', intervalMs],
+    ['requestTimeoutMs', options.requestTimeoutMs ?? 1],
+    ['backoffBaseMs', options.backoffBaseMs ?? 0],
+  ] as const) {
     if (typeof value !== 'number' || !(value >= 0) || value > MAX_TIMER_MS) {
       throw new TypeError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`);
     }
@@ -192,9 +203,11 @@ let invalidCases: ReturnType<typeof invalidUpdateEndUserRequestCases> | undefine
 /** Examples first (they are the contract's own words), then one invalid body per rule, then valid samples. */
 function planRequests(maxRequests: number, seed: number) {
   const operation = openapiDocument.paths[UPDATE_END_USER_PATH].patch;
-  const examples: PlannedRequest[] = Object.entries(operation.requestBody.content['application/json'].examples).map(
-    ([name, example]) => ({ label: `example "${name}"`, body: (nodeAt(example.$ref) as { value: unknown }).value, kind: 'valid' }),
-  );
+  const examples: PlannedRequest[] = Object.entries(operation.requestBody.content['application/json'].examples).map(([name, example]) => ({
+    label: `example "${name}"`,
+    body: (nodeAt(example.$ref) as { value: unknown }).value,
+    kind: 'valid',
+  }));
   invalidCases ??= invalidUpdateEndUserRequestCases();
   // Only the bodies the run will send are generated: a short run does not pay for every rule.
   const invalid: PlannedRequest[] = invalidCases.slice(0, Math.max(0, maxRequests - examples.length)).map((c, index) => {
@@ -203,9 +216,12 @@ function planRequests(maxRequests: number, seed: number) {
     return { label: `invalid body (${c.name})`, body, kind: 'invalid' };
   });
   const room = Math.max(0, maxRequests - examples.length - invalid.length);
-  const valid: PlannedRequest[] = room === 0 ? [] : fc
-    .sample(arbitraryUpdateEndUserRequest(), { numRuns: room, seed })
-    .map((body, index) => ({ label: `valid body #${index + 1}`, body, kind: 'valid' }));
+  const valid: PlannedRequest[] =
+    room === 0
+      ? []
+      : fc
+          .sample(arbitraryUpdateEndUserRequest(), { numRuns: room, seed })
+          .map((body, index) => ({ label: `valid body #${index + 1}`, body, kind: 'valid' }));
   const plan = [...examples, ...invalid, ...valid].slice(0, maxRequests);
   return { plan, rulesTotal: invalidCases.length, rulesChecked: plan.filter((p) => p.kind === 'invalid').length };
 }
@@ -219,7 +235,13 @@ export function prismProxyCanForward(body: unknown): boolean {
   return Boolean(body) && typeof body !== 'string';
 }
 
-async function send(client: AdaClient, planned: PlannedRequest, options: VerifyOptions, state: RunState, scrub: Scrub): Promise<RequestResult> {
+async function send(
+  client: AdaClient,
+  planned: PlannedRequest,
+  options: VerifyOptions,
+  state: RunState,
+  scrub: Scrub,
+): Promise<RequestResult> {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   for (let attempt = 0; ; attempt++) {
     let outcome: { data?: unknown; error?: unknown; response: Response };
@@ -288,7 +310,15 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
   if (fetchError?.type === 'FetchError') {
     const title = String(fetchError.title ?? '');
     if (/^invalid json response body/.test(title)) {
-      return [{ request: planned.label, in: 'response', path: '', rule: 'json', message: `the body is not JSON (${title.replace(/^.* reason: /, '')})` }];
+      return [
+        {
+          request: planned.label,
+          in: 'response',
+          path: '',
+          rule: 'json',
+          message: `the body is not JSON (${title.replace(/^.* reason: /, '')})`,
+        },
+      ];
     }
     throw new VerifySetupError(`the provider did not answer: ${title}`);
   }
@@ -314,22 +344,45 @@ function judge(planned: PlannedRequest, status: number, headers: Headers, body: 
     if (problem === 'VIOLATIONS' && responseViolations.length > 0) return responseViolations;
     if (problem) {
       // Prism refused the request itself: the kit generated a body Prism considers invalid.
-      const detail = prismViolations(headers).map((v) => `${pointer(v.location.slice(2))} ${v.message}`).join('; ');
+      const detail = prismViolations(headers)
+        .map((v) => `${pointer(v.location.slice(2))} ${v.message}`)
+        .join('; ');
       return [violation('kit', '', 'kit', `Prism refused a body the kit generated as valid (${problem}): ${detail}`)];
     }
     if (status === 409 && setsExternalId(planned.body)) return responseViolations; // the external_id is taken
     if (status !== 200) {
-      const expected = setsExternalId(planned.body) ? '200, or 409 if the external_id is taken' : '200 (409 only when the body sets an external_id)';
-      return [violation('status', '', 'status', `answered ${status} to a body the contract accepts: expected ${expected}${status >= 400 ? `: ${firstMessage(json)}` : ''}`), ...responseViolations];
+      const expected = setsExternalId(planned.body)
+        ? '200, or 409 if the external_id is taken'
+        : '200 (409 only when the body sets an external_id)';
+      return [
+        violation(
+          'status',
+          '',
+          'status',
+          `answered ${status} to a body the contract accepts: expected ${expected}${status >= 400 ? `: ${firstMessage(json)}` : ''}`,
+        ),
+        ...responseViolations,
+      ];
     }
     return responseViolations;
   }
 
   const found: Violation[] = [];
-  if (status === 404 && !state.endUserKnown) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
-  if (status < 400) found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body`));
+  if (status === 404 && !state.endUserKnown)
+    throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+  if (status < 400)
+    found.push(
+      violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body`),
+    );
   else if (status !== 400 && status !== 422) {
-    found.push(violation('status', '', 'status', `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body: ${firstMessage(json)}`));
+    found.push(
+      violation(
+        'status',
+        '',
+        'status',
+        `answered ${status} to a body the contract forbids; expected 400 or 422 with an Errors body: ${firstMessage(json)}`,
+      ),
+    );
   }
   return [...found, ...responseViolations];
 }
@@ -349,7 +402,9 @@ function explain(violation: PrismViolation): string {
   if (violation.code !== 'not') return violation.message;
   const forbidden = new Set<string>();
   for (const status of Object.keys(openapiDocument.paths[UPDATE_END_USER_PATH].patch.responses)) {
-    let schema = nodeAt(resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'));
+    let schema = nodeAt(
+      resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'),
+    );
     for (const segment of violation.location.slice(2)) {
       schema = derefNode(schema)?.properties?.[unescapePointerSegment(segment)];
     }
@@ -372,4 +427,3 @@ function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
-

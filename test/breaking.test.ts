@@ -79,36 +79,53 @@ describe('npm run check:breaking', () => {
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
 
-  it('refuses a ref that is not a commit, in one line, exit 2', async () => {
-    expect(await run(['--base', 'no-such-ref'])).toEqual({ code: 2, stdout: '', stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n' });
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'refuses a ref that is not a commit, in one line, exit 2',
+    async () => {
+      expect(await run(['--base', 'no-such-ref'])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n',
+      });
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
   // A repository of its own: the spec committed, then changed in a way the checker cannot judge.
   const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-  it('a difference it cannot judge fails the run (exit 1), naming its pointer; --allow-unknown lets it through', async () => {
-    for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
-      cpSync(join(root, entry), join(repo, entry), { recursive: true });
-    }
-    symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
-    const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
-    const commit = (message: string) => git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
-    await git('init', '-q');
-    await git('add', '-A');
-    await commit('spec'); // HEAD~1, the base
-    await commit('later');
-    const spec = join(repo, 'spec', 'components', 'schemas', 'ExternalId.yaml');
-    writeFileSync(spec, `x-min-words: 2\n${readFileSync(spec, 'utf8')}`);
+  it(
+    'a difference it cannot judge fails the run (exit 1), naming its pointer; --allow-unknown lets it through',
+    async () => {
+      for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
+        cpSync(join(root, entry), join(repo, entry), { recursive: true });
+      }
+      symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
+      const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
+      const commit = (message: string) =>
+        git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
+      await git('init', '-q');
+      await git('add', '-A');
+      await commit('spec'); // HEAD~1, the base
+      await commit('later');
+      const spec = join(repo, 'spec', 'components', 'schemas', 'ExternalId.yaml');
+      writeFileSync(spec, `x-min-words: 2\n${readFileSync(spec, 'utf8')}`);
 
-    const strict = await run([], repo);
-    expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain('✗ cannot judge: #/components/schemas/ExternalId/x-min-words\n');
-    expect(strict.stdout).toMatch(/^0 breaking changes against HEAD~1, 1 difference it cannot judge \(and 0 safe\): judge them yourself, then pass --allow-unknown$/m);
+      const strict = await run([], repo);
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).toContain('✗ cannot judge: #/components/schemas/ExternalId/x-min-words\n');
+      expect(strict.stdout).toMatch(
+        /^0 breaking changes against HEAD~1, 1 difference it cannot judge \(and 0 safe\): judge them yourself, then pass --allow-unknown$/m,
+      );
 
-    const allowed = await run(['--allow-unknown'], repo);
-    expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toContain('? cannot judge: #/components/schemas/ExternalId/x-min-words\n');
-    expect(allowed.stdout).toMatch(/^no breaking changes against HEAD~1 \(0 safe changes, 1 difference it cannot judge \(allowed by --allow-unknown\)\)$/m);
-  }, CHILD_PROCESS_TIMEOUT);
+      const allowed = await run(['--allow-unknown'], repo);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toContain('? cannot judge: #/components/schemas/ExternalId/x-min-words\n');
+      expect(allowed.stdout).toMatch(
+        /^no breaking changes against HEAD~1 \(0 safe changes, 1 difference it cannot judge \(allowed by --allow-unknown\)\)$/m,
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });

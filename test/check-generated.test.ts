@@ -24,15 +24,19 @@ const checkGenerated = () =>
 
 // (That it passes on the committed files is CI's own `npm run check:generated` step.)
 describe('check:generated', () => {
-  it('fails, naming each stale file, once the spec changes without a regenerate', async () => {
-    const spec = join(copy, 'spec', 'components', 'schemas', 'ExternalId.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('maxLength: 36', 'maxLength: 35'));
-    const { code, output } = await checkGenerated();
-    expect(code).toBe(1);
-    expect(output).toContain('generated/openapi.json is stale');
-    expect(output).toContain('generated/openapi.yaml is stale');
-    expect(output).toContain('npm run generate');
-  }, CHILD_PROCESS_TIMEOUT); // a child process that bundles twice and generates types
+  it(
+    'fails, naming each stale file, once the spec changes without a regenerate',
+    async () => {
+      const spec = join(copy, 'spec', 'components', 'schemas', 'ExternalId.yaml');
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace('maxLength: 36', 'maxLength: 35'));
+      const { code, output } = await checkGenerated();
+      expect(code).toBe(1);
+      expect(output).toContain('generated/openapi.json is stale');
+      expect(output).toContain('generated/openapi.yaml is stale');
+      expect(output).toContain('npm run generate');
+    },
+    CHILD_PROCESS_TIMEOUT,
+  ); // a child process that bundles twice and generates types
 });
 
 describe('versioning', () => {
@@ -40,7 +44,9 @@ describe('versioning', () => {
   const contract = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')).info.version;
 
   it('CHANGELOG.md has an entry for the package version, naming the contract version it ships', () => {
-    const heading = readFileSync(join(root, 'CHANGELOG.md'), 'utf8').split('\n').find((line) => line.startsWith(`## [${manifest.version}]`));
+    const heading = readFileSync(join(root, 'CHANGELOG.md'), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith(`## [${manifest.version}]`));
     expect(heading).toMatch(new RegExp(`contract ${contract.replace(/\./g, '\\.')}\\b`));
   });
 });

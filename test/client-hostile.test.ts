@@ -7,13 +7,7 @@ import { inspect } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../src/client.js';
-import {
-  AdaConnectionError,
-  AdaValidationError,
-  ContractViolationError,
-  ResponseTooLargeError,
-  type AdaError,
-} from '../src/errors.js';
+import { AdaConnectionError, AdaValidationError, ContractViolationError, ResponseTooLargeError, type AdaError } from '../src/errors.js';
 import { freePort } from '../src/prism.js';
 import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { mockClient, seedResponse, TEST_TOKEN } from './support.js';
@@ -25,7 +19,12 @@ afterEach(async () => {
 });
 
 const failure = (promise: Promise<unknown>) =>
-  promise.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as AdaError);
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as AdaError,
+  );
 
 /** A client on the current server whose retries are recorded, not waited for. */
 function client(extra: Partial<AdaClientOptions> = {}, token = TEST_TOKEN) {
@@ -42,7 +41,10 @@ function client(extra: Partial<AdaClientOptions> = {}, token = TEST_TOKEN) {
 
 /** The global fetch as a caller's own `fetch` option: the other transport. */
 const globalFetch = { fetch: (request: Request) => fetch(request) };
-const transports: Array<[string, Partial<AdaClientOptions>]> = [['the default transport', {}], ['a caller’s fetch', globalFetch]];
+const transports: Array<[string, Partial<AdaClientOptions>]> = [
+  ['the default transport', {}],
+  ['a caller’s fetch', globalFetch],
+];
 
 describe('statuses outside 200-599', () => {
   const raw = (status: number) => () => {
@@ -101,7 +103,9 @@ describe('end-user ids that cannot name one end user are refused before anything
     const { ada, retries } = client({ validateRequests: false }); // the URL rules hold either way
     const error = await failure(ada.updateEndUser(id, { profile: {} }));
     expect(error).toBeInstanceOf(AdaValidationError);
-    expect((error as AdaValidationError).issues).toEqual([{ path: '/end_user_id', in: 'path', keyword, message: expect.stringContaining(message) }]);
+    expect((error as AdaValidationError).issues).toEqual([
+      { path: '/end_user_id', in: 'path', keyword, message: expect.stringContaining(message) },
+    ]);
     expect(error.message).toContain('end_user_id (path parameter): ');
     expect(server.requests).toHaveLength(0);
     expect(retries).toEqual([]);
@@ -119,7 +123,11 @@ describe('end-user ids that cannot name one end user are refused before anything
     const { ada } = client();
     for (const id of ['...', '.a', 'a..b', '%2e%2e', 'a/../b']) await ada.updateEndUser(id, { profile: {} });
     expect(server.requests.map((r) => r.url)).toEqual([
-      '/v2/end-users/...', '/v2/end-users/.a', '/v2/end-users/a..b', '/v2/end-users/%252e%252e', '/v2/end-users/a%2F..%2Fb',
+      '/v2/end-users/...',
+      '/v2/end-users/.a',
+      '/v2/end-users/a..b',
+      '/v2/end-users/%252e%252e',
+      '/v2/end-users/a%2F..%2Fb',
     ]);
   });
 });
@@ -134,15 +142,18 @@ describe('local failures fail once, locally, with their own message', () => {
     ['a BigInt', () => ({ profile: { metadata: { seats: 5n } } }), '/profile/metadata/seats', /is a BigInt/],
     ['a cycle', cyclic, '/profile/self', /a cycle/],
   ];
-  it.each(bodies)('validateRequests: false and a body with %s: AdaValidationError at its place, nothing sent', async (_name, body, path, message) => {
-    server = await startServer((_req, res) => json(res, 200, seedResponse()));
-    const { ada, retries } = client({ validateRequests: false });
-    const error = await failure(ada.updateEndUser('x', body() as never));
-    expect(error).toBeInstanceOf(AdaValidationError);
-    expect((error as AdaValidationError).issues).toEqual([{ path, keyword: 'json', message: expect.stringMatching(message) }]);
-    expect(server.requests).toHaveLength(0);
-    expect(retries).toEqual([]);
-  });
+  it.each(bodies)(
+    'validateRequests: false and a body with %s: AdaValidationError at its place, nothing sent',
+    async (_name, body, path, message) => {
+      server = await startServer((_req, res) => json(res, 200, seedResponse()));
+      const { ada, retries } = client({ validateRequests: false });
+      const error = await failure(ada.updateEndUser('x', body() as never));
+      expect(error).toBeInstanceOf(AdaValidationError);
+      expect((error as AdaValidationError).issues).toEqual([{ path, keyword: 'json', message: expect.stringMatching(message) }]);
+      expect(server.requests).toHaveLength(0);
+      expect(retries).toEqual([]);
+    },
+  );
 
   it('with validation on, the contract names the same values (and the send is still refused)', async () => {
     server = await startServer((_req, res) => json(res, 200, seedResponse()));
@@ -154,7 +165,11 @@ describe('local failures fail once, locally, with their own message', () => {
   it('a middleware that throws: its own error, once, not a connection error', async () => {
     server = await startServer((_req, res) => json(res, 200, seedResponse()));
     const { ada, retries } = client();
-    ada.fetchClient.use({ onRequest: () => { throw new RangeError('middleware says no'); } });
+    ada.fetchClient.use({
+      onRequest: () => {
+        throw new RangeError('middleware says no');
+      },
+    });
     const error = await failure(ada.updateEndUser('x', { profile: {} }));
     expect(error).toBeInstanceOf(RangeError);
     expect(error.message).toBe('middleware says no');
@@ -165,9 +180,12 @@ describe('local failures fail once, locally, with their own message', () => {
   it('a per-call header no HTTP request can carry: a TypeError naming it, nothing sent', async () => {
     server = await startServer((_req, res) => json(res, 200, seedResponse()));
     const { ada, retries } = client();
-    await expect(ada.updateEndUser('x', { profile: {} }, { headers: { 'x-note': 'line\r\nInjected: 1' } }))
-      .rejects.toThrow('updateEndUser: headers["x-note"] must be a string of one line');
-    await expect(ada.updateEndUser('x', { profile: {} }, { headers: { 'bad name': 'v' } })).rejects.toThrow(/"bad name" is not a valid header name/);
+    await expect(ada.updateEndUser('x', { profile: {} }, { headers: { 'x-note': 'line\r\nInjected: 1' } })).rejects.toThrow(
+      'updateEndUser: headers["x-note"] must be a string of one line',
+    );
+    await expect(ada.updateEndUser('x', { profile: {} }, { headers: { 'bad name': 'v' } })).rejects.toThrow(
+      /"bad name" is not a valid header name/,
+    );
     expect(retries).toEqual([]);
     expect(server.requests).toHaveLength(0);
   });
@@ -175,44 +193,49 @@ describe('local failures fail once, locally, with their own message', () => {
 
 describe('maxResponseBytes', () => {
   /** Streams `total` bytes of a JSON string body (chunked, or with its length declared). */
-  const endless = (status: number, total: number, declare = false) => (_req: RecordedRequest, res: ServerResponse) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...(declare ? { 'content-length': String(total) } : {}) });
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
+  const endless =
+    (status: number, total: number, declare = false) =>
+    (_req: RecordedRequest, res: ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...(declare ? { 'content-length': String(total) } : {}) });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (sent = total)); // the client hung up: stop
+      pump();
     };
-    res.on('close', () => (sent = total)); // the client hung up: stop
-    pump();
-  };
 
   it('defaults to 10 MB (Ada’s own request limit)', () => {
     expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(10 * 1024 * 1024);
   });
 
-  it.each(transports)('%s: an answer over the limit stops being read and throws ResponseTooLargeError, not retried', async (_name, extra) => {
-    let written = 0;
-    server = await startServer((req, res) => {
-      const write = res.write.bind(res);
-      res.write = ((chunk: Buffer, ...rest: never[]) => {
-        written += chunk.length;
-        return write(chunk, ...rest);
-      }) as typeof res.write;
-      endless(200, 64 * 1024 * 1024)(req, res);
-    });
-    const { ada, retries } = client({ maxResponseBytes: 100_000, ...extra });
-    const error = await failure(ada.updateEndUser('x', { profile: {} }));
-    expect(error).toBeInstanceOf(ResponseTooLargeError);
-    expect(error).toMatchObject({ status: 200, maxResponseBytes: 100_000 });
-    expect(error.message).toBe("Ada's 200 response is larger than maxResponseBytes (100000 bytes); the client stopped reading it");
-    expect(retries).toEqual([]);
-    expect(server.requests).toHaveLength(1);
-    expect(written).toBeLessThan(64 * 1024 * 1024); // the server was cut off long before the end
-  });
+  it.each(transports)(
+    '%s: an answer over the limit stops being read and throws ResponseTooLargeError, not retried',
+    async (_name, extra) => {
+      let written = 0;
+      server = await startServer((req, res) => {
+        const write = res.write.bind(res);
+        res.write = ((chunk: Buffer, ...rest: never[]) => {
+          written += chunk.length;
+          return write(chunk, ...rest);
+        }) as typeof res.write;
+        endless(200, 64 * 1024 * 1024)(req, res);
+      });
+      const { ada, retries } = client({ maxResponseBytes: 100_000, ...extra });
+      const error = await failure(ada.updateEndUser('x', { profile: {} }));
+      expect(error).toBeInstanceOf(ResponseTooLargeError);
+      expect(error).toMatchObject({ status: 200, maxResponseBytes: 100_000 });
+      expect(error.message).toBe("Ada's 200 response is larger than maxResponseBytes (100000 bytes); the client stopped reading it");
+      expect(retries).toEqual([]);
+      expect(server.requests).toHaveLength(1);
+      expect(written).toBeLessThan(64 * 1024 * 1024); // the server was cut off long before the end
+    },
+  );
 
   it.each(transports)('%s: a declared Content-Length over the limit fails before reading', async (_name, extra) => {
     server = await startServer(endless(500, 50_000_000, true));
@@ -230,8 +253,9 @@ describe('maxResponseBytes', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('%s is refused', (value) => {
-    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, maxResponseBytes: value }))
-      .toThrow('createAdaClient: maxResponseBytes must be a positive integer number of bytes');
+    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, maxResponseBytes: value })).toThrow(
+      'createAdaClient: maxResponseBytes must be a positive integer number of bytes',
+    );
   });
 });
 
@@ -242,7 +266,10 @@ describe('compressed answers (the client asks for gzip and br, and decodes them)
   };
   const seed = () => Buffer.from(JSON.stringify(seedResponse()));
 
-  it.each([['gzip', gzipSync], ['br', brotliCompressSync]] as const)('%s is asked for and decoded', async (encoding, compress) => {
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)('%s is asked for and decoded', async (encoding, compress) => {
     server = await startServer(compressed(encoding, compress(seed())));
     expect(await client().ada.updateEndUser('x', { profile: {} })).toEqual(seedResponse());
     expect(server.requests[0]!.headers['accept-encoding']).toBe('gzip, br');
@@ -258,19 +285,31 @@ describe('compressed answers (the client asks for gzip and br, and decodes them)
     server = await startServer(compressed('gzip', Buffer.from('not gzip at all')));
     const { ada, retries } = client();
     const error = await failure(ada.updateEndUser('x', { profile: {} }));
-    expect(error).toMatchObject({ name: 'ContractViolationError', status: 200, issues: [{ keyword: 'content-encoding', message: expect.stringMatching(/gzip body does not decode/) }] });
+    expect(error).toMatchObject({
+      name: 'ContractViolationError',
+      status: 200,
+      issues: [{ keyword: 'content-encoding', message: expect.stringMatching(/gzip body does not decode/) }],
+    });
     expect(retries).toEqual([]);
   });
 
   it('an encoding the client did not ask for: ContractViolationError naming it', async () => {
     server = await startServer(compressed('zstd', Buffer.from('whatever')));
     const error = await failure(client().ada.updateEndUser('x', { profile: {} }));
-    expect(error).toMatchObject({ name: 'ContractViolationError', issues: [{ keyword: 'content-encoding', message: expect.stringContaining('"zstd"') }] });
+    expect(error).toMatchObject({
+      name: 'ContractViolationError',
+      issues: [{ keyword: 'content-encoding', message: expect.stringContaining('"zstd"') }],
+    });
   });
 });
 
 describe('the token never leaks, and a short one shreds nothing else', () => {
-  const views = (error: unknown) => [inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error), String(error), (error as Error).stack];
+  const views = (error: unknown) => [
+    inspect(error, { depth: 20, showHidden: true }),
+    JSON.stringify(error),
+    String(error),
+    (error as Error).stack,
+  ];
 
   it('validateResponses: a response echoing the token as a metadata key', async () => {
     const leaky = seedResponse();
@@ -295,7 +334,9 @@ describe('the token never leaks, and a short one shreds nothing else', () => {
     const error = await failure(ada.updateEndUser('x', { profile: {} }));
     expect(error.message).toMatch(/^could not reach Ada: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
 
-    server = await startServer((_req, res) => json(res, 401, { errors: [{ type: 'unauthorized', message: 'token t is not valid: Bearer t' }] }));
+    server = await startServer((_req, res) =>
+      json(res, 401, { errors: [{ type: 'unauthorized', message: 'token t is not valid: Bearer t' }] }),
+    );
     const echoed = await failure(createAdaClient({ baseUrl: server.url, token: 't' }).updateEndUser('x', { profile: {} }));
     expect(echoed.message).toBe('Ada API responded 401: token [redacted] is not valid: Bearer [redacted]');
   });
@@ -303,7 +344,8 @@ describe('the token never leaks, and a short one shreds nothing else', () => {
   it('a token in its percent-encoded and JSON-escaped forms is redacted too', async () => {
     const token = 'abc/def+ghi=jkl"mno';
     server = await startServer((_req, res) =>
-      json(res, 400, { errors: [{ type: 'x', message: `${encodeURIComponent(token)} ${JSON.stringify(token)} ${token}` }] }));
+      json(res, 400, { errors: [{ type: 'x', message: `${encodeURIComponent(token)} ${JSON.stringify(token)} ${token}` }] }),
+    );
     const error = await failure(createAdaClient({ baseUrl: server.url, token }).updateEndUser('x', { profile: {} }));
     expect(error.message).toBe('Ada API responded 400: [redacted] "[redacted]" [redacted]');
   });
@@ -312,7 +354,10 @@ describe('the token never leaks, and a short one shreds nothing else', () => {
 describe('options that cannot work are refused', () => {
   const base = { token: TEST_TOKEN };
   it.each([
-    [{ ...base, baseUrl: 'http://127.0.0.1:1', timeoutMs: 2 ** 31 }, /timeoutMs must be a positive number of milliseconds, at most 2147483647/],
+    [
+      { ...base, baseUrl: 'http://127.0.0.1:1', timeoutMs: 2 ** 31 },
+      /timeoutMs must be a positive number of milliseconds, at most 2147483647/,
+    ],
     [{ ...base, baseUrl: 'http://127.0.0.1:1/api?x=1' }, /baseUrl must not contain a query \(\?\) or a fragment \(#\)/],
     [{ ...base, baseUrl: 'http://127.0.0.1:1/api#top' }, /baseUrl must not contain a query \(\?\) or a fragment \(#\)/],
     [{ ...base, baseUrl: 'http://127.0.0.1:1/api?' }, /baseUrl must not contain a query/],
@@ -328,13 +373,16 @@ describe('options that cannot work are refused', () => {
     [{ validateRequests: 'no' }, 'createAdaClient: validateRequests must be a boolean'],
     [{ validateResponses: 1 }, 'createAdaClient: validateResponses must be a boolean'],
   ])('%o', (extra, message) => {
-    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, ...extra } as unknown as AdaClientOptions)).toThrow(message);
+    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, ...extra } as unknown as AdaClientOptions)).toThrow(
+      message,
+    );
   });
 
   it('a per-call signal that is not an AbortSignal: a TypeError, nothing sent', async () => {
     server = await startServer((_req, res) => json(res, 200, seedResponse()));
-    await expect(client().ada.updateEndUser('x', { profile: {} }, { signal: { aborted: false } as never }))
-      .rejects.toThrow('updateEndUser: signal must be an AbortSignal');
+    await expect(client().ada.updateEndUser('x', { profile: {} }, { signal: { aborted: false } as never })).rejects.toThrow(
+      'updateEndUser: signal must be an AbortSignal',
+    );
     expect(server.requests).toHaveLength(0);
   });
 

@@ -44,8 +44,10 @@ async function serve(...answers: Answer[]) {
 }
 
 const ok: Answer = (_req, res) => json(res, 200, seedResponse());
-const status = (code: number, headers: Record<string, string> = {}): Answer => (_req, res) =>
-  json(res, code, { errors: [{ type: `error_${code}`, message: `answer ${code}` }] }, headers);
+const status =
+  (code: number, headers: Record<string, string> = {}): Answer =>
+  (_req, res) =>
+    json(res, code, { errors: [{ type: `error_${code}`, message: `answer ${code}` }] }, headers);
 const never: Answer = () => {}; // accepts, reads the request, never answers
 
 function client(extra: Partial<AdaClientOptions> = {}) {
@@ -60,7 +62,13 @@ function client(extra: Partial<AdaClientOptions> = {}) {
   return { ada, retries, call: () => ada.updateEndUser('x', { profile: { first_name: 'Ada' } }) };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as AdaError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as AdaError,
+  );
 
 describe('retries', () => {
   it('500 then 200: resolves after one retry, reporting it', async () => {
@@ -114,13 +122,17 @@ describe('retries', () => {
     expect(retries).toHaveLength(6);
     retries.forEach(({ attempt, delayMs }) => {
       expect(delayMs).toBeGreaterThanOrEqual(0);
-      expect(delayMs).toBeLessThanOrEqual(Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.initialDelayMs * 2 ** (attempt - 1)));
+      expect(delayMs).toBeLessThanOrEqual(
+        Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.initialDelayMs * 2 ** (attempt - 1)),
+      );
     });
   });
 
   it('the backoff bound doubles per retry up to the cap; an absurd Retry-After falls back to it', () => {
     const top = () => 0.999_999;
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(n, DEFAULT_RETRY_POLICY, undefined, 0, top))).toEqual([499, 999, 1999, 3999, 7999, 7999]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(n, DEFAULT_RETRY_POLICY, undefined, 0, top))).toEqual([
+      499, 999, 1999, 3999, 7999, 7999,
+    ]);
     expect(retryDelayMs(1, DEFAULT_RETRY_POLICY, undefined, 0, () => 0)).toBe(0);
     expect(retryDelayMs(1, DEFAULT_RETRY_POLICY, new Headers({ 'retry-after': '0.25' }))).toBe(250);
     expect(retryDelayMs(1, DEFAULT_RETRY_POLICY, new Headers({ 'retry-after': '3600' }), 0, top)).toBe(499);
@@ -250,7 +262,10 @@ describe('bodies that break the contract', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
-  it.each([[204, 'status'], [200, 'json']])('an empty %i body: ContractViolationError (%s: the contract promises an end user with 200)', async (code, keyword) => {
+  it.each([
+    [204, 'status'],
+    [200, 'json'],
+  ])('an empty %i body: ContractViolationError (%s: the contract promises an end user with 200)', async (code, keyword) => {
     await serve((_req, res) => {
       res.writeHead(code, code === 204 ? {} : { 'content-type': 'application/json', 'content-length': '0' });
       res.end();
@@ -329,16 +344,29 @@ describe('errors carry what callers need, and never the token', () => {
 
   it('an answer that echoes the token: scrubbed from message, errors, headers, JSON, inspect and stack', async () => {
     await serve((req, res) =>
-      json(res, 401, { errors: [{ type: 'unauthorized', message: `key ${req.headers.authorization} refused`, details: TEST_TOKEN }] }, {
-        authorization: String(req.headers.authorization),
-        'x-debug': `token=${TEST_TOKEN}`,
-      }));
+      json(
+        res,
+        401,
+        { errors: [{ type: 'unauthorized', message: `key ${req.headers.authorization} refused`, details: TEST_TOKEN }] },
+        {
+          authorization: String(req.headers.authorization),
+          'x-debug': `token=${TEST_TOKEN}`,
+        },
+      ),
+    );
     const error = (await failure(client().call())) as AdaApiError;
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toBe('Ada API responded 401: key Bearer [redacted] refused');
     expect(error.headers.get('authorization')).toBe('[redacted]');
     expect(error.headers.get('x-debug')).toBe('token=[redacted]');
-    for (const view of [error.message, String(error), error.stack, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), [...error.headers].join()]) {
+    for (const view of [
+      error.message,
+      String(error),
+      error.stack,
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      [...error.headers].join(),
+    ]) {
       expect(view).not.toContain(TEST_TOKEN);
     }
   });
@@ -349,7 +377,10 @@ describe('errors carry what callers need, and never the token', () => {
       token: TEST_TOKEN,
       maxRetries: 0,
       fetch: async (request) => {
-        const inner = Object.assign(new Error(`socket closed for ${request.headers.get('authorization')}`), { code: 'ECONNRESET', request });
+        const inner = Object.assign(new Error(`socket closed for ${request.headers.get('authorization')}`), {
+          code: 'ECONNRESET',
+          request,
+        });
         throw new TypeError('fetch failed', { cause: inner });
       },
     });
@@ -378,6 +409,8 @@ describe('options', () => {
 
   it('a bad per-call option is refused too', async () => {
     const ada = createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN });
-    await expect(ada.updateEndUser('x', { profile: {} }, { timeoutMs: -5 })).rejects.toThrow('updateEndUser: timeoutMs must be a positive number of milliseconds');
+    await expect(ada.updateEndUser('x', { profile: {} }, { timeoutMs: -5 })).rejects.toThrow(
+      'updateEndUser: timeoutMs must be a positive number of milliseconds',
+    );
   });
 });

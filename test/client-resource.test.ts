@@ -23,13 +23,26 @@ async function serve(answer: (request: RecordedRequest, response: ServerResponse
 
 function client(server: TestServer, extra: Partial<AdaClientOptions> = {}) {
   const retries: RetryInfo[] = [];
-  const ada = createAdaClient({ baseUrl: server.url, token: TEST_TOKEN, onRetry: (r) => retries.push(r), sleep: async () => {}, ...extra } as AdaClientOptions);
+  const ada = createAdaClient({
+    baseUrl: server.url,
+    token: TEST_TOKEN,
+    onRetry: (r) => retries.push(r),
+    sleep: async () => {},
+    ...extra,
+  } as AdaClientOptions);
   return { ada, retries };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as AdaError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as AdaError,
+  );
 const user = (id: string): EndUser => ({ ...(seedResponse() as EndUser), end_user_id: id });
-const errors = (status: number) => (_req: RecordedRequest, res: ServerResponse) => json(res, status, { errors: [{ type: `e${status}`, message: `answer ${status}` }] });
+const errors = (status: number) => (_req: RecordedRequest, res: ServerResponse) =>
+  json(res, status, { errors: [{ type: `e${status}`, message: `answer ${status}` }] });
 
 describe('getEndUser', () => {
   it('GETs /v2/end-users/{id} with the token and resolves to the end user', async () => {
@@ -52,7 +65,10 @@ describe('findEndUserByExternalId', () => {
     const { ada } = client(server);
     expect(await ada.findEndUserByExternalId('known-crm-1')).toEqual(seedResponse());
     expect(await ada.findEndUserByExternalId('unknown')).toBe(null);
-    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /v2/end-users/?external_id=known-crm-1', 'GET /v2/end-users/?external_id=unknown']);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v2/end-users/?external_id=known-crm-1',
+      'GET /v2/end-users/?external_id=unknown',
+    ]);
   });
 
   it('an external_id is percent-encoded into the query', async () => {
@@ -61,14 +77,17 @@ describe('findEndUserByExternalId', () => {
     expect(server.requests[0]!.url).toBe('/v2/end-users/?external_id=a%20b%26c%3Dd');
   });
 
-  it.each([['', 'must not be empty'], ['x'.repeat(37), 'must be at most 36 characters'], ['a<b', 'must not contain < or >']])(
-    '%j is refused before anything is sent', async (externalId, message) => {
-      const server = await serve((_req, res) => json(res, 200, seedResponse()));
-      const error = await failure(client(server).ada.findEndUserByExternalId(externalId));
-      expect(error).toBeInstanceOf(AdaValidationError);
-      expect((error as AdaValidationError).issues).toEqual([{ path: '/external_id', in: 'query', keyword: expect.any(String), message }]);
-      expect(server.requests).toHaveLength(0);
-    });
+  it.each([
+    ['', 'must not be empty'],
+    ['x'.repeat(37), 'must be at most 36 characters'],
+    ['a<b', 'must not contain < or >'],
+  ])('%j is refused before anything is sent', async (externalId, message) => {
+    const server = await serve((_req, res) => json(res, 200, seedResponse()));
+    const error = await failure(client(server).ada.findEndUserByExternalId(externalId));
+    expect(error).toBeInstanceOf(AdaValidationError);
+    expect((error as AdaValidationError).issues).toEqual([{ path: '/external_id', in: 'query', keyword: expect.any(String), message }]);
+    expect(server.requests).toHaveLength(0);
+  });
 
   it('a page where the end user belongs: ContractViolationError naming the mix-up', async () => {
     const server = await serve((_req, res) => json(res, 200, { data: [seedResponse()], meta: { next_page_url: null } }));
@@ -82,7 +101,10 @@ describe('createEndUser', () => {
   it('POSTs the body to /v2/end-users/: created for 201, not for 200 (the upsert)', async () => {
     const server = await serve((req, res) => json(res, JSON.parse(req.body).external_id === 'taken' ? 200 : 201, seedResponse()));
     const { ada } = client(server);
-    expect(await ada.createEndUser({ external_id: 'new', profile: { first_name: 'Ada' } })).toEqual({ endUser: seedResponse(), created: true });
+    expect(await ada.createEndUser({ external_id: 'new', profile: { first_name: 'Ada' } })).toEqual({
+      endUser: seedResponse(),
+      created: true,
+    });
     expect(await ada.createEndUser({ external_id: 'taken' })).toEqual({ endUser: seedResponse(), created: false });
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/v2/end-users/' });
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ external_id: 'new', profile: { first_name: 'Ada' } });
@@ -90,15 +112,24 @@ describe('createEndUser', () => {
 
   it('a key both in metadata and in sensitive fields is refused before anything is sent', async () => {
     const server = await serve((_req, res) => json(res, 201, seedResponse()));
-    const error = await failure(client(server).ada.createEndUser({ profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { plan: 'x' } } } }));
-    expect(error).toMatchObject({ name: 'AdaValidationError', issues: [{ path: '/profile/sensitive_metadata/fields/plan', keyword: 'x-disjoint-keys' }] });
+    const error = await failure(
+      client(server).ada.createEndUser({ profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { plan: 'x' } } } }),
+    );
+    expect(error).toMatchObject({
+      name: 'AdaValidationError',
+      issues: [{ path: '/profile/sensitive_metadata/fields/plan', keyword: 'x-disjoint-keys' }],
+    });
     expect(server.requests).toHaveLength(0);
   });
 
   it('another 2xx than 200 or 201: ContractViolationError naming the status', async () => {
     const server = await serve((_req, res) => json(res, 202, seedResponse()));
     const error = await failure(client(server).ada.createEndUser({}));
-    expect(error).toMatchObject({ name: 'ContractViolationError', status: 202, issues: [{ keyword: 'status', message: 'must be a status createEndUser answers with (200, 201)' }] });
+    expect(error).toMatchObject({
+      name: 'ContractViolationError',
+      status: 202,
+      issues: [{ keyword: 'status', message: 'must be a status createEndUser answers with (200, 201)' }],
+    });
   });
 
   describe('retries: only where sending twice cannot make two end users', () => {
@@ -132,7 +163,12 @@ describe('createEndUser', () => {
     it('without external_id, a refused connection is retried (nothing reached Ada)', async () => {
       const port = await freePort();
       const retries: RetryInfo[] = [];
-      const ada = createAdaClient({ baseUrl: `http://127.0.0.1:${port}`, token: TEST_TOKEN, sleep: async () => {}, onRetry: (r) => retries.push(r) });
+      const ada = createAdaClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: TEST_TOKEN,
+        sleep: async () => {},
+        onRetry: (r) => retries.push(r),
+      });
       expect(await failure(ada.createEndUser({}))).toMatchObject({ name: 'AdaConnectionError' });
       expect(retries).toHaveLength(2);
     });
@@ -153,7 +189,10 @@ describe('listEndUsers', () => {
       const limit = Number(url.searchParams.get('limit') ?? 2);
       const start = Number(url.searchParams.get('cursor') ?? 0);
       const data = Array.from({ length: Math.max(0, Math.min(limit, total - start)) }, (_, i) => user(`u${start + i}`));
-      const next = start + limit < total ? (nextUrl?.(server.url, start + limit) ?? `${server.url}${prefix}/v2/end-users/?cursor=${start + limit}&limit=${limit}`) : null;
+      const next =
+        start + limit < total
+          ? (nextUrl?.(server.url, start + limit) ?? `${server.url}${prefix}/v2/end-users/?cursor=${start + limit}&limit=${limit}`)
+          : null;
       json(res, 200, { data, meta: { next_page_url: next } });
     });
     return server;
@@ -188,7 +227,8 @@ describe('listEndUsers', () => {
   it('follows next_page_url under a base URL with a path prefix', async () => {
     const server = await pages(4, '/proxy/api');
     const ids: string[] = [];
-    for await (const found of client(server, { baseUrl: `${server.url}/proxy/api` } as never).ada.listEndUsers({ limit: 2 })) ids.push(found.end_user_id);
+    for await (const found of client(server, { baseUrl: `${server.url}/proxy/api` } as never).ada.listEndUsers({ limit: 2 }))
+      ids.push(found.end_user_id);
     expect(ids).toEqual(['u0', 'u1', 'u2', 'u3']);
     expect(server.requests.map((r) => r.url)).toEqual(['/proxy/api/v2/end-users/?limit=2', '/proxy/api/v2/end-users/?cursor=2&limit=2']);
   });
@@ -208,7 +248,9 @@ describe('listEndUsers', () => {
     const first = await client(server).ada.listEndUsers({ limit: 2 });
     const error = await failure(first.getNextPage());
     expect(error).toBeInstanceOf(ContractViolationError);
-    expect((error as ContractViolationError).issues).toEqual([expect.objectContaining({ path: '/meta/next_page_url', keyword: 'same-origin' })]);
+    expect((error as ContractViolationError).issues).toEqual([
+      expect.objectContaining({ path: '/meta/next_page_url', keyword: 'same-origin' }),
+    ]);
     expect(elsewhere.requests).toHaveLength(0);
   });
 
@@ -232,13 +274,19 @@ describe('listEndUsers', () => {
     expect(server.requests.length).toBeLessThanOrEqual(3);
   });
 
-  it.each([[{ limit: 0 }, 'must be >= 1'], [{ limit: 101 }, 'must be <= 100'], [{ limit: 2.5 }, 'must be integer']])(
-    '%o is refused before anything is sent', async (params, message) => {
-      const server = await pages(3);
-      const error = await failure(Promise.resolve(client(server).ada.listEndUsers(params)));
-      expect(error).toMatchObject({ name: 'AdaValidationError', issues: [{ path: '/limit', in: 'query', message: expect.stringContaining(message.split(' ').at(-1)!) }] });
-      expect(server.requests).toHaveLength(0);
+  it.each([
+    [{ limit: 0 }, 'must be >= 1'],
+    [{ limit: 101 }, 'must be <= 100'],
+    [{ limit: 2.5 }, 'must be integer'],
+  ])('%o is refused before anything is sent', async (params, message) => {
+    const server = await pages(3);
+    const error = await failure(Promise.resolve(client(server).ada.listEndUsers(params)));
+    expect(error).toMatchObject({
+      name: 'AdaValidationError',
+      issues: [{ path: '/limit', in: 'query', message: expect.stringContaining(message.split(' ').at(-1)!) }],
     });
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe('a middleware of the caller’s sees real Requests on every call', () => {
@@ -259,7 +307,8 @@ describe('a middleware of the caller’s sees real Requests on every call', () =
     expect(seen).toEqual([true, true]);
     expect(retries).toEqual([]);
     expect(server.requests.map((r) => [r.method, r.headers['x-trace'], r.headers.authorization])).toEqual([
-      ['PATCH', 'abc', `Bearer ${TEST_TOKEN}`], ['GET', 'abc', `Bearer ${TEST_TOKEN}`],
+      ['PATCH', 'abc', `Bearer ${TEST_TOKEN}`],
+      ['GET', 'abc', `Bearer ${TEST_TOKEN}`],
     ]);
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ profile: { first_name: 'Ada' } });
   });
@@ -271,7 +320,9 @@ describe('every method against the Prism mock', () => {
     expect((await ada.getEndUser(END_USER_ID)).end_user_id).toBe(END_USER_ID);
     const page = await ada.listEndUsers({ limit: 100 });
     expect(page.data.length).toBeGreaterThan(0);
-    expect(await ada.findEndUserByExternalId('crm-contact-00123', { headers: { Prefer: 'example=lookup' } })).toMatchObject({ end_user_id: END_USER_ID });
+    expect(await ada.findEndUserByExternalId('crm-contact-00123', { headers: { Prefer: 'example=lookup' } })).toMatchObject({
+      end_user_id: END_USER_ID,
+    });
     expect(await ada.createEndUser({ external_id: 'crm-contact-00123' })).toMatchObject({ created: false });
     expect(await ada.createEndUser({}, { headers: { Prefer: 'code=201' } })).toMatchObject({ created: true });
   });

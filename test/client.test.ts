@@ -104,13 +104,16 @@ describe('errors', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>Bad gateway</html>');
     });
-    const error = await createAdaClient({ baseUrl: server.url, token: TEST_TOKEN, maxRetries: 0 }).updateEndUser('x', { profile: {} }).catch((e: unknown) => e);
+    const error = await createAdaClient({ baseUrl: server.url, token: TEST_TOKEN, maxRetries: 0 })
+      .updateEndUser('x', { profile: {} })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, errors: [], message: 'Ada API responded 502: no error message in the response body' });
   });
 
   it('never carries the token: message, stack, JSON, inspect, and headers echoed by the server', async () => {
     server = await startServer((req, res) =>
-      json(res, 401, { errors: [{ type: 'unauthorized', message: 'bad key' }] }, { authorization: String(req.headers.authorization) }));
+      json(res, 401, { errors: [{ type: 'unauthorized', message: 'bad key' }] }, { authorization: String(req.headers.authorization) }),
+    );
     const error = (await createAdaClient({ baseUrl: server.url, token: TEST_TOKEN })
       .updateEndUser('x', { profile: {} })
       .catch((e: unknown) => e)) as AdaApiError;
@@ -128,15 +131,27 @@ describe('errors', () => {
 describe('bad options fail at once, naming the option and the rule, never echoing the token', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['neither instance nor baseUrl', { token: TEST_TOKEN }, /exactly one of instance or baseUrl/],
-    ['both instance and baseUrl', { instance: 'acme', baseUrl: 'http://127.0.0.1', token: TEST_TOKEN }, /exactly one of instance or baseUrl/],
+    [
+      'both instance and baseUrl',
+      { instance: 'acme', baseUrl: 'http://127.0.0.1', token: TEST_TOKEN },
+      /exactly one of instance or baseUrl/,
+    ],
     ['an instance that is not a host label', { instance: 'acme/evil', token: TEST_TOKEN }, /instance must be a host label/],
     ['a relative baseUrl', { baseUrl: '/api', token: TEST_TOKEN }, /baseUrl must be an absolute http\(s\) URL/],
     ['a baseUrl without scheme', { baseUrl: 'localhost:4010', token: TEST_TOKEN }, /baseUrl must be an absolute http\(s\) URL/],
     ['a non-http baseUrl', { baseUrl: 'ftp://example.com', token: TEST_TOKEN }, /baseUrl must be an absolute http\(s\) URL/],
-    ['credentials in baseUrl', { baseUrl: `https://user:${TEST_TOKEN}@example.com`, token: TEST_TOKEN }, /baseUrl must not contain credentials/],
+    [
+      'credentials in baseUrl',
+      { baseUrl: `https://user:${TEST_TOKEN}@example.com`, token: TEST_TOKEN },
+      /baseUrl must not contain credentials/,
+    ],
     ['no token', { instance: 'acme' }, /token must be a non-empty string/],
     ['an empty token', { instance: 'acme', token: '' }, /token must be a non-empty string/],
-    ['a token with a newline', { instance: 'acme', token: `${TEST_TOKEN}\nX-Evil: 1` }, /token must be a non-empty string without whitespace/],
+    [
+      'a token with a newline',
+      { instance: 'acme', token: `${TEST_TOKEN}\nX-Evil: 1` },
+      /token must be a non-empty string without whitespace/,
+    ],
   ];
   it.each(cases)('%s', (_name, options, message) => {
     let thrown: unknown;

@@ -24,16 +24,22 @@ const PRISM_CANNOT_ENFORCE = new Set(['x-max-json-bytes']);
 
 describe('valid bodies generated from the spec', () => {
   it('all pass the local validator', () => {
-    fc.assert(fc.property(arbitraryUpdateEndUserRequest(), (body) => {
-      expect(validateUpdateEndUserRequest(body)).toEqual({ ok: true });
-    }), settings);
+    fc.assert(
+      fc.property(arbitraryUpdateEndUserRequest(), (body) => {
+        expect(validateUpdateEndUserRequest(body)).toEqual({ ok: true });
+      }),
+      settings,
+    );
   });
 
   it('cover every property, nulls, boundary lengths, Unicode and metadata near 10 KB', () => {
     const sample = fc.sample(arbitraryUpdateEndUserRequest(), { numRuns: 3000, seed: 1 }) as Json[];
     const seen = (predicate: (body: Json) => boolean) => sample.some(predicate);
     for (const key of ['first_name', 'last_name', 'display_name', 'avatar', 'email', 'language', 'metadata', 'sensitive_metadata']) {
-      expect([key, seen((b) => typeof b.profile[key] === 'string' || (b.profile[key] && typeof b.profile[key] === 'object'))]).toEqual([key, true]);
+      expect([key, seen((b) => typeof b.profile[key] === 'string' || (b.profile[key] && typeof b.profile[key] === 'object'))]).toEqual([
+        key,
+        true,
+      ]);
       expect([key, seen((b) => b.profile[key] === null)]).toEqual([key, true]);
     }
     expect(seen((b) => b.external_id === null)).toBe(true);
@@ -52,39 +58,56 @@ describe('invalid bodies generated from the spec: one broken rule each', () => {
   const cases = invalidUpdateEndUserRequestCases();
 
   it('exist for every rule the request schema encodes, and the 10 KB rule', () => {
-    expect(cases.map((c) => c.name).sort()).toEqual([
-      '(body) type',
-      '/profile required',
-      '/* additionalProperties',
-      '/external_id type', '/external_id maxLength', '/external_id pattern',
-      '/profile type',
-      '/profile/* additionalProperties',
-      '/profile/first_name type', '/profile/last_name type', '/profile/display_name type',
-      '/profile/avatar type', '/profile/avatar format',
-      '/profile/email type', '/profile/email format',
-      '/profile/language type', '/profile/language pattern',
-      '/profile/metadata type', '/profile/metadata/* type', '/profile/metadata x-max-json-bytes',
-      '/profile/sensitive_metadata type',
-      '/profile/sensitive_metadata/* additionalProperties',
-      '/profile/sensitive_metadata/fields required',
-      '/profile/sensitive_metadata/fields type',
-      '/profile/sensitive_metadata/fields maxProperties',
-      '/profile/sensitive_metadata/fields/* propertyNames',
-      '/profile/sensitive_metadata/fields/* type',
-      '/profile/sensitive_metadata/fields/* minLength',
-    ].sort());
+    expect(cases.map((c) => c.name).sort()).toEqual(
+      [
+        '(body) type',
+        '/profile required',
+        '/* additionalProperties',
+        '/external_id type',
+        '/external_id maxLength',
+        '/external_id pattern',
+        '/profile type',
+        '/profile/* additionalProperties',
+        '/profile/first_name type',
+        '/profile/last_name type',
+        '/profile/display_name type',
+        '/profile/avatar type',
+        '/profile/avatar format',
+        '/profile/email type',
+        '/profile/email format',
+        '/profile/language type',
+        '/profile/language pattern',
+        '/profile/metadata type',
+        '/profile/metadata/* type',
+        '/profile/metadata x-max-json-bytes',
+        '/profile/sensitive_metadata type',
+        '/profile/sensitive_metadata/* additionalProperties',
+        '/profile/sensitive_metadata/fields required',
+        '/profile/sensitive_metadata/fields type',
+        '/profile/sensitive_metadata/fields maxProperties',
+        '/profile/sensitive_metadata/fields/* propertyNames',
+        '/profile/sensitive_metadata/fields/* type',
+        '/profile/sensitive_metadata/fields/* minLength',
+      ].sort(),
+    );
   });
 
   // Each rule gets its share of the runs, at least 30, so a rarely drawn rule is still exercised.
   const perRule = Math.max(30, Math.ceil(numRuns / cases.length));
-  it.each(cases.map((c) => [c.name, c] as const))('%s: the local validator reports that rule, at that path, and nothing else', (_name, c) => {
-    fc.assert(fc.property(c.arbitrary, ({ body, rule }) => {
-      const result = validateUpdateEndUserRequest(body);
-      expect(result.ok).toBe(false);
-      if (result.ok) return;
-      expect(result.errors.map(({ path, keyword }) => ({ path, keyword }))).toEqual([rule]);
-    }), { ...settings, numRuns: perRule });
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s: the local validator reports that rule, at that path, and nothing else',
+    (_name, c) => {
+      fc.assert(
+        fc.property(c.arbitrary, ({ body, rule }) => {
+          const result = validateUpdateEndUserRequest(body);
+          expect(result.ok).toBe(false);
+          if (result.ok) return;
+          expect(result.errors.map(({ path, keyword }) => ({ path, keyword }))).toEqual([rule]);
+        }),
+        { ...settings, numRuns: perRule },
+      );
+    },
+  );
 });
 
 describe('differential: the local validator and the Prism mock agree on every generated body', () => {
@@ -93,23 +116,30 @@ describe('differential: the local validator and the Prism mock agree on every ge
     arbitraryInvalidUpdateEndUserRequest(),
   );
 
-  it(`valid or invalid, and where (${numRuns} cases)`, async () => {
-    await fc.assert(fc.asyncProperty(bodies, async ({ body, rule }) => {
-      const response = await fetch(`${mockUrl()}/v2/end-users/${END_USER_ID}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
-        body: JSON.stringify(body),
-      });
-      await response.arrayBuffer();
-      const local = validateUpdateEndUserRequest(body).ok;
-      expect(local).toBe(rule === undefined);
-      if (rule && PRISM_CANNOT_ENFORCE.has(rule.keyword)) {
-        expect(response.status).toBe(200); // pinned: see PRISM_CANNOT_ENFORCE
-        return;
-      }
-      expect(response.status).toBe(local ? 200 : 400);
-      if (!rule) return;
-      expect(prismPointsAt(response.headers, rule.path)).toBe(true);
-    }), settings);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    `valid or invalid, and where (${numRuns} cases)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(bodies, async ({ body, rule }) => {
+          const response = await fetch(`${mockUrl()}/v2/end-users/${END_USER_ID}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+            body: JSON.stringify(body),
+          });
+          await response.arrayBuffer();
+          const local = validateUpdateEndUserRequest(body).ok;
+          expect(local).toBe(rule === undefined);
+          if (rule && PRISM_CANNOT_ENFORCE.has(rule.keyword)) {
+            expect(response.status).toBe(200); // pinned: see PRISM_CANNOT_ENFORCE
+            return;
+          }
+          expect(response.status).toBe(local ? 200 : 400);
+          if (!rule) return;
+          expect(prismPointsAt(response.headers, rule.path)).toBe(true);
+        }),
+        settings,
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });

@@ -32,10 +32,11 @@ export async function startServer(answer: (request: RecordedRequest, response: S
     url: `http://127.0.0.1:${port}`,
     requests,
     // closeAllConnections: a test server that never answered must not hold close() open.
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

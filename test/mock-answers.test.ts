@@ -33,23 +33,33 @@ describe('the mock’s 400 names the actual violations', () => {
     expect(error).toEqual({
       type: 'validation_error',
       message: 'The request breaks the contract (1 violation).',
-      details: [{ parameter: 'profile.metadata.a', location: 'body', message: expect.stringMatching(/must be string,boolean,integer \(type\)$/) }],
+      details: [
+        { parameter: 'profile.metadata.a', location: 'body', message: expect.stringMatching(/must be string,boolean,integer \(type\)$/) },
+      ],
     });
   });
 
   it('several violations: one detail each', async () => {
     const response = await patch(JSON.stringify({ external_id: 'x'.repeat(37), profile: { firstName: 'Ada' } }));
     const [error] = await errorsOf(response);
-    expect(error!.details).toEqual(expect.arrayContaining([
-      expect.objectContaining({ parameter: 'external_id', location: 'body', message: expect.stringMatching(/\(maxLength\)$/) }),
-      expect.objectContaining({ parameter: 'profile', location: 'body', message: expect.stringMatching(/firstName.*\(additionalProperties\)$/) }),
-    ]));
+    expect(error!.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ parameter: 'external_id', location: 'body', message: expect.stringMatching(/\(maxLength\)$/) }),
+        expect.objectContaining({
+          parameter: 'profile',
+          location: 'body',
+          message: expect.stringMatching(/firstName.*\(additionalProperties\)$/),
+        }),
+      ]),
+    );
   });
 
   it('a body of another media type: the content-type header is named', async () => {
     const response = await patch('hello', { ...json, 'content-type': 'text/plain' });
     expect(response.status).toBe(400);
-    expect((await errorsOf(response))[0]!.details).toEqual([{ parameter: 'content-type', location: 'header', message: 'Supported content types: application/json' }]);
+    expect((await errorsOf(response))[0]!.details).toEqual([
+      { parameter: 'content-type', location: 'header', message: 'Supported content types: application/json' },
+    ]);
   });
 
   it('a valid request asking for the 400 example still gets the example', async () => {
@@ -62,11 +72,13 @@ describe('answers outside Prism’s examples are in the contract’s shape too',
   it('a body that is not JSON: 400, naming the body and the parser’s reason', async () => {
     const response = await patch('{"profile":');
     expect(response.status).toBe(400);
-    expect(await errorsOf(response)).toEqual([{
-      type: 'validation_error',
-      message: 'The request body is not valid JSON.',
-      details: [{ parameter: 'body', location: 'body', message: expect.any(String) }],
-    }]);
+    expect(await errorsOf(response)).toEqual([
+      {
+        type: 'validation_error',
+        message: 'The request body is not valid JSON.',
+        details: [{ parameter: 'body', location: 'body', message: expect.any(String) }],
+      },
+    ]);
   });
 
   it('a body over 10 MB: 413, as Ada answers', async () => {
@@ -108,31 +120,40 @@ describe('CORS: loopback pages only, never with credentials', () => {
     expect(response.status).toBe(200); // served, but a browser will not let the page read it
     expect(response.headers.get('access-control-allow-origin')).toBe(null);
     expect(response.headers.get('access-control-allow-credentials')).toBe(null);
-    const preflight = await fetch(`${mockUrl()}/v2/end-users/x`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PATCH' } });
+    const preflight = await fetch(`${mockUrl()}/v2/end-users/x`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe(null);
   });
 });
 
 describe('a start that fails releases everything it took', () => {
-  it('a start that times out after Prism is loaded: rejects, and never binds its port', async () => {
-    const held = await startMock(); // Prism is loaded in this process from here on
-    const { port } = held;
-    await held.stop();
-    // A spec behind a named pipe: the host's start waits for it for as long as the test wants,
-    // however fast or slow the machine, so the timeout below is certain to pass first.
-    const dir = mkdtempSync(join(tmpdir(), 'ada-fifo-'));
-    const fifo = join(dir, 'openapi.json');
-    execFileSync('mkfifo', [fifo]);
-    try {
-      await expect(startMock({ spec: fifo, port, readyTimeoutMs: 200 })).rejects.toThrow(/^startMock: Prism did not answer within 200 ms/);
-      await writeFile(fifo, readFileSync(bundledSpecPath)); // the abandoned start may go on now
+  it(
+    'a start that times out after Prism is loaded: rejects, and never binds its port',
+    async () => {
+      const held = await startMock(); // Prism is loaded in this process from here on
+      const { port } = held;
+      await held.stop();
+      // A spec behind a named pipe: the host's start waits for it for as long as the test wants,
+      // however fast or slow the machine, so the timeout below is certain to pass first.
+      const dir = mkdtempSync(join(tmpdir(), 'ada-fifo-'));
+      const fifo = join(dir, 'openapi.json');
+      execFileSync('mkfifo', [fifo]);
+      try {
+        await expect(startMock({ spec: fifo, port, readyTimeoutMs: 200 })).rejects.toThrow(
+          /^startMock: Prism did not answer within 200 ms/,
+        );
+        await writeFile(fifo, readFileSync(bundledSpecPath)); // the abandoned start may go on now
+        expect(await accepts(port)).toBe(false);
+        const next = await startMock({ port }); // the port was never taken
+        expect(next.port).toBe(port);
+        await next.stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       expect(await accepts(port)).toBe(false);
-      const next = await startMock({ port }); // the port was never taken
-      expect(next.port).toBe(port);
-      await next.stop();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    expect(await accepts(port)).toBe(false);
-  }, CHILD_PROCESS_TIMEOUT);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });

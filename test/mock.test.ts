@@ -16,7 +16,6 @@ import { validateResponse } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
 import type { Json } from '../src/json-pointer.js';
 
-
 describe('the shared mock', () => {
   it('answers 401 with an Errors body when there is no token', async () => {
     const response = await fetch(`${mockUrl()}/v2/end-users/x`, {
@@ -45,24 +44,34 @@ describe('the shared mock', () => {
 });
 
 describe.concurrent('startMock', () => {
-  it('leaves no Prism behind when the process that started it exits without stop()', async () => {
-    const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
-    const port = Number(stdout.trim());
-    expect(port).toBeGreaterThan(0);
-    // SIGKILL is delivered asynchronously: give the kernel a moment to tear Prism down.
-    const deadline = Date.now() + 3000;
-    while ((await accepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await accepts(port)).toBe(false);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'leaves no Prism behind when the process that started it exits without stop()',
+    async () => {
+      const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      const port = Number(stdout.trim());
+      expect(port).toBeGreaterThan(0);
+      // SIGKILL is delivered asynchronously: give the kernel a moment to tear Prism down.
+      const deadline = Date.now() + 3000;
+      while ((await accepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await accepts(port)).toBe(false);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
   it('refuses a port that something else already serves', async () => {
     await expect(startMock({ port: Number(new URL(mockUrl()).port) })).rejects.toThrow(/startMock: 127\.0\.0\.1:\d+ is already in use/);
   });
 
-  it('rejects with Prism’s own reason when the spec cannot be loaded', async () => {
-    await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(/^startMock: Error opening file "\/nonexistent\/openapi\.yaml"[\s\S]*ENOENT/);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'rejects with Prism’s own reason when the spec cannot be loaded',
+    async () => {
+      await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(
+        /^startMock: Error opening file "\/nonexistent\/openapi\.yaml"[\s\S]*ENOENT/,
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
 
 describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () => {
@@ -73,57 +82,67 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
   it('the kit’s mock survives them and reports the keys intact in sl-violations', async () => {
     const response = await send(mockUrl());
     expect(response.status).toBe(400);
-    const messages = prismViolations(response.headers).map((v) => v.message).join('\n');
+    const messages = prismViolations(response.headers)
+      .map((v) => v.message)
+      .join('\n');
     expect(messages).toContain("'имя'");
     expect(messages).toContain("'😀'");
     expect((await send(mockUrl())).status).toBe(400); // still alive
   });
 
   // Pinned upstream bug: when this starts failing, Prism is fixed and the kit's escaping can go.
-  it('plain Prism, without the kit’s HTTP front, dies on them', async () => {
-    const port = await freePort();
-    const prism = spawn(process.execPath, [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'], {
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => prism.once('exit', resolve));
-    try {
-      while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 50));
-      await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
-      await exited;
-      expect(prism.exitCode).not.toBe(null);
-    } finally {
-      prism.kill('SIGKILL');
-    }
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'plain Prism, without the kit’s HTTP front, dies on them',
+    async () => {
+      const port = await freePort();
+      const prism = spawn(process.execPath, [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise((resolve) => prism.once('exit', resolve));
+      try {
+        while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 50));
+        await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
+        await exited;
+        expect(prism.exitCode).not.toBe(null);
+      } finally {
+        prism.kill('SIGKILL');
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
 
 describe('the mock enforces the contract on its own answers (--errors)', () => {
-  it('a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500 (startMock on a given port; stop() frees it)', async () => {
-    const leaky = structuredClone(openapiDocument) as Json;
-    leaky.components.examples.EndUserSeedResponse.value.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
-    const dir = mkdtempSync(join(tmpdir(), 'leaky-spec-'));
-    const spec = join(dir, 'openapi.json');
-    writeFileSync(spec, JSON.stringify(leaky));
-    const port = await freePort();
-    const mock = await startMock({ spec, port });
-    expect(mock).toMatchObject({ port, url: `http://127.0.0.1:${port}` });
-    try {
-      const response = await fetch(`${mock.url}/v2/end-users/x`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-        body: JSON.stringify(seedRequest()),
-      });
-      expect(response.status).toBe(500);
-      expect(prismViolations(response.headers)).toContainEqual(
-        expect.objectContaining({ location: ['response', 'body', 'profile'], severity: 'Error' }),
-      );
-    } finally {
-      await mock.stop();
-      await mock.stop(); // twice is harmless
-      rmSync(dir, { recursive: true, force: true });
-    }
-    expect(await accepts(port)).toBe(false);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'a spec whose 200 example leaks profile.sensitive_metadata makes the mock answer 500 (startMock on a given port; stop() frees it)',
+    async () => {
+      const leaky = structuredClone(openapiDocument) as Json;
+      leaky.components.examples.EndUserSeedResponse.value.profile.sensitive_metadata = { fields: { auth_token: 'x' } };
+      const dir = mkdtempSync(join(tmpdir(), 'leaky-spec-'));
+      const spec = join(dir, 'openapi.json');
+      writeFileSync(spec, JSON.stringify(leaky));
+      const port = await freePort();
+      const mock = await startMock({ spec, port });
+      expect(mock).toMatchObject({ port, url: `http://127.0.0.1:${port}` });
+      try {
+        const response = await fetch(`${mock.url}/v2/end-users/x`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+          body: JSON.stringify(seedRequest()),
+        });
+        expect(response.status).toBe(500);
+        expect(prismViolations(response.headers)).toContainEqual(
+          expect.objectContaining({ location: ['response', 'body', 'profile'], severity: 'Error' }),
+        );
+      } finally {
+        await mock.stop();
+        await mock.stop(); // twice is harmless
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(await accepts(port)).toBe(false);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
 
 /** `npm start` (or the script itself) with PORT=0; resolves once it printed a curl line for every operation. */
@@ -139,7 +158,10 @@ async function startNpmStart(command: string, args: string[], marker: string) {
   const tries = await new Promise<Array<{ operationId: string; curl: string }>>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const found = [...stdout.matchAll(/^# (\w+): .*\n(curl .*)\n/gm)].map(([, operationId, curl]) => ({ operationId: operationId!, curl: curl! }));
+      const found = [...stdout.matchAll(/^# (\w+): .*\n(curl .*)\n/gm)].map(([, operationId, curl]) => ({
+        operationId: operationId!,
+        curl: curl!,
+      }));
       if (found.length === expected) resolve(found);
     });
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stdout}`)));
@@ -150,13 +172,16 @@ async function startNpmStart(command: string, args: string[], marker: string) {
 
 /** Processes (pids) whose environment holds the marker: everything a start left behind. */
 function processesWith(marker: string): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`ADA_TEST_MARKER=${marker}\0`);
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`ADA_TEST_MARKER=${marker}\0`);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
 }
 
 /** Polls until `done()` holds or `ms` pass; returns whether it held. */
@@ -172,32 +197,44 @@ async function eventually(done: () => boolean | Promise<boolean>, ms: number): P
 // Each start is independent (PORT=0, its own marker): they run side by side.
 describe.concurrent('npm start', () => {
   // `npm start &` then `kill $!`: the signal goes to npm's own process, not to the script.
-  it.each(['SIGINT', 'SIGTERM'] as const)('serves the spec, prints a curl line per operation that works as pasted; %s to npm’s own process stops everything', async (signal) => {
-    const marker = randomUUID();
-    const { child, tries, url, port } = await startNpmStart('npm', ['start', '--silent'], marker);
-    try {
-      expect(tries.map((t) => t.operationId).sort()).toEqual(Object.keys(operations).sort());
-      for (const { operationId, curl } of tries) {
-        expect(curl).toContain(`${url}/v2/end-users/`);
-        const { stdout: answer } = await promisify(execFile)('bash', ['-c', curl]);
-        expect([operationId, validateResponse(operationId, 200, JSON.parse(answer))]).toEqual([operationId, { ok: true }]);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'serves the spec, prints a curl line per operation that works as pasted; %s to npm’s own process stops everything',
+    async (signal) => {
+      const marker = randomUUID();
+      const { child, tries, url, port } = await startNpmStart('npm', ['start', '--silent'], marker);
+      try {
+        expect(tries.map((t) => t.operationId).sort()).toEqual(Object.keys(operations).sort());
+        for (const { operationId, curl } of tries) {
+          expect(curl).toContain(`${url}/v2/end-users/`);
+          const { stdout: answer } = await promisify(execFile)('bash', ['-c', curl]);
+          expect([operationId, validateResponse(operationId, 200, JSON.parse(answer))]).toEqual([operationId, { ok: true }]);
+        }
+        expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
+      } finally {
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        process.kill(child.pid!, signal);
+        const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
+        if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
+        expect({ left: processesWith(marker), accepting: await accepts(port), exitCode: await exited }).toEqual({
+          left: [],
+          accepting: false,
+          exitCode: 0,
+        });
       }
-      expect(processesWith(marker).length).toBeGreaterThanOrEqual(2); // npm, the script, the Prism host
-    } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      process.kill(child.pid!, signal);
-      const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
-      if (!stopped) process.kill(-child.pid!, 'SIGKILL'); // leave nothing behind, whatever the verdict
-      expect({ left: processesWith(marker), accepting: await accepts(port), exitCode: await exited }).toEqual({ left: [], accepting: false, exitCode: 0 });
-    }
-  }, CHILD_PROCESS_TIMEOUT);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it('the script stops when npm is killed outright (SIGKILL), leaving nothing behind', async () => {
-    const marker = randomUUID();
-    const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
-    process.kill(child.pid!, 'SIGKILL');
-    const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
-    if (!stopped) for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
-    expect(stopped).toBe(true);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'the script stops when npm is killed outright (SIGKILL), leaving nothing behind',
+    async () => {
+      const marker = randomUUID();
+      const { child, port } = await startNpmStart('npm', ['start', '--silent'], marker);
+      process.kill(child.pid!, 'SIGKILL');
+      const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
+      if (!stopped) for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
+      expect(stopped).toBe(true);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });

@@ -35,7 +35,8 @@ export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer>
     if (drift === 'rate-limits-always') {
       return json(response, 429, { errors: [{ type: 'rate_limited', message: 'Too many requests.' }] }, { 'retry-after': '0' });
     }
-    if (drift === 'method-not-allowed') return json(response, 405, { errors: [{ type: 'method_not_allowed', message: 'Method not allowed.' }] });
+    if (drift === 'method-not-allowed')
+      return json(response, 405, { errors: [{ type: 'method_not_allowed', message: 'Method not allowed.' }] });
     if (drift === 'conflict-always') return json(response, 409, { errors: [{ type: 'conflict', message: 'Taken.' }] });
     if (drift === 'text-plain') {
       response.writeHead(200, { 'content-type': 'text/plain' });
@@ -57,7 +58,11 @@ export function startProvider(drift: Drift | (() => Drift)): Promise<TestServer>
     const verdict = validateUpdateEndUserRequest(body);
     if (!verdict.ok && drift !== 'accepts-forbidden-bodies') {
       const message = `${verdict.errors[0]!.path}: ${verdict.errors[0]!.message}`;
-      return json(response, 400, drift === 'error-body-not-errors-shape' ? { error: message } : { errors: [{ type: 'validation_error', message }] });
+      return json(
+        response,
+        400,
+        drift === 'error-body-not-errors-shape' ? { error: message } : { errors: [{ type: 'validation_error', message }] },
+      );
     }
     const { sensitive_metadata: sensitive, ...profile } = (body?.profile ?? {}) as Record<string, unknown>;
     const user: Record<string, unknown> = {

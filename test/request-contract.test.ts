@@ -11,15 +11,34 @@ const ok = (body: Record<string, Json>) => body;
 const validBodies: Array<[string, unknown]> = [
   ['the seed request', seedRequest()],
   ['an empty profile', { profile: {} }],
-  ['nulls everywhere', {
-    external_id: null,
-    profile: { first_name: null, last_name: null, display_name: null, avatar: null, email: null, language: null, metadata: null, sensitive_metadata: null },
-  }],
+  [
+    'nulls everywhere',
+    {
+      external_id: null,
+      profile: {
+        first_name: null,
+        last_name: null,
+        display_name: null,
+        avatar: null,
+        email: null,
+        language: null,
+        metadata: null,
+        sensitive_metadata: null,
+      },
+    },
+  ],
   ['external_id of exactly 36 characters', { external_id: 'x'.repeat(36), profile: {} }],
   ['an empty external_id', { external_id: '', profile: {} }],
-  ['exactly 20 sensitive pairs, one removed with null', ok({
-    profile: { sensitive_metadata: { fields: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k-${i}_X`, i === 0 ? null : i % 2 === 0 ? i : true])) } },
-  })],
+  [
+    'exactly 20 sensitive pairs, one removed with null',
+    ok({
+      profile: {
+        sensitive_metadata: {
+          fields: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k-${i}_X`, i === 0 ? null : i % 2 === 0 ? i : true])),
+        },
+      },
+    }),
+  ],
   ['metadata of exactly 10240 bytes', { profile: { metadata: { big: 'x'.repeat(10_240 - '{"big":""}'.length) } } }],
   ['multi-byte metadata under the limit', { profile: { metadata: { name: 'é'.repeat(5000) } } }],
   ['language tags with script and region', { profile: { language: 'zh-Hant-TW' } }],
@@ -50,7 +69,9 @@ describe('invalid request bodies: one broken rule each', () => {
   const enforcedByPrism = invalidRequestCases.filter((c) => !c.prismCannotEnforce);
   it.each(enforcedByPrism)('$rule: the mock rejects it with 400 and points at $path', async ({ body, path }) => {
     // validateRequests off: the body must reach Prism, which is what is under test here.
-    const error = await mockClient({ validateRequests: false }).updateEndUser(END_USER_ID, body as never).catch((e: unknown) => e);
+    const error = await mockClient({ validateRequests: false })
+      .updateEndUser(END_USER_ID, body as never)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdaApiError);
     const apiError = error as AdaApiError;
     expect(apiError.status).toBe(400);

@@ -13,12 +13,17 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 function namedExamples(): Array<[string, string, unknown]> {
   const found: Array<[string, string, unknown]> = [];
   const doc = openapiDocument as Json;
-  for (const [section, items] of [['paths', doc.paths], ['webhooks', doc.webhooks ?? {}]] as const) {
+  for (const [section, items] of [
+    ['paths', doc.paths],
+    ['webhooks', doc.webhooks ?? {}],
+  ] as const) {
     for (const [path, item] of Object.entries<Json>(items)) {
       for (const method of METHODS.filter((m) => item[m])) {
         const operation = item[method];
         const base = `#/${section}/${escapePointerSegment(path)}/${method}`;
-        const holders: Array<[string, Json, string]> = [[`${method.toUpperCase()} ${path} request`, operation.requestBody, `${base}/requestBody`]];
+        const holders: Array<[string, Json, string]> = [
+          [`${method.toUpperCase()} ${path} request`, operation.requestBody, `${base}/requestBody`],
+        ];
         for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
           holders.push([`${method.toUpperCase()} ${path} ${status}`, response, `${base}/responses/${status}`]);
         }
@@ -42,9 +47,17 @@ describe('every named example validates with the kit’s validators', () => {
 
   it('covers every operation and both webhooks', () => {
     const labels = examples.map(([label]) => label).join('\n');
-    for (const covered of ['GET /v2/end-users/{end_user_id} 200', 'PATCH /v2/end-users/{end_user_id} request', 'GET /v2/end-users/ 200 page',
-      'GET /v2/end-users/ 200 lookup', 'POST /v2/end-users/ request', 'POST /v2/end-users/ 201', 'POST /v2/end-users/ 200',
-      'POST v1.end_user.created request', 'POST v1.end_user.updated request']) {
+    for (const covered of [
+      'GET /v2/end-users/{end_user_id} 200',
+      'PATCH /v2/end-users/{end_user_id} request',
+      'GET /v2/end-users/ 200 page',
+      'GET /v2/end-users/ 200 lookup',
+      'POST /v2/end-users/ request',
+      'POST /v2/end-users/ 201',
+      'POST /v2/end-users/ 200',
+      'POST v1.end_user.created request',
+      'POST v1.end_user.updated request',
+    ]) {
       expect(labels).toContain(covered);
     }
   });
@@ -61,14 +74,25 @@ describe('rules the validators add to JSON Schema', () => {
     const body = { profile: { metadata: { plan: 'pro', seats: 3 }, sensitive_metadata: { fields: { plan: 'x', token: 'y' } } } };
     expect(validateAgainstSpec(create, body)).toEqual({
       ok: false,
-      errors: [{ path: '/profile/sensitive_metadata/fields/plan', message: 'must not also be a key of /profile/metadata', keyword: 'x-disjoint-keys' }],
+      errors: [
+        {
+          path: '/profile/sensitive_metadata/fields/plan',
+          message: 'must not also be a key of /profile/metadata',
+          keyword: 'x-disjoint-keys',
+        },
+      ],
     });
-    expect(validateAgainstSpec(create, { profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { token: 'y' } } } })).toEqual({ ok: true });
+    expect(validateAgainstSpec(create, { profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { token: 'y' } } } })).toEqual(
+      { ok: true },
+    );
   });
 
   it('create: `{}` is a valid body (a blank end user), unknown keys are not', () => {
     expect(validateAgainstSpec(create, {})).toEqual({ ok: true });
-    expect(validateAgainstSpec(create, { externalId: 'x' })).toMatchObject({ ok: false, errors: [{ path: '/externalId', keyword: 'additionalProperties' }] });
+    expect(validateAgainstSpec(create, { externalId: 'x' })).toMatchObject({
+      ok: false,
+      errors: [{ path: '/externalId', keyword: 'additionalProperties' }],
+    });
   });
 });
 
@@ -78,7 +102,10 @@ describe('response and payload schemas', () => {
     expect(validateAgainstSpec(page, { data: [] })).toEqual({ ok: true });
     expect(validateAgainstSpec(page, { data: [], meta: { next_page_url: null } })).toEqual({ ok: true });
     expect(validateAgainstSpec(page, { meta: {} })).toMatchObject({ ok: false, errors: [{ path: '/data', keyword: 'required' }] });
-    expect(validateAgainstSpec(page, { data: [], meta: { next_page_url: '?cursor=1' } })).toMatchObject({ ok: false, errors: [{ path: '/meta/next_page_url', keyword: 'format' }] });
+    expect(validateAgainstSpec(page, { data: [], meta: { next_page_url: '?cursor=1' } })).toMatchObject({
+      ok: false,
+      errors: [{ path: '/meta/next_page_url', keyword: 'format' }],
+    });
   });
 
   it.each(['EndUserCreatedEvent', 'EndUserUpdatedEvent'])('%s: the end user in data never holds sensitive_metadata', (name) => {
@@ -102,10 +129,24 @@ describe('the mock serves every operation', () => {
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
     ['getEndUser', () => send('GET', '/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a'), 200, '#/components/schemas/EndUser'],
     ['listEndUsers', () => send('GET', '/v2/end-users/?limit=100'), 200, '#/components/schemas/EndUsersPage'],
-    ['listEndUsers, a lookup (Prefer: example=lookup)', () => send('GET', '/v2/end-users/?external_id=crm-contact-00123', undefined, { prefer: 'example=lookup' }), 200,
-      '#/components/schemas/EndUser'],
-    ['createEndUser (the existing end user)', () => send('POST', '/v2/end-users/', { external_id: 'crm-contact-00123' }), 200, '#/components/schemas/EndUser'],
-    ['createEndUser (Prefer: code=201)', () => send('POST', '/v2/end-users/', {}, { prefer: 'code=201' }), 201, '#/components/schemas/EndUser'],
+    [
+      'listEndUsers, a lookup (Prefer: example=lookup)',
+      () => send('GET', '/v2/end-users/?external_id=crm-contact-00123', undefined, { prefer: 'example=lookup' }),
+      200,
+      '#/components/schemas/EndUser',
+    ],
+    [
+      'createEndUser (the existing end user)',
+      () => send('POST', '/v2/end-users/', { external_id: 'crm-contact-00123' }),
+      200,
+      '#/components/schemas/EndUser',
+    ],
+    [
+      'createEndUser (Prefer: code=201)',
+      () => send('POST', '/v2/end-users/', {}, { prefer: 'code=201' }),
+      201,
+      '#/components/schemas/EndUser',
+    ],
   ];
   it.each(cases)('%s', async (_name, request, status, schema) => {
     const response = await request();
@@ -113,11 +154,15 @@ describe('the mock serves every operation', () => {
     expect(validateAgainstSpec(schema, await response.json())).toEqual({ ok: true });
   });
 
-  it.each([['limit=0', 'minimum'], ['limit=101', 'maximum'], [`external_id=${'x'.repeat(37)}`, 'maxLength'], ['external_id=a%3Cb', 'pattern']])(
-    'listEndUsers?%s: 400, naming the parameter and its rule', async (query, rule) => {
-      const response = await send('GET', `/v2/end-users/?${query}`);
-      expect(response.status).toBe(400);
-      const [error] = ((await response.json()) as { errors: Array<{ details: Array<{ location: string; message: string }> }> }).errors;
-      expect(error!.details).toEqual([expect.objectContaining({ location: 'query', message: expect.stringContaining(`(${rule})`) })]);
-    });
+  it.each([
+    ['limit=0', 'minimum'],
+    ['limit=101', 'maximum'],
+    [`external_id=${'x'.repeat(37)}`, 'maxLength'],
+    ['external_id=a%3Cb', 'pattern'],
+  ])('listEndUsers?%s: 400, naming the parameter and its rule', async (query, rule) => {
+    const response = await send('GET', `/v2/end-users/?${query}`);
+    expect(response.status).toBe(400);
+    const [error] = ((await response.json()) as { errors: Array<{ details: Array<{ location: string; message: string }> }> }).errors;
+    expect(error!.details).toEqual([expect.objectContaining({ location: 'query', message: expect.stringContaining(`(${rule})`) })]);
+  });
 });

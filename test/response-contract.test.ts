@@ -58,7 +58,10 @@ describe('response schema', () => {
   it.each(['end_user_id', 'profile', 'created_at', 'updated_at'])('requires %s', (field) => {
     const body = seedResponse();
     delete body[field];
-    expect(validateEndUserResponse(body)).toEqual({ ok: false, errors: [{ path: `/${field}`, message: 'is required', keyword: 'required' }] });
+    expect(validateEndUserResponse(body)).toEqual({
+      ok: false,
+      errors: [{ path: `/${field}`, message: 'is required', keyword: 'required' }],
+    });
   });
 
   it('accepts external_id absent (as in the seed), null, or a string', () => {
@@ -82,12 +85,21 @@ describe('response schema', () => {
 
   it('error bodies need errors[] with type and message', () => {
     expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: null }] })).toEqual({ ok: true });
-    expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: [{ parameter: 'p', location: 'body', message: 'x' }] }] }))
-      .toEqual({ ok: true });
-    expect(validateErrorsResponse({ error: 'nope' })).toEqual({ ok: false, errors: [{ path: '/errors', message: 'is required', keyword: 'required' }] });
-    expect(validateErrorsResponse({ errors: [{ message: 'm' }] })).toEqual({ ok: false, errors: [{ path: '/errors/0/type', message: 'is required', keyword: 'required' }] });
-    expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: 3 }] }))
-      .toMatchObject({ ok: false, errors: [{ path: '/errors/0/details' }] });
+    expect(
+      validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: [{ parameter: 'p', location: 'body', message: 'x' }] }] }),
+    ).toEqual({ ok: true });
+    expect(validateErrorsResponse({ error: 'nope' })).toEqual({
+      ok: false,
+      errors: [{ path: '/errors', message: 'is required', keyword: 'required' }],
+    });
+    expect(validateErrorsResponse({ errors: [{ message: 'm' }] })).toEqual({
+      ok: false,
+      errors: [{ path: '/errors/0/type', message: 'is required', keyword: 'required' }],
+    });
+    expect(validateErrorsResponse({ errors: [{ type: 't', message: 'm', details: 3 }] })).toMatchObject({
+      ok: false,
+      errors: [{ path: '/errors/0/details' }],
+    });
   });
 });
 
@@ -105,7 +117,8 @@ describe('every example in the spec validates against its schema', () => {
   });
 
   const errorExamples = errorResponses.flatMap(([status, response]) =>
-    Object.entries(response.content['application/json'].examples).map(([name, example]) => [status, name, example.value] as const));
+    Object.entries(response.content['application/json'].examples).map(([name, example]) => [status, name, example.value] as const),
+  );
   it.each(errorExamples)('%s example %s', (_status, _name, value) => {
     expect(validateErrorsResponse(value)).toEqual({ ok: true });
   });
@@ -157,7 +170,9 @@ describe('error responses from the mock (Prefer: code=N)', () => {
 
   const namedErrorExamples = errorResponses
     .filter(([status]) => status !== 'default')
-    .flatMap(([status, response]) => Object.entries(response.content['application/json'].examples).map(([name, example]) => [status, name, example.value] as const));
+    .flatMap(([status, response]) =>
+      Object.entries(response.content['application/json'].examples).map(([name, example]) => [status, name, example.value] as const),
+    );
   it.each(namedErrorExamples)('%s example %s is served as written', async (status, name, value) => {
     const error = await mockClient({ maxRetries: 0 })
       .updateEndUser(END_USER_ID, seedRequest() as never, { headers: { Prefer: `code=${status}, example=${name}` } })

@@ -21,82 +21,142 @@ function runVerify(args: string[]) {
 const baseArgs = (url: string) => ['--base-url', url, '--token', TOKEN, '--end-user-id', '5f7e0e2c1e7c7e000f0f9c3a', '--interval-ms', '0'];
 
 describe('npm run verify (the CLI)', () => {
-  it.concurrent('passes a provider that honours the contract: one line, exit 0', async () => {
-    const server = await provider('none');
-    const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--seed', '7']);
-    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'verified 50 requests, 0 violations\n', stderr: '' });
-    const patches = server.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.length).toBe(50);
-    expect(patches.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'passes a provider that honours the contract: one line, exit 0',
+    async () => {
+      const server = await provider('none');
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--seed', '7']);
+      expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'verified 50 requests, 0 violations\n', stderr: '' });
+      const patches = server.requests.filter((r) => r.method === 'PATCH');
+      expect(patches.length).toBe(50);
+      expect(patches.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.concurrent('exits 1 on drift, one line per violation, each naming its rule, and says how to replay', async () => {
-    // One provider that breaks the contract a different way on each request: one CLI run shows them all.
-    // (The CLI's reachability probe, a HEAD, comes first.)
-    const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'truncated-json', 'method-not-allowed'];
-    let served = 0;
-    const server = await provider(() => sequence[Math.min(served++, sequence.length - 1)]!);
-    const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '4', '--seed', '3']);
-    expect(code).toBe(1); // the provider's fault, never "request failed" (2)
-    expect(stdout).toMatch(/^✗ example "seed": response \(body\) required: .*'created_at'$/m);
-    expect(stdout).toMatch(/^✗ example "setExternalId": response \(body\) media-type: The received media type "text\/plain"/m);
-    expect(stdout).toMatch(/^✗ example "clearFields": response \(body\) json: the body is not JSON/m);
-    expect(stdout).toMatch(/^✗ invalid body \(.*\): status: answered 405 to a body the contract forbids; expected 400 or 422/m);
-    expect(stdout).not.toContain('undefined');
-    expect(stdout).toMatch(/^verified 4 requests, \d+ violations$/m);
-    expect(stdout).toContain('replay this run with --seed 3');
-    expect(stderr).toBe('note: --max-requests 4 left 27 of 28 invalid-body rules unchecked\n');
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'exits 1 on drift, one line per violation, each naming its rule, and says how to replay',
+    async () => {
+      // One provider that breaks the contract a different way on each request: one CLI run shows them all.
+      // (The CLI's reachability probe, a HEAD, comes first.)
+      const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'truncated-json', 'method-not-allowed'];
+      let served = 0;
+      const server = await provider(() => sequence[Math.min(served++, sequence.length - 1)]!);
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '4', '--seed', '3']);
+      expect(code).toBe(1); // the provider's fault, never "request failed" (2)
+      expect(stdout).toMatch(/^✗ example "seed": response \(body\) required: .*'created_at'$/m);
+      expect(stdout).toMatch(/^✗ example "setExternalId": response \(body\) media-type: The received media type "text\/plain"/m);
+      expect(stdout).toMatch(/^✗ example "clearFields": response \(body\) json: the body is not JSON/m);
+      expect(stdout).toMatch(/^✗ invalid body \(.*\): status: answered 405 to a body the contract forbids; expected 400 or 422/m);
+      expect(stdout).not.toContain('undefined');
+      expect(stdout).toMatch(/^verified 4 requests, \d+ violations$/m);
+      expect(stdout).toContain('replay this run with --seed 3');
+      expect(stderr).toBe('note: --max-requests 4 left 27 of 28 invalid-body rules unchecked\n');
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.concurrent('a provider that rate-limits everything: exit 2, the summary says what was not judged', async () => {
-    const server = await provider('rate-limits-always');
-    const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '2']);
-    expect(code).toBe(2);
-    expect(stdout).toBe('verified 2 requests, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
-    expect(stderr).toMatch(/^verify: could not judge 2 of 2 requests \(rate limited \(429\) after 4 retries\); no verdict/m);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'a provider that rate-limits everything: exit 2, the summary says what was not judged',
+    async () => {
+      const server = await provider('rate-limits-always');
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '2']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('verified 2 requests, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
+      expect(stderr).toMatch(/^verify: could not judge 2 of 2 requests \(rate limited \(429\) after 4 retries\); no verdict/m);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.concurrent('a --base-url holding a password: exit 2, the password masked', async () => {
-    const { code, stdout, stderr } = await runVerify(['--base-url', 'https://ci:hunter2-secret@127.0.0.1:9/api', '--token', TOKEN, '--end-user-id', 'x']);
-    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toBe('verify: --base-url must not contain credentials, got "https://ci:***@127.0.0.1:9/api"; pass the API token as --token\n');
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'a --base-url holding a password: exit 2, the password masked',
+    async () => {
+      const { code, stdout, stderr } = await runVerify([
+        '--base-url',
+        'https://ci:hunter2-secret@127.0.0.1:9/api',
+        '--token',
+        TOKEN,
+        '--end-user-id',
+        'x',
+      ]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr).toBe(
+        'verify: --base-url must not contain credentials, got "https://ci:***@127.0.0.1:9/api"; pass the API token as --token\n',
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.concurrent('a one-letter token shreds no other word of a message', async () => {
-    const port = await freePort();
-    const { code, stderr } = await runVerify(['--base-url', `http://127.0.0.1:${port}`, '--token', 't', '--end-user-id', 'x']);
-    expect(code).toBe(2);
-    expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'a one-letter token shreds no other word of a message',
+    async () => {
+      const port = await freePort();
+      const { code, stderr } = await runVerify(['--base-url', `http://127.0.0.1:${port}`, '--token', 't', '--end-user-id', 'x']);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
   const closedPort = freePort();
   const badArguments: Array<[string, () => Promise<string[]>, RegExp]> = [
     ['no token', async () => ['--base-url', 'http://127.0.0.1:9', '--end-user-id', 'x'], /--token is required/],
     ['no base URL', async () => ['--token', TOKEN, '--end-user-id', 'x'], /--base-url is required/],
     ['no end user id', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN], /--end-user-id is required/],
-    ['a malformed URL', async () => ['--base-url', 'acme.ada.support', '--token', TOKEN, '--end-user-id', 'x'], /--base-url must be an absolute http\(s\) URL/],
-    ['an unreachable URL', async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'], /cannot reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/],
-    ['a bad --max-requests', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'], /--max-requests must be an integer from 1 to/],
-    ['an --interval-ms no timer can hold', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--interval-ms', String(2 ** 31)], /--interval-ms must be an integer from 0 to 2147483647/],
-    ['an end-user id URL parsing would drop', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', '..'], /end_user_id \(path parameter\): must not be "\." or "\.\."/],
-    ['an unknown flag', async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'], /Unknown option '--tokn'/],
+    [
+      'a malformed URL',
+      async () => ['--base-url', 'acme.ada.support', '--token', TOKEN, '--end-user-id', 'x'],
+      /--base-url must be an absolute http\(s\) URL/,
+    ],
+    [
+      'an unreachable URL',
+      async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'],
+      /cannot reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+    ],
+    [
+      'a bad --max-requests',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-requests', '0'],
+      /--max-requests must be an integer from 1 to/,
+    ],
+    [
+      'an --interval-ms no timer can hold',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--interval-ms', String(2 ** 31)],
+      /--interval-ms must be an integer from 0 to 2147483647/,
+    ],
+    [
+      'an end-user id URL parsing would drop',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', '..'],
+      /end_user_id \(path parameter\): must not be "\." or "\.\."/,
+    ],
+    [
+      'an unknown flag',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'],
+      /Unknown option '--tokn'/,
+    ],
   ];
-  it.concurrent.each(badArguments)('%s: one line, exit 2, no stack trace, no token', async (_name, args, message) => {
-    const { code, stdout, stderr } = await runVerify(await args());
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(message);
-    expect(stderr.split('\n')[0]).toMatch(/^verify: /);
-    expect(stderr).not.toMatch(/^\s+at /m);
-    expect(stderr).not.toContain(TOKEN);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent.each(badArguments)(
+    '%s: one line, exit 2, no stack trace, no token',
+    async (_name, args, message) => {
+      const { code, stdout, stderr } = await runVerify(await args());
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr.split('\n')[0]).toMatch(/^verify: /);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stderr).not.toContain(TOKEN);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.concurrent('a provider that refuses the token (and quotes it): exit 2, token redacted', async () => {
-    const server = await provider('refuses-token');
-    const { code, stdout, stderr } = await runVerify(baseArgs(server.url));
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^verify: the provider refused the token \(401\); check --token$/m);
-    expect(stdout + stderr).not.toContain(TOKEN);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.concurrent(
+    'a provider that refuses the token (and quotes it): exit 2, token redacted',
+    async () => {
+      const server = await provider('refuses-token');
+      const { code, stdout, stderr } = await runVerify(baseArgs(server.url));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^verify: the provider refused the token \(401\); check --token$/m);
+      expect(stdout + stderr).not.toContain(TOKEN);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
-

@@ -11,17 +11,30 @@ const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();
 
 describe('verifyProvider setup problems', () => {
-  it.each([['intervalMs', { intervalMs: 2 ** 31 }], ['requestTimeoutMs', { requestTimeoutMs: 2 ** 31 }], ['backoffBaseMs', { backoffBaseMs: -1 }]])(
-    'a %s no timer can hold is refused before anything starts', async (name, extra) => {
-      await expect(verifyProvider({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, endUserId: 'x', ...extra }))
-        .rejects.toThrow(`${name} must be a number of milliseconds from 0 to 2147483647`);
-    });
+  it.each([
+    ['intervalMs', { intervalMs: 2 ** 31 }],
+    ['requestTimeoutMs', { requestTimeoutMs: 2 ** 31 }],
+    ['backoffBaseMs', { backoffBaseMs: -1 }],
+  ])('a %s no timer can hold is refused before anything starts', async (name, extra) => {
+    await expect(verifyProvider({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, endUserId: 'x', ...extra })).rejects.toThrow(
+      `${name} must be a number of milliseconds from 0 to 2147483647`,
+    );
+  });
 
-  it('a provider that stops answering is a setup error, not a violation', async () => {
-    const port = await freePort(); // nothing listens there
-    await expect(verifyProvider({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, endUserId: 'x', intervalMs: 0, maxRequests: 1 }))
-      .rejects.toThrow(new RegExp(`^the provider did not answer: request to http://127\\.0\\.0\\.1:${port}/v2/end-users/x failed, reason: connect ECONNREFUSED`));
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'a provider that stops answering is a setup error, not a violation',
+    async () => {
+      const port = await freePort(); // nothing listens there
+      await expect(
+        verifyProvider({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, endUserId: 'x', intervalMs: 0, maxRequests: 1 }),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the provider did not answer: request to http://127\\.0\\.0\\.1:${port}/v2/end-users/x failed, reason: connect ECONNREFUSED`,
+        ),
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
 
 describe('verifyProvider catches each kind of drift, naming it', () => {
@@ -34,14 +47,30 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     ['error-body-not-errors-shape', { in: 'response', path: '', rule: 'required', status: 400 }, /must have required property 'errors'/],
     ['accepts-forbidden-bodies', { in: 'status', path: '', rule: 'status', status: 200 }, /answered 200 to a body the contract forbids/],
     // Statuses a valid body must not get: only 200 is right, 409 only when the body sets an external_id.
-    ['method-not-allowed', { request: 'example "seed"', in: 'status', rule: 'status', status: 405 }, /^answered 405 to a body the contract accepts: expected 200/],
-    ['method-not-allowed', { request: expect.stringMatching(/^invalid body/), in: 'status', status: 405 }, /^answered 405 to a body the contract forbids; expected 400 or 422/],
-    ['conflict-always', { request: 'example "seed"', in: 'status', rule: 'status', status: 409 }, /answered 409 .* expected 200 \(409 only when the body sets an external_id\)/],
+    [
+      'method-not-allowed',
+      { request: 'example "seed"', in: 'status', rule: 'status', status: 405 },
+      /^answered 405 to a body the contract accepts: expected 200/,
+    ],
+    [
+      'method-not-allowed',
+      { request: expect.stringMatching(/^invalid body/), in: 'status', status: 405 },
+      /^answered 405 to a body the contract forbids; expected 400 or 422/,
+    ],
+    [
+      'conflict-always',
+      { request: 'example "seed"', in: 'status', rule: 'status', status: 409 },
+      /answered 409 .* expected 200 \(409 only when the body sets an external_id\)/,
+    ],
     ['conflict-always', { request: 'example "clearFields"', in: 'status', status: 409 }, /expected 200/], // external_id: null sets none
     ['conflict-always', { request: expect.stringMatching(/^invalid body/), in: 'status', status: 409 }, /forbids; expected 400 or 422/],
     // Bodies that are not JSON: the provider's violation, named, not a failed request.
     ['text-plain', { request: 'example "seed"', in: 'response', path: '', rule: 'media-type' }, /media type "text\/plain"/],
-    ['text-plain', { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'media-type', status: 200 }, /media type "text\/plain"/],
+    [
+      'text-plain',
+      { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'media-type', status: 200 },
+      /media type "text\/plain"/,
+    ],
     ['truncated-json', { request: 'example "seed"', in: 'response', path: '', rule: 'json' }, /^the body is not JSON/],
     ['truncated-json', { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'json' }, /not JSON/],
   ];
@@ -56,63 +85,126 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     await Promise.all([proxies.strict.stop(), proxies.passthrough.stop()]);
   });
 
-  it('none: a provider that honours the contract has no violations', async () => {
-    const { server, proxies } = await shared;
-    drift = 'none';
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, proxies });
-    expect(report).toMatchObject({ requests: 50, violations: [], unjudged: [], rulesChecked: 28, rulesTotal: 28 });
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'none: a provider that honours the contract has no violations',
+    async () => {
+      const { server, proxies } = await shared;
+      drift = 'none';
+      const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, proxies });
+      expect(report).toMatchObject({ requests: 50, violations: [], unjudged: [], rulesChecked: 28, rulesTotal: 28 });
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it.each(drifts)('%s: %o', async (kind, expected, message) => {
-    const { server, proxies } = await shared;
-    drift = kind;
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 4, proxies });
-    expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
-    expect(JSON.stringify(report)).not.toContain(TOKEN);
-  }, CHILD_PROCESS_TIMEOUT);
+  it.each(drifts)(
+    '%s: %o',
+    async (kind, expected, message) => {
+      const { server, proxies } = await shared;
+      drift = kind;
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: 'x',
+        intervalMs: 0,
+        seed: 11,
+        maxRequests: 4,
+        proxies,
+      });
+      expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
+      expect(JSON.stringify(report)).not.toContain(TOKEN);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it('conflict-always: a 409 to a body that sets an external_id is a right answer', async () => {
-    const { server, proxies } = await shared;
-    drift = 'conflict-always';
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 3, proxies });
-    expect(report.violations.filter((v) => v.request === 'example "setExternalId"')).toEqual([]);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'conflict-always: a 409 to a body that sets an external_id is a right answer',
+    async () => {
+      const { server, proxies } = await shared;
+      drift = 'conflict-always';
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: 'x',
+        intervalMs: 0,
+        seed: 11,
+        maxRequests: 3,
+        proxies,
+      });
+      expect(report.violations.filter((v) => v.request === 'example "setExternalId"')).toEqual([]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it('rate-limits-always: nothing is judged, and the report says so (never a clean run)', async () => {
-    const { server, proxies } = await shared;
-    drift = 'rate-limits-always';
-    const before = server.requests.length;
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 3, proxies, backoffBaseMs: 1 });
-    expect(report).toMatchObject({ requests: 3, violations: [] });
-    expect(report.unjudged).toEqual(['seed', 'setExternalId', 'clearFields'].map((name) => ({ request: `example "${name}"`, reason: 'rate limited (429) after 4 retries' })));
-    expect(server.requests.length - before).toBe(15); // each request tried five times
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'rate-limits-always: nothing is judged, and the report says so (never a clean run)',
+    async () => {
+      const { server, proxies } = await shared;
+      drift = 'rate-limits-always';
+      const before = server.requests.length;
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: 'x',
+        intervalMs: 0,
+        seed: 11,
+        maxRequests: 3,
+        proxies,
+        backoffBaseMs: 1,
+      });
+      expect(report).toMatchObject({ requests: 3, violations: [] });
+      expect(report.unjudged).toEqual(
+        ['seed', 'setExternalId', 'clearFields'].map((name) => ({
+          request: `example "${name}"`,
+          reason: 'rate limited (429) after 4 retries',
+        })),
+      );
+      expect(server.requests.length - before).toBe(15); // each request tried five times
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
-  it('rate-limits-once: a 429 is retried with backoff, not reported', async () => {
-    const { server, proxies } = await shared;
-    drift = 'rate-limits-once';
-    const before = server.requests.length;
-    const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, maxRequests: 6, proxies, backoffBaseMs: 1 });
-    expect(report).toMatchObject({ requests: 6, violations: [], unjudged: [] });
-    expect(server.requests.length - before).toBe(12); // every request answered 429 once, then retried
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'rate-limits-once: a 429 is retried with backoff, not reported',
+    async () => {
+      const { server, proxies } = await shared;
+      drift = 'rate-limits-once';
+      const before = server.requests.length;
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: 'x',
+        intervalMs: 0,
+        seed: 11,
+        maxRequests: 6,
+        proxies,
+        backoffBaseMs: 1,
+      });
+      expect(report).toMatchObject({ requests: 6, violations: [], unjudged: [] });
+      expect(server.requests.length - before).toBe(12); // every request answered 429 once, then retried
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
   // Prism proxy limitations that verify works around (pinned: when these fail, Prism changed).
-  it('through the proxy a falsy JSON body gets no answer, and a string body loses its quotes', async () => {
-    const { server, proxies } = await shared;
-    drift = 'none';
-    const send = (body: string) =>
-      fetch(`${proxies.passthrough.url}/v2/end-users/x`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body,
-        signal: AbortSignal.timeout(500), // Prism never answers; half a second shows it
-      });
-    await expect(send('null')).rejects.toMatchObject({ name: 'TimeoutError' });
-    const before = server.requests.length;
-    await send('"text"');
-    expect(server.requests.slice(before).map((r) => r.body)).toEqual(['text']);
-    expect([null, false, 0, '', 'text'].some(prismProxyCanForward)).toBe(false);
-    expect([true, 7, [], {}].every(prismProxyCanForward)).toBe(true);
-  }, CHILD_PROCESS_TIMEOUT);
+  it(
+    'through the proxy a falsy JSON body gets no answer, and a string body loses its quotes',
+    async () => {
+      const { server, proxies } = await shared;
+      drift = 'none';
+      const send = (body: string) =>
+        fetch(`${proxies.passthrough.url}/v2/end-users/x`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body,
+          signal: AbortSignal.timeout(500), // Prism never answers; half a second shows it
+        });
+      await expect(send('null')).rejects.toMatchObject({ name: 'TimeoutError' });
+      const before = server.requests.length;
+      await send('"text"');
+      expect(server.requests.slice(before).map((r) => r.body)).toEqual(['text']);
+      expect([null, false, 0, '', 'text'].some(prismProxyCanForward)).toBe(false);
+      expect([true, 7, [], {}].every(prismProxyCanForward)).toBe(true);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });

@@ -64,14 +64,28 @@ beforeAll(async () => {
   tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const peers = [`typescript@${manifest.devDependencies.typescript}`, `@types/node@${manifest.devDependencies['@types/node']}`,
-    `@stoplight/prism-cli@${manifest.peerDependencies['@stoplight/prism-cli']}`];
+  const peers = [
+    `typescript@${manifest.devDependencies.typescript}`,
+    `@types/node@${manifest.devDependencies['@types/node']}`,
+    `@stoplight/prism-cli@${manifest.peerDependencies['@stoplight/prism-cli']}`,
+  ];
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], { cwd: project });
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, resolveJsonModule: true,
-      types: ['node'], outDir: 'out', skipLibCheck: false },
-    include: ['consumer.ts'],
-  }));
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        resolveJsonModule: true,
+        types: ['node'],
+        outDir: 'out',
+        skipLibCheck: false,
+      },
+      include: ['consumer.ts'],
+    }),
+  );
   writeFileSync(join(project, 'consumer.ts'), CONSUMER);
 }, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -79,7 +93,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed package, installed in a fresh project', () => {
   it('ships only what consumers need, each artifact once', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
-    const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    const files = stdout
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => /openapi\.(json|yaml)$/.test(f)).sort()).toEqual(['generated/openapi.json', 'generated/openapi.yaml']);
     expect(files.filter((f) => /(^|\/)schema\.(ts|d\.ts)$/.test(f))).toEqual(['dist/generated/schema.d.ts']);
     expect(files).toContain('dist/src/index.js');
@@ -94,16 +111,26 @@ describe('the packed package, installed in a fresh project', () => {
 
   it('the root entry loads neither fast-check nor Prism (they are for ada-end-users-contract/testing)', async () => {
     // Every module the root entry loads, as Node resolves them, recorded by a resolve hook.
-    writeFileSync(join(project, 'loads.mjs'), `
+    writeFileSync(
+      join(project, 'loads.mjs'),
+      `
       import { register } from 'node:module';
       register('data:text/javascript,' + encodeURIComponent(\`
         export async function resolve(specifier, context, next) {
           const resolved = await next(specifier, context);
           process.stderr.write('LOADED ' + resolved.url + '\\\\n');
           return resolved;
-        }\`));`);
-    const { stderr } = await run(process.execPath, ['--import', './loads.mjs', '--input-type=module', '-e', "await import('ada-end-users-contract')"], { cwd: project });
-    const loaded = stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
+        }\`));`,
+    );
+    const { stderr } = await run(
+      process.execPath,
+      ['--import', './loads.mjs', '--input-type=module', '-e', "await import('ada-end-users-contract')"],
+      { cwd: project },
+    );
+    const loaded = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('LOADED '))
+      .map((line) => line.slice(7));
     expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client.js'))).toBe(true);
     expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
   }, 60_000);

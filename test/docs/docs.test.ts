@@ -28,8 +28,16 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // Every request that would leave 127.0.0.1 is recorded and refused: the page must not need one.
@@ -63,16 +71,31 @@ describe('the docs site', () => {
   });
 
   it('shows the external_id constraints', async () => {
-    await expect(page.getByText(/<= 36 characters/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/<= 36 characters/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByText('^[^<>]*$', { exact: true }).first().isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/At most 36 characters; must not contain/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/At most 36 characters; must not contain/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
   });
 
   it('shows the 409 response, and its meaning when opened', async () => {
     const conflict = page.getByRole('button', { name: '409', exact: true });
     await expect(conflict.isVisible()).resolves.toBe(true);
     await conflict.click();
-    await expect(page.getByText(/Conflict\. The requested .*external_id.* is already assigned/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/Conflict\. The requested .*external_id.* is already assigned/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
   });
 
   it('shows the named examples', async () => {
@@ -82,8 +105,11 @@ describe('the docs site', () => {
 
   // Every operation and webhook of the spec (its summary, from the operations table), opened from the
   // sidebar as a reader would.
-  const entries = [...Object.values(operationTable), ...Object.values(webhookTable)]
-    .map((op) => ({ summary: (nodeAt(op.pointer) as { summary: string }).summary, tag: (nodeAt(op.pointer) as { tags: string[] }).tags[0]!, pointer: op.pointer }));
+  const entries = [...Object.values(operationTable), ...Object.values(webhookTable)].map((op) => ({
+    summary: (nodeAt(op.pointer) as { summary: string }).summary,
+    tag: (nodeAt(op.pointer) as { tags: string[] }).tags[0]!,
+    pointer: op.pointer,
+  }));
   it('lists every operation and both webhooks', () => {
     expect(entries).toHaveLength(6);
   });
@@ -94,7 +120,11 @@ describe('the docs site', () => {
     if ((await link.count()) === 0) await page.getByText(tag, { exact: true }).filter({ visible: true }).first().click();
     await link.first().click();
     await heading.filter({ visible: true }).first().waitFor({ timeout: 30_000 });
-    expect(page.url()).toMatch(new RegExp(`#/[a-z-]+/${(nodeAt(entries.find((e) => e.summary === summary)!.pointer) as { operationId: string }).operationId.toLowerCase()}$`));
+    expect(page.url()).toMatch(
+      new RegExp(
+        `#/[a-z-]+/${(nodeAt(entries.find((e) => e.summary === summary)!.pointer) as { operationId: string }).operationId.toLowerCase()}$`,
+      ),
+    );
   });
 
   it('made no request outside 127.0.0.1 and logged no console error', async () => {
