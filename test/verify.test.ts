@@ -3,7 +3,7 @@
 // (The command itself is in verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/prism.js';
-import { prismProxyCanForward, startProxies, verifyProvider, type Violation } from '../src/verify.js';
+import { prismProxyCanForward, startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify.js';
 import { providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
 
@@ -84,13 +84,28 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     const { proxies } = await shared;
     await Promise.all([proxies.strict.stop(), proxies.passthrough.stop()]);
   });
+  /** verifyProvider against the shared provider playing `kind`; the report and how many requests reached it. */
+  async function verifyAs(kind: Drift, extra: Partial<VerifyOptions> = {}) {
+    const { server, proxies } = await shared;
+    drift = kind;
+    const before = server.requests.length;
+    const report = await verifyProvider({
+      baseUrl: server.url,
+      token: TOKEN,
+      endUserId: 'x',
+      intervalMs: 0,
+      seed: 11,
+      maxRequests: 4,
+      proxies,
+      ...extra,
+    });
+    return { report, sent: server.requests.length - before };
+  }
 
   it(
     'none: a provider that honours the contract has no violations',
     async () => {
-      const { server, proxies } = await shared;
-      drift = 'none';
-      const report = await verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: 'x', intervalMs: 0, seed: 11, proxies });
+      const { report } = await verifyAs('none', { maxRequests: 50 });
       expect(report).toMatchObject({ requests: 50, violations: [], unjudged: [], rulesChecked: 28, rulesTotal: 28 });
     },
     CHILD_PROCESS_TIMEOUT,
@@ -99,17 +114,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   it.each(drifts)(
     '%s: %o',
     async (kind, expected, message) => {
-      const { server, proxies } = await shared;
-      drift = kind;
-      const report = await verifyProvider({
-        baseUrl: server.url,
-        token: TOKEN,
-        endUserId: 'x',
-        intervalMs: 0,
-        seed: 11,
-        maxRequests: 4,
-        proxies,
-      });
+      const { report } = await verifyAs(kind);
       expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
       expect(JSON.stringify(report)).not.toContain(TOKEN);
     },
@@ -119,17 +124,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   it(
     'conflict-always: a 409 to a body that sets an external_id is a right answer',
     async () => {
-      const { server, proxies } = await shared;
-      drift = 'conflict-always';
-      const report = await verifyProvider({
-        baseUrl: server.url,
-        token: TOKEN,
-        endUserId: 'x',
-        intervalMs: 0,
-        seed: 11,
-        maxRequests: 3,
-        proxies,
-      });
+      const { report } = await verifyAs('conflict-always', { maxRequests: 3 });
       expect(report.violations.filter((v) => v.request === 'example "setExternalId"')).toEqual([]);
     },
     CHILD_PROCESS_TIMEOUT,
@@ -138,19 +133,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   it(
     'rate-limits-always: nothing is judged, and the report says so (never a clean run)',
     async () => {
-      const { server, proxies } = await shared;
-      drift = 'rate-limits-always';
-      const before = server.requests.length;
-      const report = await verifyProvider({
-        baseUrl: server.url,
-        token: TOKEN,
-        endUserId: 'x',
-        intervalMs: 0,
-        seed: 11,
-        maxRequests: 3,
-        proxies,
-        backoffBaseMs: 1,
-      });
+      const { report, sent } = await verifyAs('rate-limits-always', { maxRequests: 3, backoffBaseMs: 1 });
       expect(report).toMatchObject({ requests: 3, violations: [] });
       expect(report.unjudged).toEqual(
         ['seed', 'setExternalId', 'clearFields'].map((name) => ({
@@ -158,7 +141,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
           reason: 'rate limited (429) after 4 retries',
         })),
       );
-      expect(server.requests.length - before).toBe(15); // each request tried five times
+      expect(sent).toBe(15); // each request tried five times
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -166,21 +149,9 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   it(
     'rate-limits-once: a 429 is retried with backoff, not reported',
     async () => {
-      const { server, proxies } = await shared;
-      drift = 'rate-limits-once';
-      const before = server.requests.length;
-      const report = await verifyProvider({
-        baseUrl: server.url,
-        token: TOKEN,
-        endUserId: 'x',
-        intervalMs: 0,
-        seed: 11,
-        maxRequests: 6,
-        proxies,
-        backoffBaseMs: 1,
-      });
+      const { report, sent } = await verifyAs('rate-limits-once', { maxRequests: 6, backoffBaseMs: 1 });
       expect(report).toMatchObject({ requests: 6, violations: [], unjudged: [] });
-      expect(server.requests.length - before).toBe(12); // every request answered 429 once, then retried
+      expect(sent).toBe(12); // every request answered 429 once, then retried
     },
     CHILD_PROCESS_TIMEOUT,
   );
