@@ -3,7 +3,8 @@
 // the validators add to JSON Schema hold, and the mock serves every operation with answers that conform.
 import { describe, expect, it } from 'vitest';
 import { derefNode, escapePointerSegment, openapiDocument } from '../src/spec.js';
-import { validateAgainstSpec } from '../src/validation.js';
+import { createAdaClient } from '../src/client.js';
+import { validateAgainstSpec, validateRequest } from '../src/validation.js';
 import { mockUrl, seedResponse, TEST_TOKEN } from './support.js';
 import type { Json } from '../src/json-pointer.js';
 
@@ -92,6 +93,46 @@ describe('rules the validators add to JSON Schema', () => {
     expect(validateAgainstSpec(create, { externalId: 'x' })).toMatchObject({
       ok: false,
       errors: [{ path: '/externalId', keyword: 'additionalProperties' }],
+    });
+  });
+});
+
+describe('the list’s parameters (validateRequest)', () => {
+  it('external_id may not be combined with cursor or limit (x-exclusive-parameter-groups)', () => {
+    expect(validateRequest('listEndUsers', { query: { external_id: 'crm-1', limit: 10, cursor: 'c' } })).toEqual({
+      ok: false,
+      errors: [
+        { path: '/cursor', in: 'query', keyword: 'x-exclusive-parameter-groups', message: 'must not be combined with external_id' },
+        { path: '/limit', in: 'query', keyword: 'x-exclusive-parameter-groups', message: 'must not be combined with external_id' },
+      ],
+    });
+    expect(validateRequest('listEndUsers', { query: { cursor: 'c', limit: 10 } })).toEqual({ ok: true });
+    expect(validateRequest('listEndUsers', { query: { external_id: 'crm-1' } })).toEqual({ ok: true });
+  });
+
+  it('a parameter the operation does not have, and a missing path parameter, are issues too', () => {
+    expect(validateRequest('listEndUsers', { query: { page: 2 } })).toMatchObject({
+      ok: false,
+      errors: [
+        {
+          path: '/page',
+          in: 'query',
+          keyword: 'parameter',
+          message: 'is not a query parameter of listEndUsers; allowed: cursor, limit, external_id',
+        },
+      ],
+    });
+    expect(validateRequest('getEndUser', {})).toMatchObject({
+      ok: false,
+      errors: [{ path: '/end_user_id', in: 'path', keyword: 'required' }],
+    });
+  });
+
+  it('the client refuses a lookup combined with a page’s parameters before anything is sent', async () => {
+    const ada = createAdaClient({ baseUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, maxRetries: 0 });
+    await expect(ada.listEndUsers({ limit: 10, external_id: 'crm-1' } as never)).rejects.toMatchObject({
+      name: 'AdaValidationError',
+      issues: [{ path: '/limit', keyword: 'x-exclusive-parameter-groups' }],
     });
   });
 });
