@@ -1,8 +1,14 @@
 // startMock(): a real Prism mock of the bundled spec on a free loopback port, for this repo's tests and
 // for consumers' own. Prism runs with --errors, so a mock answer that breaks the contract is a 500.
+// With `stateful: true`, the stateful fake instead: a store that behaves like Ada, behind Prism.
 import { fileURLToPath } from 'node:url';
+import { startFake, type RunningFake, type StartFakeOptions } from './fake/start.js';
 import { startPrism, type RunningPrism } from './prism.js';
 import { bundledSpecPath } from './spec-file.js';
+
+export type { RunningFake, StartFakeOptions } from './fake/start.js';
+export type { SeedEndUser } from './fake/store.js';
+export type { Delivery, WebhookTarget } from './fake/webhook-sender.js';
 
 export interface StartMockOptions {
   /** Port to listen on; a free one is picked when omitted. */
@@ -17,7 +23,14 @@ export interface StartMockOptions {
 
 export type RunningMock = RunningPrism;
 
-export function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const { spec = fileURLToPath(bundledSpecPath), ...rest } = options;
+export function startMock(options: StartFakeOptions & Omit<StartMockOptions, 'spec'> & { stateful: true }): Promise<RunningFake>;
+export function startMock(options?: StartMockOptions & { stateful?: false }): Promise<RunningMock>;
+export function startMock(options: (StartMockOptions & { stateful?: boolean }) | (StartFakeOptions & { stateful: true }) = {}): Promise<RunningMock | RunningFake> {
+  if (options.stateful) {
+    const { stateful: _stateful, ...fake } = options as StartFakeOptions & { stateful: true; spec?: string };
+    if (fake.spec !== undefined) return Promise.reject(new TypeError('startMock: the stateful fake serves the kit’s own spec; spec cannot be given'));
+    return startFake(fake);
+  }
+  const { spec = fileURLToPath(bundledSpecPath), stateful: _stateful, ...rest } = options as StartMockOptions & { stateful?: boolean };
   return startPrism({ ...rest, spec, errors: true, caller: 'startMock' });
 }

@@ -125,19 +125,34 @@ function cors(req, res, methods) {
 /** Prism's own refusal (no route, no method, a bad Prefer header, ...) in the contract's shape. */
 function problemAsErrors(problem) {
   const code = String(problem.type || '').startsWith(PROBLEM) ? problem.type.slice(PROBLEM.length) : 'UNKNOWN';
+  // A proxy's refusal of an invalid request lists its violations without the `request` prefix.
+  const violations = Array.isArray(problem.validation)
+    ? problem.validation.map((v) => (v.location[0] === 'request' || v.location[0] === 'response' ? v : { ...v, location: ['request', ...v.location] }))
+    : undefined;
+  if (code === 'UNPROCESSABLE_ENTITY' && violations?.length) {
+    // As the mock answers an invalid request: Ada's 400, naming each violation.
+    return { status: 400, body: validationErrors(violations) };
+  }
   const message = [problem.title, problem.detail].filter(Boolean).join(': ') || 'Prism could not answer';
-  const details = Array.isArray(problem.validation) ? problem.validation.map(detailOf) : undefined;
-  return errorsBody(code.toLowerCase(), message, details);
+  return { status: problem.status || 500, body: errorsBody(code.toLowerCase(), message, violations?.map(detailOf)) };
+}
+
+/** The 400 body for a request that breaks the contract: every violation, by field, location and rule. */
+function validationErrors(violations) {
+  const count = violations.length;
+  return errorsBody('validation_error', `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`, violations.map(detailOf));
 }
 
 /**
  * A node:http server answering through Prism. `operations` are Prism's, from the spec; `config` is
- * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger.
+ * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger; `answers`:
+ * `contract` (the mock, the stateful fake) shapes what the server answers itself as the contract's
+ * errors[], `prism` (verify's proxies) keeps Prism's problem documents.
  */
-function createPrismServer(prism, { operations, config, logger }) {
+function createPrismServer(prism, { operations, config, logger, answers }) {
   const instance = prism.http.createInstance(config, { logger });
   const methods = [...new Set(operations.map((op) => op.method.toUpperCase()).concat('OPTIONS'))].join(', ');
-  const isMock = !config.isProxy;
+  const contractAnswers = answers === 'contract';
 
   async function handle(req, res) {
     if (cors(req, res, methods)) return;
@@ -199,21 +214,10 @@ function createPrismServer(prism, { operations, config, logger }) {
     }
     const inputErrors = requestViolations.filter((v) => v.severity === 'Error');
     const status = output.statusCode;
-    if (isMock && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
+    if (contractAnswers && !config.isProxy && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
-      const count = inputErrors.length;
-      return sendJson(
-        res,
-        status,
-        errorsBody(
-          'validation_error',
-          `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`,
-          inputErrors.map(detailOf),
-        ),
-        output.headers,
-      );
-    }
-    for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
+      return sendJson(res, status, validationErrors(inputErrors), output.headers);
+    }    for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
     let payload;
     try {
       payload = prism.serialize(output.body, res.getHeader('content-type'));
@@ -230,7 +234,10 @@ function createPrismServer(prism, { operations, config, logger }) {
     const problem = prism.http.ProblemJsonError.toProblemJson(error);
     const status = problem.status || 500;
     const headers = error.additional?.headers || {};
-    if (isMock) return sendJson(res, status, problemAsErrors(problem), headers);
+    if (contractAnswers) {
+      const shaped = problemAsErrors(problem);
+      return sendJson(res, shaped.status, shaped.body, headers);
+    }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const text = JSON.stringify(problem);
     res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text) });

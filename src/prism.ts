@@ -23,6 +23,12 @@ export interface StartPrismOptions {
   errors: boolean;
   /** Proxy to this base URL instead of mocking. */
   upstream?: string;
+  /**
+   * What Prism answers itself (no route, an invalid request, a response that breaks the contract):
+   * `contract`, in the contract's errors[] shape (the default for a mock), or `prism`, Prism's problem
+   * documents (the default for a proxy: verify reads them).
+   */
+  answers?: 'contract' | 'prism';
   /** Port to listen on; a free one is picked when omitted. */
   port?: number;
   /** How long to wait for Prism to answer (ms). */
@@ -183,6 +189,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
       port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
       errors: options.errors,
       ...(options.upstream ? { upstream: options.upstream } : {}),
+      ...(options.answers ? { answers: options.answers } : {}),
     },
     timeoutMs,
     startId,

@@ -11,7 +11,7 @@ export {
 } from './arbitraries.js';
 export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries.js';
 export { startMock } from './mock.js';
-export type { RunningMock, StartMockOptions } from './mock.js';
+export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions, StartMockOptions, WebhookTarget } from './mock.js';
 export { startProxy } from './proxy.js';
 export type { StartProxyOptions } from './proxy.js';
 export type { RunningPrism } from './prism.js';

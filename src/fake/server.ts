@@ -1,0 +1,124 @@
+// The stateful fake's HTTP side, behind Prism's validation proxy: requests reach it only when they
+// conform, and everything it answers is checked by Prism against the contract on the way out. Routes
+// come from the operations table; each operation the fake implements has a handler here.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { operations, type OperationInfo } from '../operations.js';
+import type { EndUserStore, Outcome } from './store.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+/** The fake's default page size: Ada documents none, the contract's largest is 100. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+interface Request {
+  path: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+type Answer = { status: number; body: unknown };
+type Handler = (request: Request) => Answer;
+
+export interface FakeServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The fake on 127.0.0.1 (a port the system picks). `publicUrl()` is where clients reach it (Prism's
+ * proxy in front): next_page_url is built on it, never on this server's own address.
+ */
+export async function startFakeServer(store: EndUserStore, webhooks: WebhookSender | undefined, publicUrl: () => string): Promise<FakeServer> {
+  const errors = (outcome: Extract<Outcome<unknown>, { ok: false }>): Answer => ({
+    status: outcome.status,
+    body: { errors: [{ type: outcome.type, message: outcome.message }] },
+  });
+
+  const handlers: Record<string, Handler> = {
+    getEndUser: ({ path }) => {
+      const found = store.get(path.end_user_id!);
+      return found.ok ? { status: 200, body: found.value } : errors(found);
+    },
+    listEndUsers: ({ query }) => {
+      const externalId = query.get('external_id');
+      if (externalId !== null) {
+        const found = store.findByExternalId(externalId);
+        return found.ok ? { status: 200, body: found.value } : errors(found);
+      }
+      const limit = Number(query.get('limit') ?? DEFAULT_PAGE_SIZE);
+      const page = store.page(limit, query.get('cursor') ?? undefined);
+      if (!page.ok) return errors(page);
+      const next = page.value.next === null ? null : `${publicUrl()}/v2/end-users/?${new URLSearchParams({ cursor: page.value.next, limit: String(limit) })}`;
+      return { status: 200, body: { data: page.value.data, meta: { next_page_url: next } } };
+    },
+    createEndUser: ({ body }) => {
+      const created = store.create(body as Parameters<EndUserStore['create']>[0]);
+      if (!created.ok) return errors(created);
+      if (created.value.created) webhooks?.send('v1.end_user.created', created.value.endUser);
+      else if (created.value.profileChanged) webhooks?.send('v1.end_user.updated', created.value.endUser);
+      return { status: created.value.created ? 201 : 200, body: created.value.endUser };
+    },
+    updateEndUser: ({ path, body }) => {
+      const updated = store.update(path.end_user_id!, body as Parameters<EndUserStore['update']>[1]);
+      if (!updated.ok) return errors(updated);
+      if (updated.value.profileChanged) webhooks?.send('v1.end_user.updated', updated.value.endUser);
+      return { status: 200, body: updated.value.endUser };
+    },
+  };
+
+  const routes = Object.values(operations).map((op) => ({ op, pattern: pathPattern(op) }));
+  const server: Server = createServer((req, res) => {
+    read(req).then(
+      (text) => {
+        const url = new URL(req.url ?? '/', 'http://fake');
+        const route = routes.find(({ op, pattern }) => op.method === req.method?.toLowerCase() && pattern.test(url.pathname));
+        if (!route) return send(res, { status: 404, body: { errors: [{ type: 'not_found', message: 'No such operation.' }] } });
+        const handler = handlers[route.op.operationId];
+        if (!handler) {
+          return send(res, { status: 501, body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] } });
+        }
+        let body: unknown;
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          return send(res, { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] } });
+        }
+        const path = Object.fromEntries(Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+        send(res, handler({ path, query: url.searchParams, body }));
+      },
+      () => res.destroy(),
+    );
+  });
+  server.keepAliveTimeout = 60_000; // as the kit's Prism servers: a client must not race an idle close
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A path template as a regular expression with a named group per parameter. */
+function pathPattern(op: OperationInfo): RegExp {
+  const source = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)');
+  return new RegExp(`^${source}$`);
+}
+
+function read(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+function send(res: ServerResponse, { status, body }: Answer): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,129 @@
+// The stateful fake's webhooks: each event signed as Ada's are (Svix's scheme, the Standard Webhooks
+// scheme: `svix-id`, `svix-timestamp`, `svix-signature` over `id.timestamp.body`, with the
+// `standardwebhooks` library), sent after the API has answered (a delivery never delays an answer), and
+// tried again with a short, bounded backoff when the receiver fails. Every delivery, and every failure,
+// is kept for the caller to see.
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { components } from '../../generated/schema.js';
+import { formatValidationIssues, validateWebhookPayload } from '../validation.js';
+
+type EndUser = components['schemas']['EndUser'];
+export type EndUserEventType = 'v1.end_user.created' | 'v1.end_user.updated';
+
+export interface WebhookTarget {
+  /** Where to POST each event (your receiver). */
+  url: string;
+  /** The endpoint's signing secret, `whsec_` and base64, as Ada shows it. */
+  secret: string;
+  /** Waits before each retry of a failed delivery (default 100, 500 and 2 000 ms: short, for tests). */
+  retryDelaysMs?: readonly number[];
+  /** Time limit of each attempt (default 5 000 ms; Ada allows a receiver 15 s). */
+  timeoutMs?: number;
+}
+
+export interface Delivery {
+  /** The message id (`svix-id`): the same for every attempt of one event. */
+  id: string;
+  event: EndUserEventType;
+  endUserId: string;
+  /** Attempts made so far. */
+  attempts: number;
+  /** `pending`, `delivered` (a 2xx), or `failed` (every attempt failed). */
+  state: 'pending' | 'delivered' | 'failed';
+  /** Why the last attempt failed, where it did: a status or a network error. */
+  lastError?: string;
+}
+
+export class WebhookSender {
+  readonly deliveries: Delivery[] = [];
+  private readonly signer: Webhook;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly timeoutMs: number;
+  private readonly running = new Set<Promise<void>>();
+  private generation = 0;
+
+  constructor(
+    private readonly target: WebhookTarget,
+    private readonly log: (line: string) => void,
+  ) {
+    if (typeof target.url !== 'string' || !/^https?:\/\//.test(target.url)) throw new TypeError('webhooks.url must be an absolute http(s) URL');
+    try {
+      this.signer = new Webhook(target.secret);
+    } catch {
+      // Never echo the value: it is a credential.
+      throw new TypeError('webhooks.secret must be a signing secret such as whsec_ followed by base64');
+    }
+    this.retryDelaysMs = target.retryDelaysMs ?? [100, 500, 2_000];
+    this.timeoutMs = target.timeoutMs ?? 5_000;
+  }
+
+  /** Deliveries that failed on every attempt. */
+  get failures(): Delivery[] {
+    return this.deliveries.filter((delivery) => delivery.state === 'failed');
+  }
+
+  /** Queues one event; returns at once (the API answer does not wait for it). */
+  send(event: EndUserEventType, endUser: EndUser): void {
+    const payload = { type: event, timestamp: new Date().toISOString(), data: endUser, tags: [endUser.end_user_id] };
+    const delivery: Delivery = { id: `msg_${randomBytes(12).toString('hex')}`, event, endUserId: endUser.end_user_id, attempts: 0, state: 'pending' };
+    this.deliveries.push(delivery);
+    const verdict = validateWebhookPayload(event, payload);
+    if (!verdict.ok) {
+      // The fake sends only what the contract allows: a payload that breaks it is never sent, and is shown.
+      delivery.state = 'failed';
+      delivery.lastError = `the payload breaks the contract: ${formatValidationIssues(verdict.errors)}`;
+      this.log(`[error] webhooks: ${event} ${delivery.id} not sent: ${delivery.lastError}\n`);
+      return;
+    }
+    const generation = this.generation;
+    const running: Promise<void> = this.deliver(delivery, JSON.stringify(payload), generation).finally(() => this.running.delete(running));
+    this.running.add(running);
+  }
+
+  /** Resolves once every delivery queued so far has been delivered or has failed. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  /** Forgets the deliveries kept so far; those still being retried stop. */
+  reset(): void {
+    this.generation++;
+    this.deliveries.length = 0;
+  }
+
+  private async deliver(delivery: Delivery, body: string, generation: number): Promise<void> {
+    for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt++) {
+      if (generation !== this.generation) return;
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt - 1]));
+      delivery.attempts++;
+      const timestamp = new Date();
+      try {
+        const response = await fetch(this.target.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'svix-id': delivery.id,
+            'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+            'svix-signature': this.signer.sign(delivery.id, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.ok) {
+          delivery.state = 'delivered';
+          delete delivery.lastError;
+          return;
+        }
+        delivery.lastError = `the receiver answered ${response.status}`;
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        delivery.lastError = cause?.code ?? cause?.message ?? (error as Error).message;
+      }
+    }
+    if (generation !== this.generation) return;
+    delivery.state = 'failed';
+    this.log(`[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.target.url} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`);
+  }
+}
