@@ -23,7 +23,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-let flags: { stateful?: boolean; seed?: string; metadata?: string; 'upsert-profile'?: string; 'webhook-url'?: string; 'webhook-secret'?: string } = {};
+let flags: {
+  stateful?: boolean;
+  seed?: string;
+  metadata?: string;
+  'upsert-profile'?: string;
+  'webhook-url'?: string;
+  'webhook-secret'?: string;
+} = {};
 try {
   flags = parseArgs({
     options: {
@@ -40,7 +47,9 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const fakeOnly = (['seed', 'metadata', 'upsert-profile', 'webhook-url', 'webhook-secret'] as const).filter((flag) => flags[flag] !== undefined);
+const fakeOnly = (['seed', 'metadata', 'upsert-profile', 'webhook-url', 'webhook-secret'] as const).filter(
+  (flag) => flags[flag] !== undefined,
+);
 if (!flags.stateful && fakeOnly.length > 0) fail(`--${fakeOnly[0]} is an option of the stateful fake: add --stateful`);
 
 function fakeOptions(): StartFakeOptions {
@@ -60,10 +69,12 @@ function fakeOptions(): StartFakeOptions {
     options.metadata = flags.metadata as 'merge' | 'replace';
   }
   if (flags['upsert-profile'] !== undefined) {
-    if (flags['upsert-profile'] !== 'ignore' && flags['upsert-profile'] !== 'apply') fail(`--upsert-profile must be ignore or apply, got "${flags['upsert-profile']}"`);
+    if (flags['upsert-profile'] !== 'ignore' && flags['upsert-profile'] !== 'apply')
+      fail(`--upsert-profile must be ignore or apply, got "${flags['upsert-profile']}"`);
     options.upsertProfile = flags['upsert-profile'] as 'ignore' | 'apply';
   }
-  if ((flags['webhook-url'] === undefined) !== (flags['webhook-secret'] === undefined)) fail('--webhook-url and --webhook-secret go together');
+  if ((flags['webhook-url'] === undefined) !== (flags['webhook-secret'] === undefined))
+    fail('--webhook-url and --webhook-secret go together');
   if (flags['webhook-url'] !== undefined) options.webhooks = { url: flags['webhook-url'], secret: flags['webhook-secret']! };
   return options;
 }
@@ -81,7 +92,9 @@ try {
 }
 
 if (flags.stateful) {
-  console.log(`Stateful fake of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock!.url} (a store behind Prism's --errors proxy)`);
+  console.log(
+    `Stateful fake of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock!.url} (a store behind Prism's --errors proxy)`,
+  );
   console.log('Try it: create an end user, then list them (get and update with the end_user_id it answers):');
   for (const operationId of ['createEndUser', 'listEndUsers']) {
     const op = operations[operationId]!;
@@ -90,7 +103,8 @@ if (flags.stateful) {
 } else {
   console.log(`Prism mock of ${openapiDocument.info.title} ${openapiDocument.info.version} on ${mock!.url} (spec/openapi.yaml, --errors)`);
   console.log('Try each operation:');
-  for (const op of Object.values(operations)) console.log(`# ${op.operationId}: ${(nodeAt(op.pointer) as { summary?: string }).summary ?? ''}\n${tryIt(op)}`);
+  for (const op of Object.values(operations))
+    console.log(`# ${op.operationId}: ${(nodeAt(op.pointer) as { summary?: string }).summary ?? ''}\n${tryIt(op)}`);
 }
 
 /**

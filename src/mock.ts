@@ -25,10 +25,13 @@ export type RunningMock = RunningPrism;
 
 export function startMock(options: StartFakeOptions & Omit<StartMockOptions, 'spec'> & { stateful: true }): Promise<RunningFake>;
 export function startMock(options?: StartMockOptions & { stateful?: false }): Promise<RunningMock>;
-export function startMock(options: (StartMockOptions & { stateful?: boolean }) | (StartFakeOptions & { stateful: true }) = {}): Promise<RunningMock | RunningFake> {
+export function startMock(
+  options: (StartMockOptions & { stateful?: boolean }) | (StartFakeOptions & { stateful: true }) = {},
+): Promise<RunningMock | RunningFake> {
   if (options.stateful) {
     const { stateful: _stateful, ...fake } = options as StartFakeOptions & { stateful: true; spec?: string };
-    if (fake.spec !== undefined) return Promise.reject(new TypeError('startMock: the stateful fake serves the kit’s own spec; spec cannot be given'));
+    if (fake.spec !== undefined)
+      return Promise.reject(new TypeError('startMock: the stateful fake serves the kit’s own spec; spec cannot be given'));
     return startFake(fake);
   }
   const { spec = fileURLToPath(bundledSpecPath), stateful: _stateful, ...rest } = options as StartMockOptions & { stateful?: boolean };

@@ -41,7 +41,12 @@ async function start({ id, spec, host, port, errors, upstream, answers }) {
     mock: { dynamic: false, ignoreExamples: false },
   };
   const config = upstream ? { ...shared, isProxy: true, upstream: new URL(upstream) } : { ...shared, isProxy: false };
-  const server = createPrismServer(prism, { operations, config, logger: logger.child({ name: 'HTTP SERVER' }), answers: answers || (upstream ? 'prism' : 'contract') });
+  const server = createPrismServer(prism, {
+    operations,
+    config,
+    logger: logger.child({ name: 'HTTP SERVER' }),
+    answers: answers || (upstream ? 'prism' : 'contract'),
+  });
   entry.listening = new Promise((resolve, reject) => {
     server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));
     server.listen(port, host, () => resolve(server));

@@ -127,7 +127,9 @@ function problemAsErrors(problem) {
   const code = String(problem.type || '').startsWith(PROBLEM) ? problem.type.slice(PROBLEM.length) : 'UNKNOWN';
   // A proxy's refusal of an invalid request lists its violations without the `request` prefix.
   const violations = Array.isArray(problem.validation)
-    ? problem.validation.map((v) => (v.location[0] === 'request' || v.location[0] === 'response' ? v : { ...v, location: ['request', ...v.location] }))
+    ? problem.validation.map((v) =>
+        v.location[0] === 'request' || v.location[0] === 'response' ? v : { ...v, location: ['request', ...v.location] },
+      )
     : undefined;
   if (code === 'UNPROCESSABLE_ENTITY' && violations?.length) {
     // As the mock answers an invalid request: Ada's 400, naming each violation.
@@ -140,7 +142,11 @@ function problemAsErrors(problem) {
 /** The 400 body for a request that breaks the contract: every violation, by field, location and rule. */
 function validationErrors(violations) {
   const count = violations.length;
-  return errorsBody('validation_error', `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`, violations.map(detailOf));
+  return errorsBody(
+    'validation_error',
+    `The request breaks the contract (${count} violation${count === 1 ? '' : 's'}).`,
+    violations.map(detailOf),
+  );
 }
 
 /**
@@ -217,7 +223,8 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
     if (contractAnswers && !config.isProxy && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
       return sendJson(res, status, validationErrors(inputErrors), output.headers);
-    }    for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
+    }
+    for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
     let payload;
     try {
       payload = prism.serialize(output.body, res.getHeader('content-type'));

@@ -72,13 +72,17 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
   }
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   const names = ['id', 'timestamp', 'signature'] as const;
-  const signed = Object.fromEntries(names.map((name) => [`webhook-${name}`, header(headers, `svix-${name}`) ?? header(headers, `webhook-${name}`) ?? '']));
+  const signed = Object.fromEntries(
+    names.map((name) => [`webhook-${name}`, header(headers, `svix-${name}`) ?? header(headers, `webhook-${name}`) ?? '']),
+  );
   try {
     verifier.verify(body, signed, { jsonParse: false });
   } catch (error) {
     if (!(error instanceof LibraryVerificationError)) throw error;
     if (/timestamp too (old|new)/i.test(error.message)) {
-      throw new WebhookTimestampError(`the webhook's timestamp is more than 5 minutes from this machine's clock (${error.message.toLowerCase()})`);
+      throw new WebhookTimestampError(
+        `the webhook's timestamp is more than 5 minutes from this machine's clock (${error.message.toLowerCase()})`,
+      );
     }
     const missing = names.filter((name) => signed[`webhook-${name}`] === '');
     throw new WebhookSignatureError(
@@ -91,7 +95,9 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
   try {
     payload = JSON.parse(body);
   } catch {
-    throw new WebhookPayloadError('the webhook is signed, but its body is not JSON', [{ path: '', keyword: 'json', message: 'must be JSON' }]);
+    throw new WebhookPayloadError('the webhook is signed, but its body is not JSON', [
+      { path: '', keyword: 'json', message: 'must be JSON' },
+    ]);
   }
   const type = (payload as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !(type in webhooks)) {

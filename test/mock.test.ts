@@ -146,15 +146,14 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
 });
 
 /** `npm start` (or the script itself) with PORT=0; resolves once it printed a curl line for every operation. */
-async function startNpmStart(command: string, args: string[], marker: string) {
+async function startNpmStart(command: string, args: string[], marker: string, expected = Object.keys(operations).length) {
   const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', ADA_TEST_MARKER: marker },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, as a CI job's background step has
   });
   let stdout = '';
-  const expected = Object.keys(operations).length;
-  // `# operationId: summary` then its curl line, for each operation.
+  // `# operationId: summary` then its curl line, for each operation (two for the stateful fake).
   const tries = await new Promise<Array<{ operationId: string; curl: string }>>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -221,6 +220,61 @@ describe.concurrent('npm start', () => {
           exitCode: 0,
         });
       }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    '--stateful --seed: the fake, with its seed; its curl lines create and then list',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ada-seed-'));
+      const seedFile = join(dir, 'seed.json');
+      writeFileSync(
+        seedFile,
+        JSON.stringify([{ end_user_id: '5f7e0e2c1e7c7e000f0f9c3a', external_id: 'crm-7', profile: { first_name: 'Ada' } }]),
+      );
+      const args = ['--import', 'tsx', 'scripts/start-mock.ts', '--stateful', '--seed', seedFile];
+      const { child, tries, port } = await startNpmStart(process.execPath, args, randomUUID(), 2);
+      try {
+        expect(tries.map((t) => t.operationId)).toEqual(['createEndUser', 'listEndUsers']);
+        const created = JSON.parse((await promisify(execFile)('bash', ['-c', tries[0]!.curl])).stdout);
+        const listed = JSON.parse((await promisify(execFile)('bash', ['-c', tries[1]!.curl])).stdout);
+        expect(listed.data.map((user: { end_user_id: string }) => user.end_user_id)).toEqual([
+          '5f7e0e2c1e7c7e000f0f9c3a',
+          created.end_user_id,
+        ]);
+      } finally {
+        child.kill('SIGINT');
+        await new Promise((resolve) => child.once('exit', resolve));
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(await accepts(port)).toBe(false);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'an option of the fake without --stateful, or a bad one: exit 2, one line naming it',
+    async () => {
+      const run = (args: string[]) =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts', ...args], {
+          env: { ...process.env, PORT: '0' },
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+        );
+      expect(await run(['--seed', 'x.json'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/^npm start: --seed is an option of the stateful fake: add --stateful\n/),
+      });
+      expect(await run(['--stateful', '--metadata', 'deep'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/^npm start: --metadata must be merge or replace, got "deep"/),
+      });
+      expect(await run(['--stateful', '--webhook-url', 'http://127.0.0.1:9'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/--webhook-url and --webhook-secret go together/),
+      });
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -28,7 +28,11 @@ export interface FakeServer {
  * The fake on 127.0.0.1 (a port the system picks). `publicUrl()` is where clients reach it (Prism's
  * proxy in front): next_page_url is built on it, never on this server's own address.
  */
-export async function startFakeServer(store: EndUserStore, webhooks: WebhookSender | undefined, publicUrl: () => string): Promise<FakeServer> {
+export async function startFakeServer(
+  store: EndUserStore,
+  webhooks: WebhookSender | undefined,
+  publicUrl: () => string,
+): Promise<FakeServer> {
   const errors = (outcome: Extract<Outcome<unknown>, { ok: false }>): Answer => ({
     status: outcome.status,
     body: { errors: [{ type: outcome.type, message: outcome.message }] },
@@ -48,7 +52,10 @@ export async function startFakeServer(store: EndUserStore, webhooks: WebhookSend
       const limit = Number(query.get('limit') ?? DEFAULT_PAGE_SIZE);
       const page = store.page(limit, query.get('cursor') ?? undefined);
       if (!page.ok) return errors(page);
-      const next = page.value.next === null ? null : `${publicUrl()}/v2/end-users/?${new URLSearchParams({ cursor: page.value.next, limit: String(limit) })}`;
+      const next =
+        page.value.next === null
+          ? null
+          : `${publicUrl()}/v2/end-users/?${new URLSearchParams({ cursor: page.value.next, limit: String(limit) })}`;
       return { status: 200, body: { data: page.value.data, meta: { next_page_url: next } } };
     },
     createEndUser: ({ body }) => {
@@ -75,15 +82,23 @@ export async function startFakeServer(store: EndUserStore, webhooks: WebhookSend
         if (!route) return send(res, { status: 404, body: { errors: [{ type: 'not_found', message: 'No such operation.' }] } });
         const handler = handlers[route.op.operationId];
         if (!handler) {
-          return send(res, { status: 501, body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] } });
+          return send(res, {
+            status: 501,
+            body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] },
+          });
         }
         let body: unknown;
         try {
           body = text === '' ? undefined : JSON.parse(text);
         } catch {
-          return send(res, { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] } });
+          return send(res, {
+            status: 400,
+            body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] },
+          });
         }
-        const path = Object.fromEntries(Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+        const path = Object.fromEntries(
+          Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+        );
         send(res, handler({ path, query: url.searchParams, body }));
       },
       () => res.destroy(),

@@ -136,7 +136,8 @@ export class EndUserStore {
   private seed(seed: readonly SeedEndUser[]): void {
     if (!Array.isArray(seed)) throw new TypeError('seed must be an array of end users');
     for (const [index, user] of seed.entries()) {
-      if (typeof user !== 'object' || user === null || Array.isArray(user)) throw new TypeError(`seed[${index}] must be an end user object`);
+      if (typeof user !== 'object' || user === null || Array.isArray(user))
+        throw new TypeError(`seed[${index}] must be an end user object`);
       const now = stamp(new Date());
       const stored: Stored = {
         id: user.end_user_id ?? this.newId(),
@@ -150,7 +151,8 @@ export class EndUserStore {
       Object.assign(stored.profile, profile);
       const at = `seed[${index}]`;
       if (this.byId.has(stored.id)) throw new TypeError(`${at}: end_user_id ${stored.id} is another seeded end user's`);
-      if (stored.externalId && this.holderOf(stored.externalId)) throw new TypeError(`${at}: external_id ${stored.externalId} is another seeded end user's`);
+      if (stored.externalId && this.holderOf(stored.externalId))
+        throw new TypeError(`${at}: external_id ${stored.externalId} is another seeded end user's`);
       // The fake answers only what the contract allows: a seed it could not answer is refused at once.
       const verdict = validateEndUserResponse(this.view(stored));
       if (!verdict.ok) throw new TypeError(`${at} is not an end user the contract allows:\n${formatValidationIssues(verdict.errors)}`);
@@ -177,7 +179,9 @@ export class EndUserStore {
       const current = stored.profile.metadata as Record<string, unknown> | null | undefined;
       set(
         'metadata',
-        profile.metadata === null || this.options.metadata === 'replace' || !current ? profile.metadata : { ...current, ...profile.metadata },
+        profile.metadata === null || this.options.metadata === 'replace' || !current
+          ? profile.metadata
+          : { ...current, ...profile.metadata },
       );
     }
     return changed;

@@ -47,7 +47,8 @@ export class WebhookSender {
     private readonly target: WebhookTarget,
     private readonly log: (line: string) => void,
   ) {
-    if (typeof target.url !== 'string' || !/^https?:\/\//.test(target.url)) throw new TypeError('webhooks.url must be an absolute http(s) URL');
+    if (typeof target.url !== 'string' || !/^https?:\/\//.test(target.url))
+      throw new TypeError('webhooks.url must be an absolute http(s) URL');
     try {
       this.signer = new Webhook(target.secret);
     } catch {
@@ -66,7 +67,13 @@ export class WebhookSender {
   /** Queues one event; returns at once (the API answer does not wait for it). */
   send(event: EndUserEventType, endUser: EndUser): void {
     const payload = { type: event, timestamp: new Date().toISOString(), data: endUser, tags: [endUser.end_user_id] };
-    const delivery: Delivery = { id: `msg_${randomBytes(12).toString('hex')}`, event, endUserId: endUser.end_user_id, attempts: 0, state: 'pending' };
+    const delivery: Delivery = {
+      id: `msg_${randomBytes(12).toString('hex')}`,
+      event,
+      endUserId: endUser.end_user_id,
+      attempts: 0,
+      state: 'pending',
+    };
     this.deliveries.push(delivery);
     const verdict = validateWebhookPayload(event, payload);
     if (!verdict.ok) {
@@ -124,6 +131,8 @@ export class WebhookSender {
     }
     if (generation !== this.generation) return;
     delivery.state = 'failed';
-    this.log(`[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.target.url} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`);
+    this.log(
+      `[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.target.url} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`,
+    );
   }
 }

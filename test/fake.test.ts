@@ -1,0 +1,270 @@
+// The stateful fake as a consumer drives it, through real HTTP with Prism in front: create, upsert,
+// update, conflict, lookup, pages; sensitive_metadata kept and never returned; its options; seed and
+// reset; webhooks received by a real HTTP server here and verified with verifyWebhook; and the same flow
+// through createAdaClient. Every answer is checked against the contract here too (validateResponse).
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createAdaClient } from '../src/client.js';
+import { startMock, type RunningFake, type StartFakeOptions } from '../src/mock.js';
+import { validateResponse } from '../src/validation.js';
+import { verifyWebhook, type EndUserWebhookEvent } from '../src/webhooks.js';
+import { json, startServer, type TestServer } from './http-server.js';
+import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from './support.js';
+import type { Json } from '../src/json-pointer.js';
+
+const fakes: RunningFake[] = [];
+afterAll(() => Promise.all(fakes.map((fake) => fake.stop())));
+
+async function fake(options: StartFakeOptions = {}) {
+  const started = await startMock({ stateful: true, ...options });
+  fakes.push(started);
+  return started;
+}
+
+/** One request through the fake, its answer checked against the operation's contract. */
+async function call(base: RunningFake, operationId: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const answer = (await response.json()) as Json;
+  expect([operationId, response.status, validateResponse(operationId, response.status, answer)]).toEqual([
+    operationId,
+    response.status,
+    { ok: true },
+  ]);
+  return { status: response.status, body: answer };
+}
+const ADA_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
+
+describe('the stateful fake, through HTTP', () => {
+  it(
+    'create -> upsert -> update -> conflict -> lookup -> 404 -> pages: every end user once, in order',
+    async () => {
+      const api = await fake();
+      const create = (body: unknown) => call(api, 'createEndUser', 'POST', '/v2/end-users/', body);
+
+      const ada = await create({
+        external_id: 'CRM-1',
+        profile: { first_name: 'Ada', metadata: { plan: 'pro' }, sensitive_metadata: { fields: { token: 's3' } } },
+      });
+      expect(ada.status).toBe(201);
+      expect(ada.body).toMatchObject({ external_id: 'CRM-1', profile: { first_name: 'Ada', metadata: { plan: 'pro' } } });
+      expect(ada.body.profile).not.toHaveProperty('sensitive_metadata');
+      expect(ada.body.created_at).toMatch(ADA_TIMESTAMP);
+      expect(api.sensitiveKeys(ada.body.end_user_id)).toEqual(['token']); // kept, never returned
+      const id = ada.body.end_user_id as string;
+
+      // The same external_id in another case: the existing end user, 200, its profile as stored.
+      const again = await create({ external_id: 'crm-1', profile: { first_name: 'Someone else' } });
+      expect(again).toMatchObject({ status: 200, body: { end_user_id: id, profile: { first_name: 'Ada' } } });
+
+      // An update sets the fields it sends, keeps the others, merges metadata; updated_at moves.
+      const updated = await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${id}`, {
+        profile: { last_name: 'Lovelace', metadata: { seats: 3 } },
+      });
+      expect(updated.body.profile).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', metadata: { plan: 'pro', seats: 3 } });
+      expect(updated.body.updated_at > ada.body.updated_at).toBe(true);
+
+      // Another end user may not take the external_id: 409 with the errors body.
+      const grace = await create({ profile: { first_name: 'Grace' } });
+      const conflict = await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${grace.body.end_user_id}`, {
+        external_id: 'Crm-1',
+        profile: {},
+      });
+      expect(conflict).toMatchObject({ status: 409, body: { errors: [{ type: 'conflict' }] } });
+
+      // Lookup by external_id, case-insensitive; 404 for none, and for an unknown id.
+      expect((await call(api, 'listEndUsers', 'GET', '/v2/end-users/?external_id=crm-1')).body.end_user_id).toBe(id);
+      expect((await call(api, 'listEndUsers', 'GET', '/v2/end-users/?external_id=nobody')).status).toBe(404);
+      expect((await call(api, 'getEndUser', 'GET', '/v2/end-users/000000000000000000000000')).status).toBe(404);
+
+      // external_id: null removes it; sensitive null removes a key.
+      const cleared = await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${id}`, {
+        external_id: null,
+        profile: { sensitive_metadata: { fields: { token: null } } },
+      });
+      expect(cleared.body.external_id).toBe(null);
+      expect(api.sensitiveKeys(id)).toEqual([]);
+      expect((await call(api, 'listEndUsers', 'GET', '/v2/end-users/?external_id=crm-1')).status).toBe(404);
+
+      // Pages of 2 over 5 end users: absolute next_page_url on the fake's own origin, null at the end.
+      for (const name of ['C', 'D', 'E']) await create({ profile: { first_name: name } });
+      const seen: string[] = [];
+      let url: string | null = `${api.url}/v2/end-users/?limit=2`;
+      while (url) {
+        expect(new URL(url).origin).toBe(api.url);
+        const page = await call(api, 'listEndUsers', 'GET', url.slice(api.url.length));
+        expect(page.body.data.length).toBeLessThanOrEqual(2);
+        seen.push(...page.body.data.map((user: { profile: { first_name: string } }) => user.profile.first_name));
+        url = page.body.meta.next_page_url;
+      }
+      expect(seen).toEqual(['Ada', 'Grace', 'C', 'D', 'E']);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it('Prism is in front: a request that breaks the contract never reaches the store', async () => {
+    const api = await fake();
+    const refused = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { seats: 1.5 } } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { errors: [{ type: 'validation_error', details: [{ parameter: 'profile.metadata.seats' }] }] },
+    });
+    expect(api.size).toBe(0);
+  });
+
+  it('metadata merged past 10 KB by updates: 400, as Ada answers, and nothing changes', async () => {
+    const api = await fake();
+    const created = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { a: 'x'.repeat(9000) } } });
+    const tooMuch = await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${created.body.end_user_id}`, {
+      profile: { metadata: { b: 'y'.repeat(9000) } },
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { errors: [{ message: 'Metadata exceeds the maximum size of 10 KB.' }] } });
+    expect((await call(api, 'getEndUser', 'GET', `/v2/end-users/${created.body.end_user_id}`)).body.profile.metadata).toEqual({
+      a: 'x'.repeat(9000),
+    });
+  });
+});
+
+describe('the fake’s options, seed and reset', () => {
+  it('metadata: replace', async () => {
+    const api = await fake({ metadata: 'replace' });
+    const { body } = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { plan: 'pro' } } });
+    const updated = await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${body.end_user_id}`, { profile: { metadata: { seats: 3 } } });
+    expect(updated.body.profile.metadata).toEqual({ seats: 3 });
+  });
+
+  it('upsertProfile: apply', async () => {
+    const api = await fake({ upsertProfile: 'apply' });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', { external_id: 'crm-1', profile: { first_name: 'Ada' } });
+    const again = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { external_id: 'crm-1', profile: { first_name: 'Augusta' } });
+    expect(again).toMatchObject({ status: 200, body: { profile: { first_name: 'Augusta' } } });
+  });
+
+  it('seeded at start, back to the seed on reset()', async () => {
+    const api = await fake({ seed: [{ end_user_id: '5f7e0e2c1e7c7e000f0f9c3a', external_id: 'crm-7', profile: { first_name: 'Ada' } }] });
+    expect((await call(api, 'getEndUser', 'GET', '/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a')).body).toMatchObject({ external_id: 'crm-7' });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    expect(api.size).toBe(2);
+    api.reset();
+    expect(api.size).toBe(1);
+    api.reset([]);
+    expect(api.size).toBe(0);
+  });
+
+  it('a seed the contract does not allow is refused at start, naming the entry and the rule', async () => {
+    await expect(startMock({ stateful: true, seed: [{ profile: { email: 'not an address' } }] })).rejects.toThrow(
+      /^seed\[0\] is not an end user the contract allows:\n\/profile\/email: must be an email address/,
+    );
+  });
+});
+
+describe('webhooks: signed as Ada’s, received here, verified with verifyWebhook', () => {
+  const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const receivers: TestServer[] = [];
+  afterEach(() => Promise.all(receivers.splice(0).map((receiver) => receiver.close())));
+
+  /** A receiver that answers attempt n with statuses[n] (the last one after that), recording what arrives. */
+  async function receiver(...statuses: number[]) {
+    const server = await startServer((_req, res) => json(res, statuses[Math.min(server.requests.length, statuses.length) - 1] ?? 200, {}));
+    receivers.push(server);
+    return server;
+  }
+  const events = (server: TestServer): EndUserWebhookEvent[] =>
+    server.requests.map((request) => verifyWebhook(request.body, request.headers as Record<string, string>, SECRET));
+
+  it('created on create, updated when a profile value changes, nothing for an upsert or an external_id alone', async () => {
+    const inbox = await receiver(200);
+    const api = await fake({ webhooks: { url: `${inbox.url}/hooks`, secret: SECRET } });
+    const { body } = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { external_id: 'crm-1', profile: { first_name: 'Ada' } });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', { external_id: 'crm-1' });
+    await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${body.end_user_id}`, { external_id: 'crm-2', profile: {} });
+    await call(api, 'updateEndUser', 'PATCH', `/v2/end-users/${body.end_user_id}`, { profile: { last_name: 'Lovelace' } });
+    await api.webhooksSettled();
+    const received = events(inbox);
+    expect(received.map((event) => event.type)).toEqual(['v1.end_user.created', 'v1.end_user.updated']);
+    expect(received.map((event) => event.tags)).toEqual([[body.end_user_id], [body.end_user_id]]);
+    expect(received[1]!.data.profile.last_name).toBe('Lovelace');
+    expect(inbox.requests.every((request) => request.url === '/hooks' && request.headers['svix-id']?.toString().startsWith('msg_'))).toBe(
+      true,
+    );
+    expect(api.webhookDeliveries.map((d) => d.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('a failing receiver is retried (same message id), then delivered', async () => {
+    const inbox = await receiver(500, 503, 200);
+    const api = await fake({ webhooks: { url: inbox.url, secret: SECRET, retryDelaysMs: [10, 10, 10] } });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    await api.webhooksSettled();
+    expect(inbox.requests).toHaveLength(3);
+    expect(new Set(inbox.requests.map((request) => request.headers['svix-id'])).size).toBe(1);
+    expect(api.webhookDeliveries).toMatchObject([{ state: 'delivered', attempts: 3 }]);
+    expect(events(inbox).map((event) => event.type)).toEqual(Array(3).fill('v1.end_user.created'));
+  });
+
+  it('a receiver that never accepts: bounded retries, the failure on the handle and in a log line', async () => {
+    const inbox = await receiver(500);
+    const lines: string[] = [];
+    const api = await fake({ webhooks: { url: inbox.url, secret: SECRET, retryDelaysMs: [5, 5] }, onOutput: (text) => lines.push(text) });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    await api.webhooksSettled();
+    expect(inbox.requests).toHaveLength(3);
+    expect(api.webhookFailures).toMatchObject([
+      { event: 'v1.end_user.created', state: 'failed', attempts: 3, lastError: 'the receiver answered 500' },
+    ]);
+    expect(lines.join('')).toMatch(
+      /\[warn\] webhooks: v1\.end_user\.created msg_\w+ to http:\/\/127\.0\.0\.1:\d+ failed after 3 attempts: the receiver answered 500/,
+    );
+  });
+
+  it('a delivery never delays the API answer: the create returns while the receiver still holds the webhook', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inbox = await startServer((_req, res) => void held.then(() => json(res, 200, {})));
+    receivers.push(inbox);
+    const api = await fake({ webhooks: { url: inbox.url, secret: SECRET } });
+    const created = await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    expect(created.status).toBe(201);
+    expect(api.webhookDeliveries).toMatchObject([{ state: 'pending' }]);
+    release();
+    await api.webhooksSettled();
+    expect(api.webhookDeliveries).toMatchObject([{ state: 'delivered' }]);
+  });
+
+  it('a secret that is not one is refused at start, without echoing it', async () => {
+    await expect(startMock({ stateful: true, webhooks: { url: 'http://127.0.0.1:9', secret: 'whsec_!!secret-ish!!' } })).rejects.toThrow(
+      'webhooks.secret must be a signing secret such as whsec_ followed by base64',
+    );
+  });
+});
+
+describe('the same flow through createAdaClient', () => {
+  it(
+    'create, upsert, find, update, conflict, and every end user with for await',
+    async () => {
+      const api = await fake();
+      const ada = createAdaClient({ baseUrl: api.url, token: TEST_TOKEN, validateResponses: true });
+      const first = await ada.createEndUser({ external_id: 'crm-1', profile: { first_name: 'Ada' } });
+      expect(first.created).toBe(true);
+      expect(await ada.createEndUser({ external_id: 'CRM-1' })).toMatchObject({
+        created: false,
+        endUser: { end_user_id: first.endUser.end_user_id },
+      });
+      expect(await ada.findEndUserByExternalId('crm-1')).toMatchObject({ end_user_id: first.endUser.end_user_id });
+      expect(await ada.findEndUserByExternalId('nobody')).toBe(null);
+      const updated = await ada.updateEndUser(first.endUser.end_user_id, { profile: { last_name: 'Lovelace' } });
+      expect(updated.profile).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
+      const other = await ada.createEndUser({ profile: { first_name: 'Grace' } });
+      await expect(ada.updateEndUser(other.endUser.end_user_id, { external_id: 'crm-1', profile: {} })).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+      for (let i = 0; i < 5; i++) await ada.createEndUser({ profile: { first_name: `U${i}` } });
+      const names: string[] = [];
+      for await (const user of ada.listEndUsers({ limit: 3 })) names.push(user.profile.first_name ?? '');
+      expect(names).toEqual(['Ada', 'Grace', 'U0', 'U1', 'U2', 'U3', 'U4']);
+      await expect(ada.getEndUser('000000000000000000000000')).rejects.toMatchObject({ name: 'NotFoundError' });
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+});

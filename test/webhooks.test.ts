@@ -1,0 +1,137 @@
+// verifyWebhook as a production receiver meets it: messages signed with the `standardwebhooks` library
+// (Svix's scheme), each way to fail with its own error, the payload held to the spec, and the secret in
+// no error.
+import { inspect } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import {
+  verifyWebhook,
+  WebhookPayloadError,
+  WebhookSignatureError,
+  WebhookTimestampError,
+  WebhookVerificationError,
+} from '../src/webhooks.js';
+import { seedResponse } from './support.js';
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
+
+/** A message as Ada's webhooks arrive: svix-* headers over the raw body, signed `at` (default now). */
+function signed(payload: unknown, { secret = SECRET, at = new Date(), raw }: { secret?: string; at?: Date; raw?: string } = {}) {
+  const body = raw ?? JSON.stringify(payload);
+  const id = 'msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A';
+  return {
+    body,
+    headers: {
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'svix-signature': new Webhook(secret).sign(id, at, body),
+    } as Record<string, string>,
+  };
+}
+
+const created = () => ({
+  type: 'v1.end_user.created',
+  timestamp: '2026-11-27T12:00:00.123Z',
+  data: seedResponse(),
+  tags: [seedResponse().end_user_id],
+});
+
+const failure = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected verifyWebhook to throw');
+};
+
+describe('verifyWebhook', () => {
+  it('returns the typed event of an authentic message (created and updated)', () => {
+    const { body, headers } = signed(created());
+    const event = verifyWebhook(body, headers, SECRET);
+    expect(event.type).toBe('v1.end_user.created');
+    expect(event.data.end_user_id).toBe(seedResponse().end_user_id);
+    const updated = signed({ ...created(), type: 'v1.end_user.updated' });
+    expect(verifyWebhook(Buffer.from(updated.body), new Headers(updated.headers), SECRET).type).toBe('v1.end_user.updated');
+  });
+
+  it('reads the Standard Webhooks header names too, and headers in any case', () => {
+    const { body, headers } = signed(created());
+    const renamed = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.replace('svix-', 'Webhook-'), value]));
+    expect(verifyWebhook(body, renamed, SECRET).type).toBe('v1.end_user.created');
+  });
+
+  it('a body changed after signing: WebhookSignatureError', () => {
+    const { body, headers } = signed(created());
+    const error = failure(() => verifyWebhook(body.replace('Ada', 'Eve'), headers, SECRET));
+    expect(error).toBeInstanceOf(WebhookSignatureError);
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    expect(error.message).toBe('no signature of the webhook matches its body with this secret');
+  });
+
+  it('another secret: WebhookSignatureError; one of several signatures (a rotation) is enough', () => {
+    const at = new Date(); // both signatures over the same id, timestamp and body
+    const { body, headers } = signed(created(), { secret: OTHER_SECRET, at });
+    expect(failure(() => verifyWebhook(body, headers, SECRET))).toBeInstanceOf(WebhookSignatureError);
+    const rotated = { ...headers, 'svix-signature': `${headers['svix-signature']} ${signed(created(), { at }).headers['svix-signature']}` };
+    expect(verifyWebhook(body, rotated, SECRET).type).toBe('v1.end_user.created');
+  });
+
+  it('missing svix headers: WebhookSignatureError naming them', () => {
+    const { body } = signed(created());
+    expect(failure(() => verifyWebhook(body, {}, SECRET)).message).toBe(
+      'the webhook lacks the headers svix-id, svix-timestamp, svix-signature',
+    );
+  });
+
+  it('a message signed more than 5 minutes ago (a replay): WebhookTimestampError', () => {
+    const { body, headers } = signed(created(), { at: new Date(Date.now() - 10 * 60_000) });
+    const error = failure(() => verifyWebhook(body, headers, SECRET));
+    expect(error).toBeInstanceOf(WebhookTimestampError);
+    expect(error.message).toMatch(/more than 5 minutes from this machine's clock \(message timestamp too old\)/);
+  });
+
+  it('an authentic body that is not JSON: WebhookPayloadError', () => {
+    const { body, headers } = signed(undefined, { raw: 'not json' });
+    expect(failure(() => verifyWebhook(body, headers, SECRET))).toMatchObject({
+      name: 'WebhookPayloadError',
+      issues: [{ keyword: 'json' }],
+    });
+  });
+
+  it('an authentic payload that breaks the contract (sensitive_metadata in data): WebhookPayloadError with issues', () => {
+    const leaky = created();
+    (leaky.data.profile as Record<string, unknown>).sensitive_metadata = { fields: { token: 'x' } };
+    const { body, headers } = signed(leaky);
+    const error = failure(() => verifyWebhook(body, headers, SECRET)) as WebhookPayloadError;
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect(error.issues).toEqual([{ path: '/data/profile/sensitive_metadata', keyword: 'not', message: 'must not be present' }]);
+  });
+
+  it('an authentic event of a type the contract does not describe: WebhookPayloadError', () => {
+    const { body, headers } = signed({ ...created(), type: 'v1.conversation.created' });
+    expect(failure(() => verifyWebhook(body, headers, SECRET))).toMatchObject({ name: 'WebhookPayloadError', issues: [{ path: '/type' }] });
+  });
+
+  it('a secret that is not one, and a parsed body, are TypeErrors that never echo the secret', () => {
+    const { body, headers } = signed(created());
+    const badSecret = 'whsec_!!!not-base64!!!';
+    const error = failure(() => verifyWebhook(body, headers, badSecret));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(inspect(error)).not.toContain('not-base64');
+    expect(failure(() => verifyWebhook(JSON.parse(body), headers, SECRET))).toBeInstanceOf(TypeError);
+  });
+
+  it('no error carries the secret', () => {
+    const { body, headers } = signed(created(), { secret: OTHER_SECRET });
+    for (const run of [
+      () => verifyWebhook(body, headers, SECRET),
+      () => verifyWebhook('x', headers, SECRET),
+      () => verifyWebhook(body, {}, SECRET),
+    ]) {
+      const error = failure(run);
+      expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toContain(SECRET.slice(6));
+    }
+  });
+});
