@@ -214,7 +214,7 @@ describe('webhooks: signed as Ada’s, received here, verified with verifyWebhoo
       { event: 'v1.end_user.created', state: 'failed', attempts: 3, lastError: 'the receiver answered 500' },
     ]);
     expect(lines.join('')).toMatch(
-      /\[warn\] webhooks: v1\.end_user\.created msg_\w+ to http:\/\/127\.0\.0\.1:\d+ failed after 3 attempts: the receiver answered 500/,
+      /\[warn\] webhooks: v1\.end_user\.created msg_\w+ to http:\/\/127\.0\.0\.1:\d+\/ failed after 3 attempts: the receiver answered 500/,
     );
   });
 
@@ -230,6 +230,45 @@ describe('webhooks: signed as Ada’s, received here, verified with verifyWebhoo
     release();
     await api.webhooksSettled();
     expect(api.webhookDeliveries).toMatchObject([{ state: 'delivered' }]);
+  });
+
+  it('the log line names the receiver without its credentials (user info, query)', async () => {
+    const inbox = await receiver(500);
+    const lines: string[] = [];
+    const url = `${inbox.url.replace('//', '//hook-user:hook-pass@')}/in?token=hook-token`;
+    const api = await fake({ webhooks: { url, secret: SECRET, retryDelaysMs: [] }, onOutput: (text) => lines.push(text) });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    await api.webhooksSettled();
+    expect(inbox.requests.map((request) => [request.url, request.headers.authorization])).toEqual([
+      ['/in?token=hook-token', `Basic ${Buffer.from('hook-user:hook-pass').toString('base64')}`],
+    ]);
+    expect(lines.join('')).toContain(`to ${inbox.url}/in failed after 1 attempts`);
+    expect(lines.join('')).not.toMatch(/hook-(user|pass|token)/);
+  });
+
+  it('keeps at most keepDeliveries deliveries, dropping the oldest settled ones', async () => {
+    const inbox = await receiver(200);
+    const api = await fake({ webhooks: { url: inbox.url, secret: SECRET, keepDeliveries: 2 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push(String((await call(api, 'createEndUser', 'POST', '/v2/end-users/', {})).body.end_user_id));
+      await api.webhooksSettled();
+    }
+    expect(inbox.requests).toHaveLength(4);
+    expect(api.webhookDeliveries.map((delivery) => delivery.endUserId)).toEqual(ids.slice(2));
+  });
+
+  it('webhook options out of range are refused at start, naming the option', async () => {
+    for (const [changes, message] of [
+      [{ url: 'ftp://127.0.0.1/x' }, 'webhooks.url must be an absolute http(s) URL'],
+      [{ url: '/relative' }, 'webhooks.url must be an absolute http(s) URL'],
+      [{ keepDeliveries: 0 }, 'webhooks.keepDeliveries must be a positive integer'],
+      [{ timeoutMs: -1 }, 'webhooks.timeoutMs must be a positive integer'],
+      [{ retryDelaysMs: [10, -5] }, 'webhooks.retryDelaysMs must be an array of non-negative integers (milliseconds)'],
+    ] as const) {
+      const webhooks = { url: 'http://127.0.0.1:9', secret: SECRET, ...(changes as object) };
+      await expect(startMock({ stateful: true, webhooks })).rejects.toThrow(message);
+    }
   });
 
   it('a secret that is not one is refused at start, without echoing it', async () => {

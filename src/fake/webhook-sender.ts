@@ -20,6 +20,11 @@ export interface WebhookTarget {
   retryDelaysMs?: readonly number[];
   /** Time limit of each attempt (default 5 000 ms; Ada allows a receiver 15 s). */
   timeoutMs?: number;
+  /**
+   * How many deliveries the handle keeps (default 1 000): past that, the oldest settled ones are
+   * dropped, so that a fake left running for days does not grow without bound.
+   */
+  keepDeliveries?: number;
 }
 
 export interface Delivery {
@@ -40,15 +45,29 @@ export class WebhookSender {
   private readonly signer: Webhook;
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
+  private readonly keepDeliveries: number;
+  /** The receiver as log lines show it: no user info, query or fragment (they may carry credentials). */
+  private readonly shownUrl: string;
+  private readonly url: string;
+  private readonly authorization: string | undefined;
   private readonly running = new Set<Promise<void>>();
   private generation = 0;
 
   constructor(
-    private readonly target: WebhookTarget,
+    target: WebhookTarget,
     private readonly log: (line: string) => void,
   ) {
-    if (typeof target.url !== 'string' || !/^https?:\/\//.test(target.url))
+    const url = typeof target.url === 'string' && URL.canParse(target.url) ? new URL(target.url) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new TypeError('webhooks.url must be an absolute http(s) URL');
+    this.shownUrl = `${url.origin}${url.pathname}`;
+    // fetch refuses a URL with user info: it goes as Basic authorization instead, as a browser would send it.
+    if (url.username || url.password) {
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      this.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      url.username = url.password = '';
+    }
+    this.url = url.href;
     try {
       this.signer = new Webhook(target.secret);
     } catch {
@@ -57,6 +76,15 @@ export class WebhookSender {
     }
     this.retryDelaysMs = target.retryDelaysMs ?? [100, 500, 2_000];
     this.timeoutMs = target.timeoutMs ?? 5_000;
+    this.keepDeliveries = target.keepDeliveries ?? 1_000;
+    for (const [name, value] of [
+      ['timeoutMs', this.timeoutMs],
+      ['keepDeliveries', this.keepDeliveries],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`webhooks.${name} must be a positive integer`);
+    }
+    if (!Array.isArray(this.retryDelaysMs) || !this.retryDelaysMs.every((delay) => Number.isSafeInteger(delay) && delay >= 0))
+      throw new TypeError('webhooks.retryDelaysMs must be an array of non-negative integers (milliseconds)');
   }
 
   /** Deliveries that failed on every attempt. */
@@ -75,6 +103,7 @@ export class WebhookSender {
       state: 'pending',
     };
     this.deliveries.push(delivery);
+    this.forgetOldest();
     const verdict = validateWebhookPayload(event, payload);
     if (!verdict.ok) {
       // The fake sends only what the contract allows: a payload that breaks it is never sent, and is shown.
@@ -99,6 +128,18 @@ export class WebhookSender {
     this.deliveries.length = 0;
   }
 
+  /** Drops the oldest settled deliveries past `keepDeliveries`; pending ones stay until they settle. */
+  private forgetOldest(): void {
+    let excess = this.deliveries.length - this.keepDeliveries;
+    for (let index = 0; excess > 0 && index < this.deliveries.length; ) {
+      if (this.deliveries[index]!.state === 'pending') index++;
+      else {
+        this.deliveries.splice(index, 1);
+        excess--;
+      }
+    }
+  }
+
   private async deliver(delivery: Delivery, body: string, generation: number): Promise<void> {
     for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt++) {
       if (generation !== this.generation) return;
@@ -106,9 +147,10 @@ export class WebhookSender {
       delivery.attempts++;
       const timestamp = new Date();
       try {
-        const response = await fetch(this.target.url, {
+        const response = await fetch(this.url, {
           method: 'POST',
           headers: {
+            ...(this.authorization ? { authorization: this.authorization } : {}),
             'content-type': 'application/json',
             'svix-id': delivery.id,
             'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
@@ -132,7 +174,7 @@ export class WebhookSender {
     if (generation !== this.generation) return;
     delivery.state = 'failed';
     this.log(
-      `[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.target.url} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`,
+      `[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.shownUrl} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`,
     );
   }
 }
