@@ -248,6 +248,42 @@ await compare(
   {},
   8,
 );
+
+// The stateful fake: the same PATCH answered by its store behind Prism's validation proxy (so two Prism
+// passes, request and answer, plus the store), then with signed webhooks to a receiver on loopback.
+const seededUser = spec.components.examples.EndUserSeedResponse.value;
+const fake = await startMock({ stateful: true, seed: [seededUser] });
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.end());
+});
+const receiverUrl = await listen(receiver);
+const fakeWithWebhooks = await startMock({
+  stateful: true,
+  seed: [seededUser],
+  webhooks: { url: receiverUrl, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+});
+// Each PATCH changes a profile value, so that every one sends `v1.end_user.updated`.
+let edition = 0;
+const patchChanging = (base: string) => async () => {
+  const response = await fetch(`${base}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, {
+    method: 'PATCH',
+    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    body: JSON.stringify({ profile: { first_name: `Ada ${edition++}` } }),
+  });
+  await response.arrayBuffer();
+};
+const fakeVariants = {
+  'startMock() (Prism)': hit(mock.url),
+  'startMock({ stateful: true })': hit(fake.url),
+  'stateful, a webhook per PATCH': patchChanging(fakeWithWebhooks.url),
+};
+await compare('fake PATCH throughput, 8 connections', 'ms/request', 800, fakeVariants, 'startMock() (Prism)', {}, 8);
+await compare('fake PATCH latency, sequential', 'ms/request', 400, fakeVariants, 'startMock() (Prism)');
+await fakeWithWebhooks.webhooksSettled();
+if (fakeWithWebhooks.webhookFailures.length > 0) throw new Error('bench: a webhook delivery failed');
+await Promise.all([fake.stop(), fakeWithWebhooks.stop()]);
+receiver.close();
 await mock.stop();
 bareMock.close();
 
