@@ -49,4 +49,10 @@ describe('versioning', () => {
       .find((line) => line.startsWith(`## [${manifest.version}]`));
     expect(heading).toMatch(new RegExp(`contract ${contract.replace(/\./g, '\\.')}\\b`));
   });
+
+  it('every tarball the README names is the one `npm pack` makes of this version', () => {
+    const named = readFileSync(join(root, 'README.md'), 'utf8').match(/ada-end-users-contract-[\w.-]+?\.tgz/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set(named)).toEqual(new Set([`ada-end-users-contract-${manifest.version}.tgz`]));
+  });
 });
