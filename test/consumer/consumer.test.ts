@@ -15,11 +15,12 @@ const project = join(work, 'project');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const CONSUMER = `
-import { AdaApiError, ConflictError, createAdaClient, validateUpdateEndUserRequest } from 'ada-end-users-contract';
+import { AdaApiError, ConflictError, createAdaClient, validateUpdateEndUserRequest, verifyWebhook, type EndUserWebhookEvent } from 'ada-end-users-contract';
 import { startMock } from 'ada-end-users-contract/testing';
 import type { components, paths } from 'ada-end-users-contract/schema';
 import spec from 'ada-end-users-contract/openapi.json' with { type: 'json' };
 import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
 
 type EndUser = components['schemas']['EndUser'];
 type Body = paths['/v2/end-users/{end_user_id}']['patch']['requestBody']['content']['application/json'];
@@ -55,6 +56,36 @@ try {
   }));
 } finally {
   await mock.stop();
+}
+
+// The stateful fake remembers, and sends its webhooks signed to a receiver that verifies them.
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const received: EndUserWebhookEvent[] = [];
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    received.push(verifyWebhook(Buffer.concat(chunks), req.headers, SECRET));
+    res.end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const { port } = receiver.address() as { port: number };
+const fake = await startMock({ stateful: true, webhooks: { url: 'http://127.0.0.1:' + port + '/hooks', secret: SECRET } });
+try {
+  const ada = createAdaClient({ baseUrl: fake.url, token: 'test-token' });
+  const { endUser } = await ada.createEndUser({ external_id: 'crm-9' });
+  await ada.updateEndUser(endUser.end_user_id, { profile: { first_name: 'Grace' } });
+  const again = await ada.findEndUserByExternalId('CRM-9');
+  await fake.webhooksSettled();
+  console.log(JSON.stringify({
+    remembered: again?.profile.first_name,
+    size: fake.size,
+    webhooks: received.map((event) => event.type + ' ' + (event.data.end_user_id === endUser.end_user_id)),
+  }));
+} finally {
+  await fake.stop();
+  receiver.close();
 }
 `;
 
@@ -139,9 +170,15 @@ describe('the packed package, installed in a fresh project', () => {
     await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
   }, 120_000);
 
-  it('runs it: the client against the mock, typed errors, the validators and the bundled spec', async () => {
+  it('runs it: the client against the mock, typed errors, the validators, the bundled spec, the stateful fake and verifyWebhook', async () => {
     const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: project });
-    expect(JSON.parse(stdout)).toEqual({
+    const [plain, stateful] = stdout.trim().split('\n');
+    expect(JSON.parse(stateful!)).toEqual({
+      remembered: 'Grace',
+      size: 1,
+      webhooks: ['v1.end_user.created true', 'v1.end_user.updated true'],
+    });
+    expect(JSON.parse(plain!)).toEqual({
       endUserId: '5f7e0e2c1e7c7e000f0f9c3a',
       created: true,
       found: '5f7e0e2c1e7c7e000f0f9c3a',
