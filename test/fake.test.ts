@@ -114,6 +114,47 @@ describe('the stateful fake, through HTTP', () => {
     expect(api.size).toBe(0);
   });
 
+  it('the kit’s own rules, which Prism cannot enforce, hold too: disjoint keys, exclusive parameters, 10 KB in one request', async () => {
+    const api = await fake();
+    const sharedKey = await call(api, 'createEndUser', 'POST', '/v2/end-users/', {
+      profile: { metadata: { plan: 'pro' }, sensitive_metadata: { fields: { plan: 'secret' } } },
+    });
+    expect(sharedKey).toMatchObject({
+      status: 400,
+      body: {
+        errors: [{ type: 'validation_error', details: [{ location: 'body', message: expect.stringContaining('(x-disjoint-keys)') }] }],
+      },
+    });
+    const both = await call(api, 'listEndUsers', 'GET', '/v2/end-users/?external_id=crm-1&limit=5');
+    expect(both).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          {
+            type: 'validation_error',
+            details: [
+              { parameter: 'limit', location: 'query', message: 'must not be combined with external_id (x-exclusive-parameter-groups)' },
+            ],
+          },
+        ],
+      },
+    });
+    const big = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { a: 'x'.repeat(11_000) } } });
+    expect(big).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          {
+            type: 'validation_error',
+            message: 'Metadata exceeds the maximum size of 10 KB.',
+            details: [{ parameter: 'profile.metadata' }],
+          },
+        ],
+      },
+    });
+    expect(api.size).toBe(0);
+  });
+
   it('metadata merged past 10 KB by updates: 400, as Ada answers, and nothing changes', async () => {
     const api = await fake();
     const created = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { a: 'x'.repeat(9000) } } });

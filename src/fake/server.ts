@@ -1,9 +1,13 @@
 // The stateful fake's HTTP side, behind Prism's validation proxy: requests reach it only when they
 // conform, and everything it answers is checked by Prism against the contract on the way out. Routes
-// come from the operations table; each operation the fake implements has a handler here.
+// come from the operations table; each operation the fake implements has a handler here. Prism cannot
+// enforce the kit's own rules (x-disjoint-keys, x-max-json-bytes, x-exclusive-parameter-groups), so the
+// fake checks each request with the kit's validators too, and refuses as the mock's front refuses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { operations, type OperationInfo } from '../operations.js';
+import { nodeAt } from '../spec.js';
+import { validateRequest, type ValidationIssue } from '../validation.js';
 import type { EndUserStore, Outcome } from './store.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -99,6 +103,8 @@ export async function startFakeServer(
         const path = Object.fromEntries(
           Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
         );
+        const verdict = validateRequest(route.op.operationId, { path, query: typedQuery(route.op, url.searchParams), body });
+        if (!verdict.ok) return send(res, refusal(verdict.errors));
         send(res, handler({ path, query: url.searchParams, body }));
       },
       () => res.destroy(),
@@ -115,6 +121,34 @@ export async function startFakeServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Query values as the contract types them (Prism has checked that they parse): `limit=5` is the integer 5. */
+function typedQuery(op: OperationInfo, query: URLSearchParams): Record<string, unknown> {
+  const typed: Record<string, unknown> = {};
+  for (const [name, value] of query) {
+    const parameter = op.parameters.find((p) => p.in === 'query' && p.name === name);
+    const type = parameter && (nodeAt(`${parameter.pointer}/schema`) as { type?: unknown }).type;
+    typed[name] = type === 'integer' || type === 'number' ? Number(value) : value;
+  }
+  return typed;
+}
+
+/**
+ * A 400 as the mock's front words one (each issue: field, location, message and rule); with Ada's own
+ * message where Ada documents one (metadata over 10 KB).
+ */
+function refusal(issues: readonly ValidationIssue[]): Answer {
+  const metadataTooLarge = issues.every((issue) => issue.keyword === 'x-max-json-bytes' && issue.path.endsWith('/metadata'));
+  const message = metadataTooLarge
+    ? 'Metadata exceeds the maximum size of 10 KB.'
+    : `The request breaks the contract (${issues.length} violation${issues.length === 1 ? '' : 's'}).`;
+  const details = issues.map((issue) => ({
+    parameter: issue.path.slice(1).split('/').join('.') || 'body',
+    location: issue.in ?? 'body',
+    message: `${issue.message} (${issue.keyword})`,
+  }));
+  return { status: 400, body: { errors: [{ type: 'validation_error', message, details }] } };
 }
 
 /** A path template as a regular expression with a named group per parameter. */
