@@ -183,6 +183,19 @@ describe('the fake’s options, seed and reset', () => {
     expect(again).toMatchObject({ status: 200, body: { profile: { first_name: 'Augusta' } } });
   });
 
+  it('upsertProfile: apply holds merged metadata to 10 KB too, and changes nothing when it would pass', async () => {
+    const api = await fake({ upsertProfile: 'apply' });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', { external_id: 'crm-1', profile: { metadata: { a: 'x'.repeat(9000) } } });
+    const tooMuch = await call(api, 'createEndUser', 'POST', '/v2/end-users/', {
+      external_id: 'crm-1',
+      profile: { first_name: 'Augusta', metadata: { b: 'y'.repeat(9000) } },
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { errors: [{ message: 'Metadata exceeds the maximum size of 10 KB.' }] } });
+    const stored = await call(api, 'listEndUsers', 'GET', '/v2/end-users/?external_id=crm-1');
+    expect(stored.body.profile).toMatchObject({ metadata: { a: 'x'.repeat(9000) } });
+    expect(stored.body.profile).not.toHaveProperty('first_name', 'Augusta');
+  });
+
   it('seeded at start, back to the seed on reset()', async () => {
     const api = await fake({ seed: [{ end_user_id: '5f7e0e2c1e7c7e000f0f9c3a', external_id: 'crm-7', profile: { first_name: 'Ada' } }] });
     expect((await call(api, 'getEndUser', 'GET', '/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a')).body).toMatchObject({ external_id: 'crm-7' });

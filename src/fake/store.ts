@@ -70,6 +70,7 @@ export class EndUserStore {
     const existing = externalId === null ? undefined : this.holderOf(externalId);
     if (existing) {
       if (this.options.upsertProfile === 'apply' && body.profile) {
+        if (this.mergedMetadataTooLarge(existing, body.profile)) return metadataTooLarge();
         const sensitiveChanged = this.applySensitive(existing, body.profile.sensitive_metadata);
         const profileChanged = this.applyProfile(existing, body.profile);
         if (profileChanged || sensitiveChanged) this.touch(existing);
@@ -98,9 +99,7 @@ export class EndUserStore {
   update(id: string, body: { external_id?: string | null; profile: Profile }): Outcome<Change> {
     const stored = this.byId.get(id);
     if (!stored) return notFound(`No end user has the end_user_id ${id}.`);
-    if (this.mergedMetadataTooLarge(stored, body.profile)) {
-      return { ok: false, status: 400, type: 'bad_request', message: 'Metadata exceeds the maximum size of 10 KB.' };
-    }
+    if (this.mergedMetadataTooLarge(stored, body.profile)) return metadataTooLarge();
     let changed = false;
     if (body.external_id !== undefined) {
       const externalId = body.external_id || null;
@@ -235,4 +234,9 @@ export class EndUserStore {
 
 function notFound(message: string): Outcome<never> {
   return { ok: false, status: 404, type: 'not_found', message };
+}
+
+/** Ada's answer when metadata would pass 10 KB. */
+function metadataTooLarge(): Outcome<never> {
+  return { ok: false, status: 400, type: 'bad_request', message: 'Metadata exceeds the maximum size of 10 KB.' };
 }
