@@ -8,8 +8,8 @@ export {
   arbitraryUpdateEndUserRequest,
   invalidRequestBodyCases,
   invalidUpdateEndUserRequestCases,
-} from './arbitraries.js';
-export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries.js';
+} from './arbitraries/index.js';
+export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries/index.js';
 export { startMock } from './mock.js';
 export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions, StartMockOptions, WebhookTarget } from './mock.js';
 export { startProxy } from './proxy.js';

@@ -5,7 +5,7 @@
 // - one generated invalid body per rule through a pass-through `prism proxy` (with --errors Prism would
 //   refuse them itself), where the provider must answer 4xx with an Errors body.
 import fc from 'fast-check';
-import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries.js';
+import { invalidUpdateEndUserRequestCases, arbitraryUpdateEndUserRequest } from './arbitraries/index.js';
 import { createAdaClient, type AdaClient } from './client.js';
 import { createScrub, type Scrub } from './errors.js';
 import { prismLocationPointer as pointer, prismViolations, type PrismViolation, type RunningPrism } from './prism.js';

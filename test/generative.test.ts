@@ -9,7 +9,7 @@ import {
   arbitraryUpdateEndUserRequest,
   invalidUpdateEndUserRequestCases,
   type BrokenRule,
-} from '../src/arbitraries.js';
+} from '../src/arbitraries/index.js';
 import { jsonByteLength, validateUpdateEndUserRequest } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, END_USER_ID, mockUrl, prismPointsAt, TEST_TOKEN } from './support.js';
 import type { Json } from '../src/json-pointer.js';

@@ -1,0 +1,11 @@
+// fast-check arbitraries derived from the spec: request bodies, whole requests (parameters too) and
+// responses of every operation, and webhook payloads; valid ones, and invalid ones that break one rule.
+export {
+  arbitraryInvalidRequestBody,
+  arbitraryInvalidUpdateEndUserRequest,
+  arbitraryRequestBody,
+  arbitraryUpdateEndUserRequest,
+  invalidRequestBodyCases,
+  invalidUpdateEndUserRequestCases,
+} from './bodies.js';
+export type { BrokenRule, InvalidBody, InvalidCase } from './schema.js';
