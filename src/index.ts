@@ -48,6 +48,7 @@ export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';
 export {
   formatValidationIssues,
   jsonByteLength,
+  parseQuery,
   validateCreateEndUserRequest,
   validateEndUserResponse,
   validateErrorsResponse,

@@ -165,6 +165,25 @@ export function validateRequest(operationId: string, request: RequestParts): Val
   return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
 }
 
+/**
+ * Query parameters as received on the wire (every value a string), typed as the operation's schemas
+ * type them, for `validateRequest`: `limit=5` becomes the integer 5; a value that is not one (`limit=1.5`,
+ * `limit=ten`) stays a string, so that the validator names it (`must be integer`). Unknown names are kept.
+ */
+export function parseQuery(operationId: string, query: URLSearchParams | Record<string, string>): Record<string, unknown> {
+  const { parameters } = operation(operationId);
+  const typed: Record<string, unknown> = {};
+  for (const [name, value] of query instanceof URLSearchParams ? query : Object.entries(query)) {
+    const parameter = parameters.find((p) => p.in === 'query' && p.name === name);
+    const type = parameter && (nodeAt(`${parameter.pointer}/schema`) as { type?: unknown }).type;
+    typed[name] =
+      (type === 'integer' && /^-?\d+$/.test(value)) || (type === 'number' && value.trim() !== '' && Number.isFinite(Number(value)))
+        ? Number(value)
+        : value;
+  }
+  return typed;
+}
+
 /** The parameters sent together from different exclusive groups: each one after the first group's is an issue. */
 function exclusiveGroupIssues(groups: string[][], present: Set<string>, parameters: OperationInfo['parameters']): ValidationIssue[] {
   const used = groups.filter((group) => group.some((name) => present.has(name)));

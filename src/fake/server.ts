@@ -6,8 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { operations, type OperationInfo } from '../operations.js';
-import { nodeAt } from '../spec.js';
-import { validateRequest, type ValidationIssue } from '../validation.js';
+import { parseQuery, validateRequest, type ValidationIssue } from '../validation.js';
 import type { EndUserStore, Outcome } from './store.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -103,7 +102,7 @@ export async function startFakeServer(
         const path = Object.fromEntries(
           Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
         );
-        const verdict = validateRequest(route.op.operationId, { path, query: typedQuery(route.op, url.searchParams), body });
+        const verdict = validateRequest(route.op.operationId, { path, query: parseQuery(route.op.operationId, url.searchParams), body });
         if (!verdict.ok) return send(res, refusal(verdict.errors));
         send(res, handler({ path, query: url.searchParams, body }));
       },
@@ -121,17 +120,6 @@ export async function startFakeServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/** Query values as the contract types them (Prism has checked that they parse): `limit=5` is the integer 5. */
-function typedQuery(op: OperationInfo, query: URLSearchParams): Record<string, unknown> {
-  const typed: Record<string, unknown> = {};
-  for (const [name, value] of query) {
-    const parameter = op.parameters.find((p) => p.in === 'query' && p.name === name);
-    const type = parameter && (nodeAt(`${parameter.pointer}/schema`) as { type?: unknown }).type;
-    typed[name] = type === 'integer' || type === 'number' ? Number(value) : value;
-  }
-  return typed;
 }
 
 /**
