@@ -9,3 +9,5 @@ export {
   invalidUpdateEndUserRequestCases,
 } from './bodies.js';
 export type { BrokenRule, InvalidBody, InvalidCase } from './schema.js';
+export { arbitraryInvalidRequest, arbitraryRequest, invalidRequestCases } from './requests.js';
+export type { GeneratedRequest, InvalidRequest, InvalidRequestCase } from './requests.js';

@@ -15,6 +15,8 @@ type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' 
 export interface BrokenRule {
   path: string;
   keyword: string;
+  /** For a parameter: where it goes (its name is the path, `/limit`); absent for the body. */
+  in?: 'path' | 'query';
 }
 
 /** A value that breaks one rule of its schema, and the rule. */

@@ -1,0 +1,201 @@
+// Whole requests of an operation, from the operations table: path and query parameters as they go on the
+// wire (strings), and the body. Valid ones, and invalid ones that break exactly one rule: a parameter's
+// schema, a path segment URL parsing would change, an unknown parameter, parameters of two exclusive
+// groups (`x-exclusive-parameter-groups`), or the body's schema (the kit's rules included).
+import fc from 'fast-check';
+import { operation, type ParameterInfo } from '../operations.js';
+import { nodeAt } from '../spec.js';
+import { invalidRequestBodyCases, arbitraryRequestBody } from './bodies.js';
+import { type BrokenRule, invalidCases, type Schema, validValue } from './schema.js';
+
+/** A request to an operation: parameters as sent (strings, unencoded), and the JSON body where there is one. */
+export interface GeneratedRequest {
+  path: Record<string, string>;
+  query: Record<string, string>;
+  body?: unknown;
+}
+
+export interface InvalidRequest {
+  request: GeneratedRequest;
+  /** Where (`in` for a parameter; a JSON pointer into the body otherwise) and which rule. */
+  rule: BrokenRule;
+}
+
+export interface InvalidRequestCase {
+  /** `in path keyword` for parameters (`query /limit maximum`), the body case's name otherwise (`body /profile type`). */
+  name: string;
+  /**
+   * False when the request cannot reach the operation as it is: an empty, `.` or `..` path segment is
+   * another path once a URL is parsed, and a URL cannot carry a lone surrogate. Such requests are for
+   * local validators (the client refuses them before sending).
+   */
+  sendable: boolean;
+  arbitrary: fc.Arbitrary<InvalidRequest>;
+}
+
+const schemaOf = (parameter: ParameterInfo) => nodeAt(`${parameter.pointer}/schema`) as Schema;
+
+// A lone surrogate: URL encoding turns it into U+FFFD (String#toWellFormed is ES2024, newer than the kit's target).
+const LONE_SURROGATE = /\p{Cs}/gu;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
+
+/** A value as a URL carries it: text as is (well-formed, as URL encoding makes it), anything else as JSON. */
+const onTheWire = (value: unknown) =>
+  typeof value === 'string' ? wellFormed(value) : typeof value === 'number' ? String(value) : JSON.stringify(value);
+
+/** The kit's rules for a path segment beyond its schema (validateParameter): what URL parsing keeps. */
+const urlKeeps = (segment: string) => segment !== '.' && segment !== '..' && wellFormed(segment) === segment;
+
+function parametersOf(operationId: string) {
+  const { parameters, exclusiveGroups } = operation(operationId);
+  const unsupported = parameters.find((p) => p.in !== 'path' && p.in !== 'query');
+  if (unsupported) throw new Error(`arbitraries: ${unsupported.in} parameters are not supported (${operationId} ${unsupported.name})`);
+  return {
+    path: parameters.filter((p) => p.in === 'path'),
+    query: parameters.filter((p) => p.in === 'query'),
+    groups: exclusiveGroups,
+  };
+}
+
+function validPath(operationId: string): fc.Arbitrary<Record<string, string>> {
+  const { path } = parametersOf(operationId);
+  return fc.record(Object.fromEntries(path.map((p) => [p.name, validValue(schemaOf(p)).map(onTheWire).filter(urlKeeps)])));
+}
+
+/**
+ * Valid query parameters: required ones always, each optional one or not; of the exclusive groups at
+ * most one is used. With `keep`, only the parameters that may go with `keep` (its group's and the
+ * ungrouped), `keep` itself left out for the caller to set.
+ */
+function validQuery(operationId: string, keep?: string): fc.Arbitrary<Record<string, string>> {
+  const { query, groups } = parametersOf(operationId);
+  const groupOf = (name: string) => groups.findIndex((group) => group.includes(name));
+  const choices = keep === undefined ? [-1, ...groups.keys()] : [groupOf(keep)];
+  return fc.constantFrom(...choices).chain((chosen) => {
+    const allowed = query.filter((p) => groupOf(p.name) === -1 || groupOf(p.name) === chosen).filter((p) => p.name !== keep);
+    return fc.record(Object.fromEntries(allowed.map((p) => [p.name, validValue(schemaOf(p)).map(onTheWire)])), {
+      requiredKeys: allowed.filter((p) => p.required).map((p) => p.name),
+    });
+  });
+}
+
+function validBody(operationId: string): fc.Arbitrary<{ body?: unknown }> {
+  const body = operation(operationId).body;
+  if (!body?.schema) return fc.constant({});
+  const some = arbitraryRequestBody(operationId).map((value) => ({ body: value as unknown }));
+  return body.required ? some : fc.oneof(some, fc.constant({}));
+}
+
+/** Valid requests of an operation (by operationId): parameters and body, as a client may send them. */
+export function arbitraryRequest(operationId: string): fc.Arbitrary<GeneratedRequest> {
+  return fc
+    .tuple(validPath(operationId), validQuery(operationId), validBody(operationId))
+    .map(([path, query, body]) => ({ path, query, ...body }));
+}
+
+/** Every rule of an operation's request, each with requests that break only it. */
+export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
+  const { path, query, groups } = parametersOf(operationId);
+  const cases: InvalidRequestCase[] = [];
+  const request = (parts: Partial<GeneratedRequest>, queryKeep?: string) =>
+    fc.tuple(validPath(operationId), validQuery(operationId, queryKeep), validBody(operationId)).map(([p, q, b]) => ({
+      path: { ...p, ...parts.path },
+      query: { ...q, ...parts.query },
+      ...b,
+      ...('body' in parts ? { body: parts.body } : {}),
+    }));
+
+  for (const parameter of [...path, ...query]) {
+    const located = parameter.in as 'path' | 'query';
+    // Every value on the wire is text: a rule about other types can only be broken by text that is not one (`limit=ten`).
+    const schema = schemaOf(parameter);
+    const broken = invalidCases(schema, `/${parameter.name}`, parameter.name).filter(
+      (c) => !(c.name.endsWith(' type') && [schema.type].flat().includes('string')),
+    );
+    if (located === 'path') {
+      broken.push(
+        {
+          name: `${parameter.name} path-segment`,
+          arbitrary: fc.constantFrom('.', '..').map((value) => ({ value, rule: { path: `/${parameter.name}`, keyword: 'path-segment' } })),
+        },
+        {
+          name: `${parameter.name} unicode`,
+          arbitrary: fc.tuple(validValue(schema).map(String), fc.integer({ min: 0xd800, max: 0xdfff })).map(([text, half]) => ({
+            value: `${text}${String.fromCharCode(half)}`,
+            rule: { path: `/${parameter.name}`, keyword: 'unicode' },
+          })),
+        },
+      );
+    }
+    for (const c of broken) {
+      const sendable = located === 'query' || !['minLength', 'path-segment', 'unicode'].some((k) => c.name.endsWith(` ${k}`));
+      cases.push({
+        name: `${located} /${c.name}`,
+        sendable,
+        arbitrary: c.arbitrary.chain(({ value, rule }) => {
+          const wire = located === 'path' && !sendable ? String(value) : onTheWire(value);
+          return request({ [located]: { [parameter.name]: wire } }, located === 'query' ? parameter.name : undefined).map((r) => ({
+            request: r,
+            rule: { ...rule, in: located },
+          }));
+        }),
+      });
+    }
+  }
+
+  // A query parameter the operation does not have (the kit's validators refuse it; Ada's docs are silent).
+  const known = new Set(query.map((p) => p.name));
+  cases.push({
+    name: 'query /* parameter',
+    sendable: true,
+    arbitrary: fc
+      .tuple(
+        fc.stringMatching(/^[a-z][a-z_]{0,11}$/).filter((name) => !known.has(name)),
+        fc.string({ maxLength: 8 }),
+      )
+      .chain(([name, value]) =>
+        request({ query: {} }).map((r) => ({
+          request: { ...r, query: { ...r.query, [name]: wellFormed(value) } },
+          rule: { path: `/${name}`, in: 'query' as const, keyword: 'parameter' },
+        })),
+      ),
+  });
+
+  // Parameters of two exclusive groups: some of an earlier group, exactly one of a later one (the one named).
+  for (const [later, group] of groups.entries()) {
+    const earlier = groups.slice(0, later).flat();
+    if (earlier.length === 0) continue;
+    for (const name of group) {
+      const parameter = query.find((p) => p.name === name);
+      if (!parameter) throw new Error(`arbitraries: x-exclusive-parameter-groups names ${name}, not a query parameter of ${operationId}`);
+      cases.push({
+        name: `query /${name} x-exclusive-parameter-groups`,
+        sendable: true,
+        arbitrary: fc.constantFrom(...earlier).chain((first) => {
+          const firstValue = validValue(schemaOf(query.find((p) => p.name === first)!)).map(onTheWire);
+          return fc.tuple(request({}, first), firstValue, validValue(schemaOf(parameter)).map(onTheWire)).map(([r, one, other]) => ({
+            request: { ...r, query: { ...r.query, [first]: one, [name]: other } },
+            rule: { path: `/${name}`, in: 'query' as const, keyword: 'x-exclusive-parameter-groups' },
+          }));
+        }),
+      });
+    }
+  }
+
+  if (operation(operationId).body?.schema) {
+    for (const c of invalidRequestBodyCases(operationId)) {
+      cases.push({
+        name: `body ${c.name}`,
+        sendable: true,
+        arbitrary: c.arbitrary.chain(({ body, rule }) => request({ body }).map((r) => ({ request: r, rule }))),
+      });
+    }
+  }
+  return cases;
+}
+
+/** Invalid requests of an operation, each breaking exactly one rule, named in `rule`. */
+export function arbitraryInvalidRequest(operationId: string, options: { sendable?: boolean } = {}): fc.Arbitrary<InvalidRequest> {
+  const cases = invalidRequestCases(operationId).filter((c) => options.sendable === undefined || c.sendable === options.sendable);
+  return fc.oneof(...cases.map((c) => c.arbitrary));
+}
