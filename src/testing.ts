@@ -2,14 +2,24 @@
 // so that a production app that imports the client never loads fast-check or Prism: a Prism mock of the
 // spec, Prism as a validation proxy, provider verification, and fast-check arbitraries derived from the spec.
 export {
+  arbitraryInvalidRequest,
   arbitraryInvalidRequestBody,
   arbitraryInvalidUpdateEndUserRequest,
+  arbitraryRequest,
   arbitraryRequestBody,
   arbitraryUpdateEndUserRequest,
   invalidRequestBodyCases,
+  invalidRequestCases,
   invalidUpdateEndUserRequestCases,
 } from './arbitraries/index.js';
-export type { BrokenRule, InvalidBody, InvalidCase } from './arbitraries/index.js';
+export type {
+  BrokenRule,
+  GeneratedRequest,
+  InvalidBody,
+  InvalidCase,
+  InvalidRequest,
+  InvalidRequestCase,
+} from './arbitraries/index.js';
 export { startMock } from './mock.js';
 export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions, StartMockOptions, WebhookTarget } from './mock.js';
 export { startProxy } from './proxy.js';

@@ -97,12 +97,16 @@ export function arbitraryRequest(operationId: string): fc.Arbitrary<GeneratedReq
 export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
   const { path, query, groups } = parametersOf(operationId);
   const cases: InvalidRequestCase[] = [];
-  const request = (parts: Partial<GeneratedRequest>, queryKeep?: string) =>
-    fc.tuple(validPath(operationId), validQuery(operationId, queryKeep), validBody(operationId)).map(([p, q, b]) => ({
-      path: { ...p, ...parts.path },
-      query: { ...q, ...parts.query },
-      ...b,
-      ...('body' in parts ? { body: parts.body } : {}),
+  // The valid parts around the one a case breaks, built once (arbitraries built per sample are slow).
+  const validPathParts = validPath(operationId);
+  const validBodyPart = validBody(operationId);
+  const queries = new Map<string | undefined, fc.Arbitrary<Record<string, string>>>();
+  const queryFor = (keep?: string) => queries.get(keep) ?? queries.set(keep, validQuery(operationId, keep)).get(keep)!;
+  type Broken = { parts: Partial<GeneratedRequest>; rule: BrokenRule };
+  const around = (broken: fc.Arbitrary<Broken>, queryKeep?: string): fc.Arbitrary<InvalidRequest> =>
+    fc.tuple(broken, validPathParts, queryFor(queryKeep), validBodyPart).map(([{ parts, rule }, p, q, b]) => ({
+      request: { path: { ...p, ...parts.path }, query: { ...q, ...parts.query }, ...b, ...('body' in parts ? { body: parts.body } : {}) },
+      rule,
     }));
 
   for (const parameter of [...path, ...query]) {
@@ -129,66 +133,50 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
     }
     for (const c of broken) {
       const sendable = located === 'query' || !['minLength', 'path-segment', 'unicode'].some((k) => c.name.endsWith(` ${k}`));
-      cases.push({
-        name: `${located} /${c.name}`,
-        sendable,
-        arbitrary: c.arbitrary.chain(({ value, rule }) => {
-          const wire = located === 'path' && !sendable ? String(value) : onTheWire(value);
-          return request({ [located]: { [parameter.name]: wire } }, located === 'query' ? parameter.name : undefined).map((r) => ({
-            request: r,
-            rule: { ...rule, in: located },
-          }));
-        }),
-      });
+      const parts = c.arbitrary.map(({ value, rule }) => ({
+        parts: { [located]: { [parameter.name]: sendable ? onTheWire(value) : String(value) } },
+        rule: { ...rule, in: located },
+      }));
+      cases.push({ name: `${located} /${c.name}`, sendable, arbitrary: around(parts, located === 'query' ? parameter.name : undefined) });
     }
   }
 
   // A query parameter the operation does not have (the kit's validators refuse it; Ada's docs are silent).
   const known = new Set(query.map((p) => p.name));
-  cases.push({
-    name: 'query /* parameter',
-    sendable: true,
-    arbitrary: fc
-      .tuple(
-        fc.stringMatching(/^[a-z][a-z_]{0,11}$/).filter((name) => !known.has(name)),
-        fc.string({ maxLength: 8 }),
-      )
-      .chain(([name, value]) =>
-        request({ query: {} }).map((r) => ({
-          request: { ...r, query: { ...r.query, [name]: wellFormed(value) } },
-          rule: { path: `/${name}`, in: 'query' as const, keyword: 'parameter' },
-        })),
-      ),
-  });
+  const unknown = fc
+    .tuple(
+      fc.stringMatching(/^[a-z][a-z_]{0,11}$/).filter((name) => !known.has(name)),
+      fc.string({ maxLength: 8 }),
+    )
+    .map(([name, value]) => ({
+      parts: { query: { [name]: wellFormed(value) } },
+      rule: { path: `/${name}`, in: 'query' as const, keyword: 'parameter' },
+    }));
+  cases.push({ name: 'query /* parameter', sendable: true, arbitrary: around(unknown) });
 
-  // Parameters of two exclusive groups: some of an earlier group, exactly one of a later one (the one named).
+  // Parameters of two exclusive groups: one of an earlier group, exactly one of a later one (the one named).
   for (const [later, group] of groups.entries()) {
     const earlier = groups.slice(0, later).flat();
     if (earlier.length === 0) continue;
     for (const name of group) {
       const parameter = query.find((p) => p.name === name);
       if (!parameter) throw new Error(`arbitraries: x-exclusive-parameter-groups names ${name}, not a query parameter of ${operationId}`);
-      cases.push({
-        name: `query /${name} x-exclusive-parameter-groups`,
-        sendable: true,
-        arbitrary: fc.constantFrom(...earlier).chain((first) => {
-          const firstValue = validValue(schemaOf(query.find((p) => p.name === first)!)).map(onTheWire);
-          return fc.tuple(request({}, first), firstValue, validValue(schemaOf(parameter)).map(onTheWire)).map(([r, one, other]) => ({
-            request: { ...r, query: { ...r.query, [first]: one, [name]: other } },
-            rule: { path: `/${name}`, in: 'query' as const, keyword: 'x-exclusive-parameter-groups' },
-          }));
-        }),
+      const withEach = earlier.map((first) => {
+        const firstParameter = query.find((p) => p.name === first)!;
+        const both = fc.tuple(validValue(schemaOf(firstParameter)), validValue(schemaOf(parameter))).map(([one, other]) => ({
+          parts: { query: { [first]: onTheWire(one), [name]: onTheWire(other) } },
+          rule: { path: `/${name}`, in: 'query' as const, keyword: 'x-exclusive-parameter-groups' },
+        }));
+        return around(both, first);
       });
+      cases.push({ name: `query /${name} x-exclusive-parameter-groups`, sendable: true, arbitrary: fc.oneof(...withEach) });
     }
   }
 
   if (operation(operationId).body?.schema) {
     for (const c of invalidRequestBodyCases(operationId)) {
-      cases.push({
-        name: `body ${c.name}`,
-        sendable: true,
-        arbitrary: c.arbitrary.chain(({ body, rule }) => request({ body }).map((r) => ({ request: r, rule }))),
-      });
+      const parts = c.arbitrary.map(({ body, rule }) => ({ parts: { body }, rule }));
+      cases.push({ name: `body ${c.name}`, sendable: true, arbitrary: around(parts) });
     }
   }
   return cases;

@@ -86,9 +86,15 @@ const anyText = (constraints: { minLength?: number; maxLength?: number } = {}) =
   fc.oneof(...textUnits.map((unit) => fc.string({ unit, ...constraints })));
 
 /** Whether random text mostly matches the pattern, so filtering random text by it terminates fast. */
+const permissive = new Map<string, boolean>(); // by pattern: sampling is the slow part of building arbitraries
 function isPermissive(pattern: RegExp): boolean {
-  const sample = fc.sample(anyText({ maxLength: 8 }), { numRuns: 40, seed: 42 });
-  return sample.filter((text) => pattern.test(text)).length >= sample.length / 2;
+  let verdict = permissive.get(pattern.source);
+  if (verdict === undefined) {
+    const sample = fc.sample(anyText({ maxLength: 8 }), { numRuns: 40, seed: 42 });
+    verdict = sample.filter((text) => pattern.test(text)).length >= sample.length / 2;
+    permissive.set(pattern.source, verdict);
+  }
+  return verdict;
 }
 
 const patternOf = (schema: Schema) => (schema.pattern ? new RegExp(schema.pattern, 'u') : undefined);
@@ -96,7 +102,19 @@ const patternOf = (schema: Schema) => (schema.pattern ? new RegExp(schema.patter
 // ---------------------------------------------------------------------------------------------
 // Valid values
 
+// Arbitraries are immutable, so one per schema node of the spec serves every caller (building them,
+// regular expressions and formats above all, costs far more than drawing from them).
+const validValues = new WeakMap<Schema, fc.Arbitrary<unknown>>();
+
 export function validValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
+  const known = validValues.get(schemaOrRef);
+  if (known) return known;
+  const arbitrary = buildValidValue(schemaOrRef);
+  validValues.set(schemaOrRef, arbitrary);
+  return arbitrary;
+}
+
+function buildValidValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
   const schema = resolve(schemaOrRef);
   if (schema.oneOf) {
     // Branches the spec keeps apart by their required properties; extra fields never take those names.
@@ -495,11 +513,12 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
     const disjoint: string[] | undefined = schema['x-disjoint-keys'];
     if (disjoint) cases.push(sharedKeyCase(schema, disjoint, path, name));
     for (const [key, property] of Object.entries(properties)) {
+      const others = validRecord(schema, key); // built once per property: building is the slow part
       for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
         cases.push({
           name: inner.name,
           arbitrary: fc
-            .tuple(validRecord(schema, key), inner.arbitrary)
+            .tuple(others, inner.arbitrary)
             .map(([value, broken]) => ({ value: { ...value, [key]: broken.value }, rule: broken.rule })),
         });
       }

@@ -1,0 +1,137 @@
+// Generative contract tests for every operation of the spec (walked from the operations table, not
+// listed): whole requests (path and query parameters on the wire, and bodies), valid ones and ones that
+// break exactly one rule, checked by the kit's validators and, differentially, against the real Prism
+// mock. FC_NUM_RUNS (default 1000) is the number of requests the differential test sends in all, shared
+// by the operations; FC_SEED replays a run (printed at the start and with any counterexample).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../src/arbitraries/index.js';
+import { operations } from '../src/operations.js';
+import { parseQuery, validateRequest } from '../src/validation.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './support.js';
+
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
+const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.info(`generative request tests: FC_SEED=${seed} FC_NUM_RUNS=${numRuns}`);
+const operationIds = Object.keys(operations);
+const perOperation = Math.ceil(numRuns / operationIds.length);
+
+/** The kit's own rules, which Prism cannot enforce (README, "What the mock cannot check"): the mock answers 2xx. */
+const PRISM_CANNOT_ENFORCE = new Set(['x-max-json-bytes', 'x-disjoint-keys', 'x-exclusive-parameter-groups', 'parameter']);
+
+const local = (operationId: string, request: GeneratedRequest) =>
+  validateRequest(operationId, { path: request.path, query: parseQuery(operationId, request.query), body: request.body });
+
+/** The issues a verdict lists, as rules (where, which keyword). */
+const rules = (verdict: ReturnType<typeof validateRequest>) =>
+  verdict.ok ? [] : verdict.errors.map(({ path, keyword, in: at }) => ({ path, keyword, ...(at ? { in: at } : {}) }));
+
+describe.each(operationIds)('requests of %s, generated from the spec', (operationId) => {
+  it('valid ones pass the kit’s validator', () => {
+    fc.assert(
+      fc.property(arbitraryRequest(operationId), (request) => {
+        expect(local(operationId, request)).toEqual({ ok: true });
+      }),
+      { numRuns: Math.max(100, perOperation), seed },
+    );
+  });
+
+  const cases = invalidRequestCases(operationId);
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the validator reports that rule, there, and nothing else', (_name, c) => {
+    fc.assert(
+      fc.property(c.arbitrary, ({ request, rule }) => {
+        expect(rules(local(operationId, request))).toEqual([rule]);
+      }),
+      { numRuns: 30, seed },
+    );
+  });
+});
+
+describe('the rules of each operation’s parameters all have cases', () => {
+  // From the spec's parameters, by hand: a rule the arbitraries stop breaking fails here.
+  const expected: Record<string, string[]> = {
+    listEndUsers: [
+      'query /limit type',
+      'query /limit minimum',
+      'query /limit maximum',
+      'query /external_id minLength',
+      'query /external_id maxLength',
+      'query /external_id pattern',
+      'query /cursor x-exclusive-parameter-groups',
+      'query /limit x-exclusive-parameter-groups',
+      'query /* parameter',
+    ],
+    getEndUser: ['path /end_user_id minLength', 'path /end_user_id path-segment', 'path /end_user_id unicode', 'query /* parameter'],
+    updateEndUser: ['path /end_user_id minLength', 'path /end_user_id path-segment', 'path /end_user_id unicode', 'query /* parameter'],
+    createEndUser: ['query /* parameter'],
+  };
+  it.each(operationIds)('%s', (operationId) => {
+    const parameterCases = invalidRequestCases(operationId)
+      .map((c) => c.name)
+      .filter((name) => !name.startsWith('body '));
+    expect(parameterCases.sort()).toEqual([...(expected[operationId] ?? ['(an operation this test does not know yet)'])].sort());
+  });
+
+  it('a path segment URL parsing would change is marked as not sendable, and only that', () => {
+    const unsendable = operationIds.flatMap((id) =>
+      invalidRequestCases(id)
+        .filter((c) => !c.sendable)
+        .map((c) => `${id} ${c.name}`),
+    );
+    expect(unsendable.sort()).toEqual(
+      ['getEndUser', 'updateEndUser']
+        .flatMap((id) => ['minLength', 'path-segment', 'unicode'].map((k) => `${id} path /end_user_id ${k}`))
+        .sort(),
+    );
+  });
+});
+
+/** The URL of a request: its path parameters encoded into the operation's path, its query after it. */
+function urlOf(operationId: string, request: GeneratedRequest): string {
+  const { path } = operations[operationId]!;
+  const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(request.path[name]!));
+  const query = new URLSearchParams(request.query).toString();
+  return `${mockUrl()}${filled}${query ? `?${query}` : ''}`;
+}
+
+/** Whether Prism pointed at a query or path parameter by name. */
+const prismPointsAtParameter = (headers: Headers, at: string, name: string) =>
+  prismViolations(headers).some((v) => v.location[0] === 'request' && v.location[1] === at && v.location[2] === name);
+
+describe.each(operationIds)('differential: the kit’s validator and the Prism mock agree on %s', (operationId) => {
+  const { method, body } = operations[operationId]!;
+  const requests = fc.oneof(
+    arbitraryRequest(operationId).map((request) => ({ request, rule: undefined })),
+    arbitraryInvalidRequest(operationId, { sendable: true }),
+  );
+
+  it(
+    `valid or invalid, and where (${perOperation} requests)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(requests, async ({ request, rule }) => {
+          const response = await fetch(urlOf(operationId, request), {
+            method: method.toUpperCase(),
+            headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+            ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+          });
+          await response.arrayBuffer();
+          const valid = local(operationId, request).ok;
+          expect(valid).toBe(rule === undefined);
+          // Prism takes an empty query value for an absent parameter (`?external_id=`), whatever its schema says.
+          const emptyQueryValue = rule?.in === 'query' && request.query[rule.path.slice(1)] === '';
+          if (!rule || PRISM_CANNOT_ENFORCE.has(rule.keyword) || emptyQueryValue) {
+            expect(response.status).toBeGreaterThanOrEqual(200); // pinned gaps: see PRISM_CANNOT_ENFORCE and emptyQueryValue
+            expect(response.status).toBeLessThan(300);
+            return;
+          }
+          expect(response.status).toBe(400);
+          if (rule.in) expect(prismPointsAtParameter(response.headers, rule.in, rule.path.slice(1))).toBe(true);
+          else expect(prismPointsAt(response.headers, rule.path)).toBe(true);
+        }),
+        { numRuns: perOperation, seed },
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+});
