@@ -11,3 +11,4 @@ export {
 export type { BrokenRule, InvalidBody, InvalidCase } from './schema.js';
 export { arbitraryInvalidRequest, arbitraryRequest, invalidRequestCases } from './requests.js';
 export type { GeneratedRequest, InvalidRequest, InvalidRequestCase } from './requests.js';
+export { arbitraryResponseBody, arbitraryWebhookPayload } from './responses.js';
