@@ -31,6 +31,23 @@ export function checkTimeout(where: string, value: unknown): number {
   return value;
 }
 
+/** `backoff`: the first retry's longest wait and the cap on every wait, each a delay a timer can hold. */
+export function checkBackoff(value: unknown): { initialDelayMs?: number; maxDelayMs?: number } {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError('createAdaClient: backoff must be an object { initialDelayMs?, maxDelayMs? }');
+  for (const [name, delay] of Object.entries(value)) {
+    if (name !== 'initialDelayMs' && name !== 'maxDelayMs')
+      throw new TypeError(`createAdaClient: backoff.${name} is not an option; use initialDelayMs or maxDelayMs`);
+    if (typeof delay !== 'number' || !(delay >= 0) || delay > MAX_TIMER_MS) {
+      throw new TypeError(
+        `createAdaClient: backoff.${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`,
+      );
+    }
+  }
+  return value as { initialDelayMs?: number; maxDelayMs?: number };
+}
+
 export function checkMaxResponseBytes(value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1) {
     throw new TypeError('createAdaClient: maxResponseBytes must be a positive integer number of bytes');

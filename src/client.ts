@@ -6,6 +6,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../generated/schema.js';
 import {
+  checkBackoff,
   checkHeaders,
   checkKinds,
   checkMaxResponseBytes,
@@ -57,6 +58,11 @@ export type AdaClientOptions = (
   fetch?: (input: Request) => Promise<Response>;
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx (default 2). */
   maxRetries?: number;
+  /**
+   * The wait before retry n is random in [0, min(maxDelayMs, initialDelayMs * 2^(n-1))] (full jitter, as
+   * Ada advises for 429s; defaults 500 and 8 000 ms), unless the answer carries a Retry-After.
+   */
+  backoff?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Time limit of each attempt, body included (default 60 000 ms; at most 2^31 - 1, what a timer can hold). */
   timeoutMs?: number;
   /**
@@ -113,8 +119,23 @@ export interface AdaClient {
    * list URL is refused (ContractViolationError), never requested: it would carry the token.
    */
   listEndUsers(params?: ListEndUsersParams, options?: RequestOptions): PagePromise<EndUser>;
+  /**
+   * Any operation of the spec by operationId, any answer, for tools that judge answers themselves
+   * (verifyProvider): the same checks, timeouts, limits and retries as every call, but a status is
+   * returned rather than thrown (once the retries it calls for are spent), with its headers and its
+   * body as received. `rawQuery` sends a query string as a server wrote it (a next_page_url's).
+   */
+  request(operationId: string, input: RequestParts & { rawQuery?: string }, options?: RequestOptions): Promise<RawAnswer>;
   /** The underlying typed openapi-fetch client (auth middleware included; no retries, timeouts or limits). */
   readonly fetchClient: Client<paths>;
+}
+
+/** An answer as received: what `request()` resolves to. */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  /** The body, decoded, as text (within maxResponseBytes); `''` when there is none. */
+  text: string;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -129,6 +150,8 @@ interface CallPolicy {
   idempotent: boolean;
   /** Non-2xx statuses returned to the method rather than thrown (404 for a lookup). */
   accept?: readonly number[];
+  /** Every answer returned as received (after the retries it calls for), never thrown: `request()`. */
+  raw?: boolean;
 }
 
 interface Answer {
@@ -136,6 +159,8 @@ interface Answer {
   /** The parsed JSON body, `undefined` when there is none. */
   body: unknown;
 }
+
+type Outcome = { data?: unknown; error?: unknown; response: Response };
 
 /** Connection errors that cannot have reached Ada (no connection was made). Kept off the public object. */
 const cannotHaveArrived = new WeakSet<AdaConnectionError>();
@@ -147,6 +172,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     maxRetries: checkMaxRetries('createAdaClient', options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries),
     timeoutMs: checkTimeout('createAdaClient', options.timeoutMs ?? 60_000),
   };
+  const retryPolicy = { ...DEFAULT_RETRY_POLICY, ...checkBackoff(options.backoff) };
   const limits: ResponseLimits = { maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) };
   checkKinds('createAdaClient', options as unknown as Record<string, unknown>, {
     fetch: 'function',
@@ -180,7 +206,14 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       : { Request: LightRequest as unknown as typeof Request, fetch: send as (input: Request) => Promise<Response> };
 
   /** One call of an operation: checks, attempts, timeouts, retries; the answer, or an AdaError. */
-  async function call(operationId: string, input: CallInput, perCall: RequestOptions, policy: CallPolicy): Promise<Answer> {
+  async function call(
+    operationId: string,
+    input: CallInput,
+    perCall: RequestOptions,
+    policy: CallPolicy & { raw: true },
+  ): Promise<RawAnswer>;
+  async function call(operationId: string, input: CallInput, perCall: RequestOptions, policy: CallPolicy): Promise<Answer>;
+  async function call(operationId: string, input: CallInput, perCall: RequestOptions, policy: CallPolicy): Promise<Answer | RawAnswer> {
     const op = operation(operationId);
     const body = prepare(operationId, input, perCall);
     const maxRetries = perCall.maxRetries === undefined ? defaults.maxRetries : checkMaxRetries(operationId, perCall.maxRetries);
@@ -201,10 +234,10 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
           ...(perCall.headers ? { headers: perCall.headers } : {}),
           ...transport(),
         } as never,
-      ) as Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      ) as Promise<Outcome>;
 
     for (let retry = 0; ; retry++) {
-      let outcome: { data?: unknown; error?: unknown; response: Response } | AdaConnectionError;
+      let outcome: Outcome | AdaConnectionError;
       try {
         outcome = await attemptOnce(attempt, timeoutMs, caller);
       } catch (error) {
@@ -213,6 +246,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       }
       if (!(outcome instanceof AdaConnectionError)) {
         const { status } = outcome.response;
+        if (policy.raw && outcome.response.ok) return rawAnswer(outcome);
         if (outcome.response.ok || policy.accept?.includes(status))
           return answer(operationId, status, outcome.response.ok ? outcome.data : outcome.error);
       }
@@ -221,16 +255,24 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
           ? outcome
           : AdaApiError.from(outcome.response.status, outcome.error, outcome.response.headers, scrub);
       if (!mayRetry(error, policy) || retry >= maxRetries) {
+        if (policy.raw && !(outcome instanceof AdaConnectionError)) return rawAnswer(outcome);
         if (!(outcome instanceof AdaConnectionError) && options.validateResponses) {
           const verdict = validateResponse(operationId, outcome.response.status, outcome.error);
           if (!verdict.ok) throw new ContractViolationError(outcome.response.status, verdict.errors, { scrub });
         }
         throw error;
       }
-      const delayMs = retryDelayMs(retry + 1, DEFAULT_RETRY_POLICY, error instanceof AdaApiError ? error.headers : undefined);
+      const delayMs = retryDelayMs(retry + 1, retryPolicy, error instanceof AdaApiError ? error.headers : undefined);
       options.onRetry?.({ attempt: retry + 1, delayMs, error });
       await wait(delayMs, caller); // the caller's abort ends the wait at once
     }
+  }
+
+  /** An answer as received (openapi-fetch has parsed an error body it could: it goes back to JSON text). */
+  function rawAnswer({ data, error, response }: Outcome): RawAnswer {
+    const body = response.ok ? data : error;
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    return { status: response.status, headers: response.headers, text };
   }
 
   /** Whether to try again: what may pass on a second try, and, for a call that is not safe to send twice, only what Ada cannot have acted on. */
@@ -439,10 +481,13 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       return endUser(found);
     },
     async createEndUser(body, options = {}) {
-      const externalId = (body as { external_id?: unknown } | null)?.external_id;
-      // An upsert by external_id may be sent twice; a create without one would make two end users.
-      const created = await call('createEndUser', { body }, options, { idempotent: typeof externalId === 'string' && externalId !== '' });
+      const created = await call('createEndUser', { body }, options, { idempotent: isIdempotent('createEndUser', { body }) });
       return { endUser: endUser(created), created: created.status === 201 };
+    },
+    request(operationId, input, options = {}) {
+      if (typeof input !== 'object' || input === null)
+        throw new TypeError(`${operationId}: input must be an object { path?, query?, body?, rawQuery? }`);
+      return call(operationId, input, options, { idempotent: isIdempotent(operationId, input), raw: true });
     },
     listEndUsers(params = {}, options = {}) {
       if (typeof params !== 'object' || params === null) throw new TypeError('listEndUsers: params must be an object');
@@ -450,6 +495,16 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
       return new PagePromise(async () => page(await call('listEndUsers', { query }, options, { idempotent: true }), options));
     },
   };
+}
+
+/**
+ * Whether sending a request twice is safe: every method but POST; a POST only as Ada's create is an
+ * upsert by external_id (one with an external_id may be sent twice, one without would make two end users).
+ */
+function isIdempotent(operationId: string, input: RequestParts): boolean {
+  if (operation(operationId).method !== 'post') return true;
+  const externalId = (input.body as { external_id?: unknown } | null | undefined)?.external_id;
+  return operationId === 'createEndUser' && typeof externalId === 'string' && externalId !== '';
 }
 
 /** The JSON of an answer's body; anything else breaks the contract, which promises JSON. */

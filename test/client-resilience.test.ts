@@ -414,3 +414,80 @@ describe('options', () => {
     );
   });
 });
+
+describe('backoff', () => {
+  it('initialDelayMs and maxDelayMs bound each wait (full jitter)', async () => {
+    await serve(status(503), status(503), status(503), ok);
+    const { call, retries } = client({ maxRetries: 3, backoff: { initialDelayMs: 4, maxDelayMs: 6 } });
+    await call();
+    const bounds = retries.map((r) => [r.attempt, r.delayMs >= 0 && r.delayMs <= Math.min(6, 4 * 2 ** (r.attempt - 1))]);
+    expect(bounds).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+  });
+
+  it.each([
+    [{ initialDelayMs: -1 }, 'backoff.initialDelayMs must be a number of milliseconds from 0 to 2147483647'],
+    [{ maxDelayMs: 2 ** 31 }, 'backoff.maxDelayMs must be a number of milliseconds from 0 to 2147483647'],
+    [{ initial: 5 }, 'backoff.initial is not an option; use initialDelayMs or maxDelayMs'],
+    ['fast', 'backoff must be an object { initialDelayMs?, maxDelayMs? }'],
+  ])('%o is refused: %s', (backoff, message) => {
+    expect(() => createAdaClient({ baseUrl: 'http://127.0.0.1:9', token: TEST_TOKEN, backoff } as never)).toThrow(message);
+  });
+});
+
+describe('request(): any operation, any answer, for tools that judge answers themselves', () => {
+  it('returns a 4xx as received (status, headers, body text), without retrying it', async () => {
+    await serve((_req, res) => json(res, 404, { errors: [{ type: 'not_found', message: 'no such end user' }] }, { 'x-trace': 't1' }));
+    const { ada, retries } = client();
+    const answer = await ada.request('getEndUser', { path: { end_user_id: 'x' } });
+    expect([answer.status, answer.headers.get('x-trace'), JSON.parse(answer.text)]).toEqual([
+      404,
+      't1',
+      { errors: [{ type: 'not_found', message: 'no such end user' }] },
+    ]);
+    expect(retries).toEqual([]);
+  });
+
+  it('retries what the core retries (429, 5xx), then returns the last answer instead of throwing', async () => {
+    await serve(status(429, { 'retry-after': '0' }));
+    const { ada, retries } = client({ maxRetries: 2 });
+    const answer = await ada.request('listEndUsers', { query: { limit: 1 } });
+    expect(answer.status).toBe(429);
+    expect(server!.requests).toHaveLength(3);
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
+  });
+
+  it('a 2xx body that is not JSON comes back as text (judging it is the caller’s job)', async () => {
+    await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"end_user_id": "5f7e');
+    });
+    const { ada } = client();
+    expect(await ada.request('getEndUser', { path: { end_user_id: 'x' } })).toMatchObject({ status: 200, text: '{"end_user_id": "5f7e' });
+  });
+
+  it('sends a next_page_url’s query as written (rawQuery), and a create without external_id only once on a 500', async () => {
+    await serve(status(500));
+    const { ada } = client({ maxRetries: 2 });
+    await ada.request('listEndUsers', { rawQuery: 'cursor=abc&limit=2' });
+    expect(server!.requests.map((r) => r.url)).toEqual(Array(3).fill('/v2/end-users/?cursor=abc&limit=2'));
+    const before = server!.requests.length;
+    expect((await ada.request('createEndUser', { body: { profile: {} } })).status).toBe(500);
+    expect(server!.requests.length - before).toBe(1);
+    expect((await ada.request('createEndUser', { body: { external_id: 'crm-1' } })).status).toBe(500);
+    expect(server!.requests.length - before).toBe(4); // an upsert by external_id may be sent again
+  });
+
+  it('checks the request as every call does: the contract’s rules (unless validateRequests: false) and the path always', async () => {
+    await serve(ok);
+    const { ada } = client();
+    await expect(ada.request('listEndUsers', { query: { limit: 0 } })).rejects.toBeInstanceOf(AdaValidationError);
+    const lax = client({ validateRequests: false }).ada;
+    expect((await lax.request('listEndUsers', { query: { limit: 0 } })).status).toBe(200);
+    await expect(lax.request('getEndUser', { path: { end_user_id: '..' } })).rejects.toBeInstanceOf(AdaValidationError);
+    expect(server!.requests.map((r) => r.url)).toEqual(['/v2/end-users/?limit=0']);
+  });
+});
