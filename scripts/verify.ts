@@ -1,15 +1,16 @@
-// `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N]
-//   [--interval-ms N] [--seed N]`: checks that a real provider honours the contract (see src/verify.ts).
+// `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N]
+//   [--interval-ms N] [--seed N]`: checks that a real provider honours the contract, every operation
+//   (see src/verify/run.ts); --create also verifies the create, which makes real end users.
 // Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
 // problem, or a run that could not judge every request (rate limited throughout): never a false 0.
 // The token is never printed (every line goes through redact()), nor a password in --base-url.
 import { parseArgs } from 'node:util';
 import { createScrub } from '../src/errors.js';
 import { describeNetworkError } from '../src/transport.js';
-import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify.js';
+import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify/index.js';
 
 const USAGE =
-  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--max-requests N] [--interval-ms N] [--seed N]';
+  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N] [--interval-ms N] [--seed N]';
 
 let token = process.env.ADA_API_TOKEN ?? '';
 /** A URL's password, shown as ***, also in text that does not parse as a URL. */
@@ -29,26 +30,28 @@ function integer(name: string, raw: string | undefined, min: number, max = Numbe
   return value;
 }
 
-let values: Record<string, string | undefined>;
+let values: Record<string, string | boolean | undefined>;
 try {
   ({ values } = parseArgs({
     options: {
       'base-url': { type: 'string' },
       token: { type: 'string' },
       'end-user-id': { type: 'string' },
+      create: { type: 'boolean' },
       'max-requests': { type: 'string' },
       'interval-ms': { type: 'string' },
       seed: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
-  }) as { values: Record<string, string | undefined> });
+  }) as { values: Record<string, string | boolean | undefined> });
 } catch (error) {
   fail(`${(error as Error).message}\n${USAGE}`);
 }
-token = values!.token ?? token;
-const baseUrl = values!['base-url'];
-const endUserId = values!['end-user-id'];
+const text = (name: string) => values![name] as string | undefined;
+token = text('token') ?? token;
+const baseUrl = text('base-url');
+const endUserId = text('end-user-id');
 if (!baseUrl) fail(`--base-url is required\n${USAGE}`);
 if (!token) fail(`--token is required (or set ADA_API_TOKEN)\n${USAGE}`);
 if (!endUserId) fail(`--end-user-id is required\n${USAGE}`);
@@ -60,14 +63,15 @@ try {
   fail(`--base-url must be an absolute http(s) URL, got "${baseUrl}"`);
 }
 if (url!.username || url!.password) fail(`--base-url must not contain credentials, got "${baseUrl}"; pass the API token as --token`);
-const maxRequests = integer('max-requests', values!['max-requests'], 1);
-const intervalMs = integer('interval-ms', values!['interval-ms'], 0, 2 ** 31 - 1);
-const seed = integer('seed', values!.seed, 0);
+const maxRequests = integer('max-requests', text('max-requests'), 1);
+const intervalMs = integer('interval-ms', text('interval-ms'), 0, 2 ** 31 - 1);
+const seed = integer('seed', text('seed'), 0);
 
 const options: VerifyOptions = {
   baseUrl: baseUrl!,
   token,
   endUserId: endUserId!,
+  ...(values!.create ? { create: true } : {}),
   ...(maxRequests === undefined ? {} : { maxRequests }),
   ...(intervalMs === undefined ? {} : { intervalMs }),
   ...(seed === undefined ? {} : { seed }),
@@ -93,14 +97,14 @@ try {
   const report = await verifyProvider(options);
   if (report.rulesChecked < report.rulesTotal) {
     console.error(
-      `note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-body rules unchecked`,
+      `note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-request rules unchecked`,
     );
   }
   const count = report.violations.length;
   const unjudged = report.unjudged.length;
   const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
   console.log(
-    `verified ${report.requests} requests, ${count} violation${count === 1 ? '' : 's'}` +
+    `verified ${report.requests} requests to ${report.operations.join(', ')}, ${count} violation${count === 1 ? '' : 's'}` +
       (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''),
   );
   if (count > 0) {
@@ -108,9 +112,7 @@ try {
     process.exitCode = 1;
   } else if (unjudged > 0) {
     // Nothing wrong was seen, but not everything was seen: that is no verdict.
-    console.error(
-      `verify: could not judge ${unjudged} of ${report.requests} requests (${reasons}); no verdict. Retry later, or with a larger --interval-ms`,
-    );
+    console.error(`verify: could not judge ${unjudged} check${unjudged === 1 ? '' : 's'} (${reasons}); no verdict`);
     process.exitCode = 2;
   }
 } catch (error) {

@@ -27,5 +27,5 @@ export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions,
 export { startProxy } from './proxy.js';
 export type { StartProxyOptions } from './proxy.js';
 export type { RunningPrism } from './prism.js';
-export { checkVerifyOptions, formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify.js';
-export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation } from './verify.js';
+export { checkVerifyOptions, formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify/index.js';
+export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation } from './verify/index.js';

@@ -22,14 +22,17 @@ const baseArgs = (url: string) => ['--base-url', url, '--token', TOKEN, '--end-u
 
 describe('npm run verify (the CLI)', () => {
   it.concurrent(
-    'passes a provider that honours the contract: one line, exit 0',
+    'passes a provider that honours the contract: one line, exit 0; --create verifies the create too',
     async () => {
       const server = await provider('none');
-      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--seed', '7']);
-      expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'verified 50 requests, 0 violations\n', stderr: '' });
-      const patches = server.requests.filter((r) => r.method === 'PATCH');
-      expect(patches.length).toBe(50);
-      expect(patches.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--seed', '7', '--create']);
+      expect({ code, stdout, stderr }).toEqual({
+        code: 0,
+        stdout: 'verified 100 requests to getEndUser, createEndUser, listEndUsers, updateEndUser, 0 violations\n',
+        stderr: '',
+      });
+      expect(new Set(server.requests.map((r) => r.method))).toEqual(new Set(['HEAD', 'GET', 'POST', 'PATCH']));
+      expect(server.requests.filter((r) => r.method !== 'HEAD').every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -39,19 +42,24 @@ describe('npm run verify (the CLI)', () => {
     async () => {
       // One provider that breaks the contract a different way on each request: one CLI run shows them all.
       // (The CLI's reachability probe, a HEAD, comes first.)
-      const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'truncated-json', 'method-not-allowed'];
+      // (A body that is not JSON reaches verify as Prism's 500, which the client retries: it is in verify.test.ts.)
+      const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'method-not-allowed'];
       let served = 0;
       const server = await provider(() => sequence[Math.min(served++, sequence.length - 1)]!);
       const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '4', '--seed', '3']);
       expect(code).toBe(1); // the provider's fault, never "request failed" (2)
-      expect(stdout).toMatch(/^✗ example "seed": response \(body\) required: .*'created_at'$/m);
-      expect(stdout).toMatch(/^✗ example "setExternalId": response \(body\) media-type: The received media type "text\/plain"/m);
-      expect(stdout).toMatch(/^✗ example "clearFields": response \(body\) json: the body is not JSON/m);
-      expect(stdout).toMatch(/^✗ invalid body \(.*\): status: answered 405 to a body the contract forbids; expected 400 or 422/m);
+      expect(stdout).toMatch(/^✗ getEndUser: the given end user: response \(body\) required: .*'created_at' \(status 200\)$/m);
+      expect(stdout).toMatch(
+        /^✗ getEndUser: an unknown id: status: answered 200 to a request for something that does not exist; expected 404/m,
+      );
+      expect(stdout).toMatch(/^✗ getEndUser: an unknown id: response \(body\) media-type: The received media type "text\/plain"/m);
+      expect(stdout).toMatch(
+        /^✗ listEndUsers: page 1 \(limit 1\): status: answered 405 to a request the contract accepts: expected 200: Method not allowed/m,
+      );
       expect(stdout).not.toContain('undefined');
-      expect(stdout).toMatch(/^verified 4 requests, \d+ violations$/m);
+      expect(stdout).toMatch(/^verified 4 requests to getEndUser, listEndUsers, \d+ violations$/m);
       expect(stdout).toContain('replay this run with --seed 3');
-      expect(stderr).toBe('note: --max-requests 4 left 27 of 28 invalid-body rules unchecked\n');
+      expect(stderr).toBe('note: --max-requests 4 left 34 of 34 invalid-request rules unchecked\n');
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -62,8 +70,19 @@ describe('npm run verify (the CLI)', () => {
       const server = await provider('rate-limits-always');
       const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '2']);
       expect(code).toBe(2);
-      expect(stdout).toBe('verified 2 requests, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
-      expect(stderr).toMatch(/^verify: could not judge 2 of 2 requests \(rate limited \(429\) after 4 retries\); no verdict/m);
+      expect(stdout).toBe('verified 2 requests to getEndUser, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
+      expect(stderr).toMatch(/^verify: could not judge 2 checks \(rate limited \(429\) after 4 retries\); no verdict/m);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.concurrent(
+    'a run too short to verify every rule says which it left unchecked',
+    async () => {
+      const server = await provider('none');
+      const { code, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '12']);
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/^note: --max-requests 12 left \d+ of 34 invalid-request rules unchecked$/m);
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -1,10 +1,12 @@
-// verifyProvider against local providers, in process: the honest one passes, each drift is caught and
-// named, setup problems are told apart from violations, and the token is never in the report.
+// verifyProvider against local providers, in process: the honest one (the kit's store, which behaves
+// as Ada documents) passes with every operation verified, each drift is caught and named (one answer's
+// shape, its status, or what answers say together), setup problems are told apart from violations,
+// what cannot be judged says so, and the token is never in the report.
 // (The command itself is in verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/prism.js';
-import { prismProxyCanForward, startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify.js';
-import { providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
+import { prismProxyCanForward, startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
+import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
 
 const TOKEN = VERIFY_TOKEN;
@@ -12,12 +14,18 @@ const provider = providerFactory();
 
 describe('verifyProvider setup problems', () => {
   it.each([
-    ['intervalMs', { intervalMs: 2 ** 31 }],
-    ['requestTimeoutMs', { requestTimeoutMs: 2 ** 31 }],
-    ['backoffBaseMs', { backoffBaseMs: -1 }],
-  ])('a %s no timer can hold is refused before anything starts', async (name, extra) => {
+    ['intervalMs', { intervalMs: 2 ** 31 }, 0],
+    ['requestTimeoutMs', { requestTimeoutMs: 0 }, 1],
+    ['backoffBaseMs', { backoffBaseMs: -1 }, 0],
+  ])('a %s no timer can hold is refused before anything starts', async (name, extra, least) => {
     await expect(verifyProvider({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, endUserId: 'x', ...extra })).rejects.toThrow(
-      `${name} must be a number of milliseconds from 0 to 2147483647`,
+      `${name} must be a number of milliseconds from ${least} to 2147483647`,
+    );
+  });
+
+  it('create must be a boolean', async () => {
+    await expect(verifyProvider({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, endUserId: 'x', create: 'yes' as never })).rejects.toThrow(
+      'create must be a boolean',
     );
   });
 
@@ -26,7 +34,14 @@ describe('verifyProvider setup problems', () => {
     async () => {
       const port = await freePort(); // nothing listens there
       await expect(
-        verifyProvider({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, endUserId: 'x', intervalMs: 0, maxRequests: 1 }),
+        verifyProvider({
+          baseUrl: `http://127.0.0.1:${port}`,
+          token: TOKEN,
+          endUserId: 'x',
+          intervalMs: 0,
+          maxRequests: 1,
+          backoffBaseMs: 1,
+        }),
       ).rejects.toThrow(
         new RegExp(
           `^the provider did not answer: request to http://127\\.0\\.0\\.1:${port}/v2/end-users/x failed, reason: connect ECONNREFUSED`,
@@ -37,44 +52,8 @@ describe('verifyProvider setup problems', () => {
   );
 });
 
-describe('verifyProvider catches each kind of drift, naming it', () => {
-  // [drift, the violation expected, its message]. Four requests each: the three examples, then one
-  // invalid body (the 'none' run above sends all 50, every rule included).
-  const drifts: Array<[Drift, Partial<Violation>, RegExp]> = [
-    ['missing-required-field', { in: 'response', path: '', rule: 'required' }, /created_at/],
-    ['wrong-type', { in: 'response', path: '/end_user_id', rule: 'type' }, /end_user_id must be string/],
-    ['echoes-sensitive-metadata', { in: 'response', path: '/profile', rule: 'not' }, /must not contain sensitive_metadata/],
-    ['error-body-not-errors-shape', { in: 'response', path: '', rule: 'required', status: 400 }, /must have required property 'errors'/],
-    ['accepts-forbidden-bodies', { in: 'status', path: '', rule: 'status', status: 200 }, /answered 200 to a body the contract forbids/],
-    // Statuses a valid body must not get: only 200 is right, 409 only when the body sets an external_id.
-    [
-      'method-not-allowed',
-      { request: 'example "seed"', in: 'status', rule: 'status', status: 405 },
-      /^answered 405 to a body the contract accepts: expected 200/,
-    ],
-    [
-      'method-not-allowed',
-      { request: expect.stringMatching(/^invalid body/), in: 'status', status: 405 },
-      /^answered 405 to a body the contract forbids; expected 400 or 422/,
-    ],
-    [
-      'conflict-always',
-      { request: 'example "seed"', in: 'status', rule: 'status', status: 409 },
-      /answered 409 .* expected 200 \(409 only when the body sets an external_id\)/,
-    ],
-    ['conflict-always', { request: 'example "clearFields"', in: 'status', status: 409 }, /expected 200/], // external_id: null sets none
-    ['conflict-always', { request: expect.stringMatching(/^invalid body/), in: 'status', status: 409 }, /forbids; expected 400 or 422/],
-    // Bodies that are not JSON: the provider's violation, named, not a failed request.
-    ['text-plain', { request: 'example "seed"', in: 'response', path: '', rule: 'media-type' }, /media type "text\/plain"/],
-    [
-      'text-plain',
-      { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'media-type', status: 200 },
-      /media type "text\/plain"/,
-    ],
-    ['truncated-json', { request: 'example "seed"', in: 'response', path: '', rule: 'json' }, /^the body is not JSON/],
-    ['truncated-json', { request: expect.stringMatching(/^invalid body/), in: 'response', path: '', rule: 'json' }, /not JSON/],
-  ];
-  // One provider playing each drift in turn, behind one pair of proxies: Prism starts once.
+describe('verifyProvider verifies every operation, and catches each kind of drift, naming it', () => {
+  // One provider playing each drift in turn, behind one proxy: Prism starts once.
   let drift: Drift = 'none';
   const shared = (async () => {
     const server = await provider(() => drift);
@@ -82,39 +61,165 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   })();
   afterAll(async () => {
     const { proxies } = await shared;
-    await Promise.all([proxies.strict.stop(), proxies.passthrough.stop()]);
+    await proxies.passthrough.stop();
   });
-  /** verifyProvider against the shared provider playing `kind`; the report and how many requests reached it. */
+  /** verifyProvider against the shared provider playing `kind` (its end users as seeded); the report and what reached it. */
   async function verifyAs(kind: Drift, extra: Partial<VerifyOptions> = {}) {
     const { server, proxies } = await shared;
     drift = kind;
+    server.reset();
     const before = server.requests.length;
     const report = await verifyProvider({
       baseUrl: server.url,
       token: TOKEN,
-      endUserId: 'x',
+      endUserId: GIVEN_END_USER_ID,
       intervalMs: 0,
       seed: 11,
-      maxRequests: 4,
       proxies,
       ...extra,
     });
-    return { report, sent: server.requests.length - before };
+    return { report, sent: server.requests.slice(before) };
   }
 
   it(
-    'none: a provider that honours the contract has no violations',
+    'none: a provider that honours the contract has no violations, every operation and every rule verified',
     async () => {
-      const { report } = await verifyAs('none', { maxRequests: 50 });
-      expect(report).toMatchObject({ requests: 50, violations: [], unjudged: [], rulesChecked: 28, rulesTotal: 28 });
+      const { report, sent } = await verifyAs('none', { create: true });
+      expect(report).toMatchObject({ violations: [], unjudged: [] });
+      expect(report.rulesChecked).toBe(report.rulesTotal);
+      expect(report.rulesTotal).toBe(6 + 28 + 28); // the list's parameters, the update's and the create's bodies
+      expect(report.operations.sort()).toEqual(['createEndUser', 'getEndUser', 'listEndUsers', 'updateEndUser']);
+      // The list was walked through next_page_url: page 2 asked for with the cursor the provider wrote.
+      expect(sent.filter((r) => r.method === 'GET' && r.url.includes('cursor=')).length).toBeGreaterThanOrEqual(1);
+      expect(sent.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
     },
     CHILD_PROCESS_TIMEOUT,
   );
 
+  it(
+    'without create, nothing is created (no POST reaches the provider)',
+    async () => {
+      const { report, sent } = await verifyAs('none', { maxRequests: 20 });
+      expect(report).toMatchObject({ requests: 20, violations: [], unjudged: [] });
+      expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  // [drift, options, the violation expected, its message].
+  const drifts: Array<[Drift, Partial<VerifyOptions>, Partial<Violation>, RegExp]> = [
+    [
+      'missing-required-field',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'required' },
+      /created_at/,
+    ],
+    ['wrong-type', { maxRequests: 1 }, { in: 'response', path: '/end_user_id', rule: 'type' }, /end_user_id must be string/],
+    [
+      'echoes-sensitive-metadata',
+      { maxRequests: 1 },
+      { in: 'response', path: '/profile', rule: 'not' },
+      /must not contain sensitive_metadata/,
+    ],
+    [
+      'echoes-sensitive-metadata',
+      { maxRequests: 3 },
+      { request: 'listEndUsers: page 1 (limit 1)', in: 'response', path: '/data/0/profile', rule: 'not' },
+      /must not contain sensitive_metadata/,
+    ],
+    [
+      'error-body-not-errors-shape',
+      { maxRequests: 2 },
+      { request: 'getEndUser: an unknown id', in: 'response', path: '', rule: 'required', status: 404 },
+      /must have required property 'errors'/,
+    ],
+    [
+      'unknown-id-found',
+      { maxRequests: 2 },
+      { request: 'getEndUser: an unknown id', in: 'status', status: 200 },
+      /expected 404 with an Errors body/,
+    ],
+    [
+      'accepts-forbidden-requests',
+      { maxRequests: 12 },
+      { request: 'listEndUsers: invalid query (/limit type)', in: 'status', rule: 'status', status: 200 },
+      /^answered 200 to a request the contract forbids; expected 400 or 422/,
+    ],
+    [
+      'accepts-forbidden-requests',
+      { maxRequests: 20 },
+      { request: expect.stringMatching(/^updateEndUser: invalid body/), in: 'status', status: 200 },
+      /contract forbids/,
+    ],
+    // Statuses a valid request must not get: only 200 is right, 409 only when the body sets an external_id.
+    [
+      'method-not-allowed',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'status', status: 405 },
+      /^answered 405 to a request the contract accepts: expected 200: Method not allowed/,
+    ],
+    [
+      'conflict-always',
+      { maxRequests: 8 },
+      { request: 'updateEndUser: example "seed"', in: 'status', rule: 'status', status: 409 },
+      /expected 200 \(409 only when the body sets an external_id\)/,
+    ],
+    [
+      'conflict-always',
+      { maxRequests: 10 },
+      { request: 'updateEndUser: example "clearFields"', in: 'status', status: 409 },
+      /expected 200/,
+    ], // external_id: null sets none
+    // Bodies that are not JSON: the provider's violation, named, not a failed request.
+    [
+      'text-plain',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'media-type' },
+      /media type "text\/plain"/,
+    ],
+    [
+      'truncated-json',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'json' },
+      /not JSON/,
+    ],
+    // What answers say together.
+    [
+      'page-over-limit',
+      { maxRequests: 3 },
+      { request: 'listEndUsers: page 1 (limit 1)', in: 'behaviour', rule: 'limit' },
+      /holds 2 end users, more than limit=1/,
+    ],
+    [
+      'pages-repeat',
+      { maxRequests: 4 },
+      { request: 'listEndUsers: page 2 (limit 1)', in: 'behaviour', rule: 'unique' },
+      /was on an earlier page already/,
+    ],
+    [
+      'next-page-elsewhere',
+      { maxRequests: 4 },
+      { request: 'listEndUsers: page 1 (limit 1)', in: 'behaviour', rule: 'same-origin', path: '/meta/next_page_url' },
+      /not followed, it would carry the token/,
+    ],
+    [
+      'lookup-returns-page',
+      { maxRequests: 7 },
+      { request: 'listEndUsers: lookup of the given end user’s external_id', in: 'behaviour', rule: 'lookup' },
+      /must be the one end user, not a page/,
+    ],
+    [
+      'upsert-makes-new',
+      { maxRequests: 4, create: true },
+      { request: 'createEndUser: the same external_id again', in: 'status', status: 201 },
+      /expected 200 \(an upsert: the end user that holds the external_id\)/,
+    ],
+  ];
+
   it.each(drifts)(
-    '%s: %o',
-    async (kind, expected, message) => {
-      const { report } = await verifyAs(kind);
+    '%s (%o): %o',
+    async (kind, options, expected, message) => {
+      const { report } = await verifyAs(kind, options);
       expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
       expect(JSON.stringify(report)).not.toContain(TOKEN);
     },
@@ -122,10 +227,41 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   );
 
   it(
+    'next-page-elsewhere: the other origin is never asked (the token stays home)',
+    async () => {
+      const { server } = await shared;
+      await verifyAs('next-page-elsewhere', { maxRequests: 6 });
+      expect(server.elsewhere.requests).toEqual([]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'upsert-makes-new: the second create’s end user is named as not the first',
+    async () => {
+      const { report } = await verifyAs('upsert-makes-new', { maxRequests: 4, create: true });
+      expect(report.violations).not.toContainEqual(expect.objectContaining({ rule: 'upsert' })); // 201 is already the finding; no double count
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'single-page: a list too short to page leaves next_page_url unjudged, and the report says so (never a clean run)',
+    async () => {
+      const { report } = await verifyAs('single-page', { maxRequests: 5 });
+      expect(report.violations).toEqual([]);
+      expect(report.unjudged).toEqual([
+        { request: 'listEndUsers: pages', reason: expect.stringMatching(/^the list ended after one page at limit 1/) },
+      ]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
     'conflict-always: a 409 to a body that sets an external_id is a right answer',
     async () => {
-      const { report } = await verifyAs('conflict-always', { maxRequests: 3 });
-      expect(report.violations.filter((v) => v.request === 'example "setExternalId"')).toEqual([]);
+      const { report } = await verifyAs('conflict-always', { maxRequests: 10 });
+      expect(report.violations.filter((v) => v.request === 'updateEndUser: example "setExternalId"')).toEqual([]);
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -133,15 +269,15 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
   it(
     'rate-limits-always: nothing is judged, and the report says so (never a clean run)',
     async () => {
-      const { report, sent } = await verifyAs('rate-limits-always', { maxRequests: 3, backoffBaseMs: 1 });
-      expect(report).toMatchObject({ requests: 3, violations: [] });
+      const { report, sent } = await verifyAs('rate-limits-always', { maxRequests: 2, backoffBaseMs: 1 });
+      expect(report).toMatchObject({ requests: 2, violations: [] });
       expect(report.unjudged).toEqual(
-        ['seed', 'setExternalId', 'clearFields'].map((name) => ({
-          request: `example "${name}"`,
+        ['getEndUser: the given end user', 'getEndUser: an unknown id'].map((request) => ({
+          request,
           reason: 'rate limited (429) after 4 retries',
         })),
       );
-      expect(sent).toBe(15); // each request tried five times
+      expect(sent).toHaveLength(10); // each request tried five times
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -151,7 +287,26 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
     async () => {
       const { report, sent } = await verifyAs('rate-limits-once', { maxRequests: 6, backoffBaseMs: 1 });
       expect(report).toMatchObject({ requests: 6, violations: [], unjudged: [] });
-      expect(sent).toBe(12); // every request answered 429 once, then retried
+      expect(sent).toHaveLength(12); // every request answered 429 once, then retried
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'the given end user unknown to the provider is a setup error',
+    async () => {
+      await expect(verifyAs('none', { endUserId: 'not-there', maxRequests: 3 })).rejects.toThrow(
+        'the provider does not know this end user (404); check --end-user-id',
+      );
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'refuses-token: a setup error, without the token',
+    async () => {
+      const failure = await verifyAs('refuses-token', { maxRequests: 3 }).catch((error: Error) => error);
+      expect(failure).toMatchObject({ name: 'VerifySetupError', message: 'the provider refused the token (401); check --token' });
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -163,7 +318,7 @@ describe('verifyProvider catches each kind of drift, naming it', () => {
       const { server, proxies } = await shared;
       drift = 'none';
       const send = (body: string) =>
-        fetch(`${proxies.passthrough.url}/v2/end-users/x`, {
+        fetch(`${proxies.passthrough.url}/v2/end-users/${GIVEN_END_USER_ID}`, {
           method: 'PATCH',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
           body,

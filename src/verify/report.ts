@@ -1,0 +1,123 @@
+// What verifyProvider takes and reports, and the checks it makes of its options before anything starts.
+import { createAdaClient } from '../client.js';
+import type { RunningPrism } from '../prism.js';
+import { parameterPointers } from '../spec.js';
+import { formatValidationIssues, validateParameter } from '../validation.js';
+
+export interface VerifyOptions {
+  /** The provider's base URL, e.g. https://acme.ada.support/api */
+  baseUrl: string;
+  token: string;
+  /** An end user the run reads and may modify: valid PATCHes change it. */
+  endUserId: string;
+  /**
+   * Also verify the create (POST): a fresh external_id must be created (201), the same again upserted
+   * (200, the same end user), invalid bodies refused. Creates real end users (Ada deletes those not
+   * attached to a conversation within 24 hours). Default false.
+   */
+  create?: boolean;
+  /** Upper bound on requests sent (default 100; retries of a 429 not counted). */
+  maxRequests?: number;
+  /** Pause between requests (default 250 ms: 4/s, under Ada's 30/s and 300/min End Users limits). */
+  intervalMs?: number;
+  /** Seed of the generated requests, to replay a run. */
+  seed?: number;
+  /** Called after each request. */
+  onResult?: (result: RequestResult) => void;
+  /** Base of the backoff for 429 answers (ms; default 1000). */
+  backoffBaseMs?: number;
+  /** How long to wait for each answer (ms; default 30 000). */
+  requestTimeoutMs?: number;
+  /**
+   * A validation proxy already running in front of `baseUrl` (from startProxies), to verify several
+   * times without starting Prism each time. Started and stopped here if absent. (`strict`, from 2.1 and
+   * before, is no longer used: one pass-through proxy reports every violation with the real status.)
+   */
+  proxies?: { passthrough: RunningPrism; strict?: RunningPrism };
+}
+
+export interface Violation {
+  /** Which request, by operation: `updateEndUser: example "seed"`, `listEndUsers: page 2`, `getEndUser: an unknown id`. */
+  request: string;
+  /** The provider's status. */
+  status?: number;
+  /** What broke: the response (its body or media type), its status, or what the answers say together (`behaviour`: a page over its limit, an upsert that made a second end user, ...). */
+  in: 'response' | 'status' | 'behaviour' | 'kit';
+  /** JSON pointer in the response body, `''` for the whole body. */
+  path: string;
+  /** The rule, e.g. `required`, `type`, `not`, `media-type`, `json`; `status` for a wrong status; `limit`, `same-origin`, `upsert`, ... for behaviour. */
+  rule: string;
+  message: string;
+}
+
+/** One line for a violation, as the CLI prints it. */
+export function formatViolation(v: Violation): string {
+  const where = v.in === 'response' ? `response ${v.path || '(body)'} ${v.rule}` : v.in;
+  return `✗ ${v.request}: ${where}: ${v.message}${v.status === undefined ? '' : ` (status ${v.status})`}`;
+}
+
+export interface RequestResult {
+  request: string;
+  status: number;
+  violations: Violation[];
+  /** Why the answer could not be judged, where it could not. */
+  unjudged?: string;
+}
+
+/** A request, or a check, that could not be judged (rate limited after every retry; a list too short to page). */
+export interface Unjudged {
+  request: string;
+  reason: string;
+}
+
+export interface VerifyReport {
+  /** Requests sent (each retry of a 429 not counted again). */
+  requests: number;
+  violations: Violation[];
+  /**
+   * What could not be judged. A run with any is incomplete: the CLI exits 2 for it (unless it found
+   * violations), since a provider that rate-limits everything has proved nothing.
+   */
+  unjudged: Unjudged[];
+  /** Rules of invalid requests sent, out of all the rules verify would check (invalid bodies and parameters). */
+  rulesChecked: number;
+  rulesTotal: number;
+  /** The operations the run sent requests to. */
+  operations: string[];
+  seed: number;
+}
+
+/** A problem with the setup (token refused, unknown end user, provider unreachable), not with the contract. */
+export class VerifySetupError extends Error {
+  override name = 'VerifySetupError';
+}
+
+/** The longest delay a Node timer can hold; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Every check verifyProvider makes before it starts anything, with the defaults it applies; throws a
+ * TypeError naming the option and the rule. (The CLI calls it before it probes the provider.)
+ */
+export function checkVerifyOptions(options: VerifyOptions): { maxRequests: number; intervalMs: number; seed: number } {
+  const maxRequests = options.maxRequests ?? 100;
+  const intervalMs = options.intervalMs ?? 250;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new TypeError('maxRequests must be a positive integer');
+  if (options.create !== undefined && typeof options.create !== 'boolean') throw new TypeError('create must be a boolean');
+  for (const [name, value, least] of [
+    ['intervalMs', intervalMs, 0],
+    ['requestTimeoutMs', options.requestTimeoutMs ?? 1, 1],
+    ['backoffBaseMs', options.backoffBaseMs ?? 0, 0],
+  ] as const) {
+    if (typeof value !== 'number' || !(value >= least) || value > MAX_TIMER_MS) {
+      throw new TypeError(`${name} must be a number of milliseconds from ${least} to ${MAX_TIMER_MS} (what a timer can hold)`);
+    }
+  }
+  // A bad token, URL or end-user id fails here: an id such as "." would send every request, and the
+  // token, to another path.
+  createAdaClient({ baseUrl: options.baseUrl, token: options.token });
+  const id = validateParameter(parameterPointers.endUserId, options.endUserId);
+  if (!id.ok) throw new TypeError(`endUserId: ${formatValidationIssues(id.errors)}`);
+  return { maxRequests, intervalMs, seed };
+}

@@ -1,0 +1,385 @@
+// verifyProvider(): checks that a real provider (an Ada sandbox instance, or any server claiming this
+// contract) honours the spec, operation by operation. Every request goes through the kit's own client
+// core (one retry loop, one timeout, one redaction) to Prism's pass-through proxy in front of the
+// provider, which names each violation of the contract in the answer with the provider's real status;
+// what the contract says of each request (which statuses, which behaviour) is judged here (judge.ts).
+//
+// Reads are always verified: the given end user, an unknown id (404), the list walked page by page,
+// lookups by external_id, and invalid query parameters (4xx). Then the update: the spec's examples,
+// one invalid body per rule, valid generated bodies. With `create`, the create too: a fresh
+// external_id (201), the same again (200, the same end user), and one invalid body per rule.
+import { createHash, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
+import { type AdaClient, createAdaClient, type RawAnswer } from '../client.js';
+import { AdaConnectionError, AdaTimeoutError, ContractViolationError, createScrub } from '../errors.js';
+import type { Json } from '../json-pointer.js';
+import { operation } from '../operations.js';
+import type { RunningPrism } from '../prism.js';
+import { startProxy } from '../proxy.js';
+import { sleep } from '../retry.js';
+import type { RequestParts } from '../validation.js';
+import { type Expectation, type Judged, judge } from './judge.js';
+import {
+  checkVerifyOptions,
+  type RequestResult,
+  type Unjudged,
+  type VerifyOptions,
+  type VerifyReport,
+  VerifySetupError,
+  type Violation,
+} from './report.js';
+
+/** A 429 is retried this often before its request counts as unjudged. */
+const RATE_LIMIT_RETRIES = 4;
+/** The list is walked with this page size, and this many pages at most. */
+const PAGE_LIMIT = 1;
+const MAX_PAGES = 3;
+/** Rules Ada documents no answer for: a request breaking only them is not judged (sent, it proves nothing). */
+const UNDOCUMENTED_RULES = new Set(['parameter', 'x-exclusive-parameter-groups']);
+
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
+  const { maxRequests, intervalMs, seed } = checkVerifyOptions(options);
+  const proxy = options.proxies?.passthrough ?? (await startProxyFor(options.baseUrl));
+  try {
+    const run = new Run(options, proxy, { maxRequests, intervalMs, seed });
+    await run.all();
+    return run.report();
+  } finally {
+    if (!options.proxies) await proxy.stop();
+  }
+}
+
+/**
+ * The validation proxy verifyProvider needs in front of a provider (to share across runs). `strict` is
+ * the same proxy, for callers of 2.1 and before (stopping either stops it).
+ */
+export async function startProxies(baseUrl: string): Promise<{ passthrough: RunningPrism; strict: RunningPrism }> {
+  const passthrough = await startProxyFor(baseUrl);
+  return { passthrough, strict: passthrough };
+}
+
+function startProxyFor(baseUrl: string): Promise<RunningPrism> {
+  return startProxy({ upstream: baseUrl, errors: false }).catch((error: Error) => {
+    throw new VerifySetupError(`could not start Prism's proxy: ${error.message.split('\n')[0]}`);
+  });
+}
+
+/**
+ * Prism's proxy mangles some JSON bodies (pinned in test/verify.test.ts): a falsy body (null, false, 0)
+ * gets no answer at all, and a string body is forwarded without its quotes. Such bodies only arise for
+ * the "body must be an object" rule, which other samples (true, 7, []) check as well.
+ */
+export function prismProxyCanForward(body: unknown): boolean {
+  return Boolean(body) && typeof body !== 'string';
+}
+
+/** A made-up value, the same for a seed: an id or external_id no provider should hold. */
+function madeUp(seed: number, what: string, length: number): string {
+  return createHash('sha256').update(`${seed}:${what}`).digest('hex').slice(0, length);
+}
+
+const isObject = (value: Json): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+class Run {
+  private readonly client: AdaClient;
+  private readonly scrub;
+  private readonly state = { tokenAccepted: false };
+  private readonly violations: Violation[] = [];
+  private readonly unjudged: Unjudged[] = [];
+  private readonly operations = new Set<string>();
+  private sent = 0;
+  private retries = 0;
+  private rulesChecked = 0;
+  private rulesTotal = 0;
+
+  constructor(
+    private readonly options: VerifyOptions,
+    proxy: RunningPrism,
+    private readonly limits: { maxRequests: number; intervalMs: number; seed: number },
+  ) {
+    this.scrub = createScrub(options.token);
+    this.client = createAdaClient({
+      baseUrl: proxy.url,
+      token: options.token,
+      validateRequests: false, // invalid requests are sent on purpose; path parameters are still checked
+      maxRetries: RATE_LIMIT_RETRIES,
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+      backoff: { initialDelayMs: options.backoffBaseMs ?? 1_000, maxDelayMs: 30_000 },
+      onRetry: () => this.retries++,
+    });
+  }
+
+  report(): VerifyReport {
+    return {
+      requests: this.sent,
+      violations: this.violations,
+      unjudged: this.unjudged,
+      rulesChecked: this.rulesChecked,
+      rulesTotal: this.rulesTotal,
+      operations: [...this.operations],
+      seed: this.limits.seed,
+    };
+  }
+
+  async all(): Promise<void> {
+    const endUserId = this.options.endUserId;
+    const given = await this.send('getEndUser: the given end user', 'getEndUser', { path: { end_user_id: endUserId } }, accept(200));
+    if (given?.status === 404) throw new VerifySetupError('the provider does not know this end user (404); check --end-user-id');
+    await this.send(
+      'getEndUser: an unknown id',
+      'getEndUser',
+      { path: { end_user_id: madeUp(this.limits.seed, 'end_user_id', 24) } },
+      { kind: 'not-found' },
+    );
+    const created = this.options.create ? await this.creates() : undefined;
+    await this.pages();
+    await this.lookups(typeof given?.json?.external_id === 'string' ? given.json.external_id : undefined, endUserId, created);
+    await this.updateExamples(endUserId);
+    await this.invalidRequests(endUserId);
+    await this.validUpdates(endUserId);
+  }
+
+  /** One request through the proxy, judged; undefined when the budget is spent. */
+  private async send(
+    label: string,
+    operationId: string,
+    input: RequestParts & { rawQuery?: string },
+    expectation: Expectation,
+  ): Promise<Judged | undefined> {
+    if (this.sent >= this.limits.maxRequests) return undefined;
+    if (this.sent > 0 && this.limits.intervalMs > 0) await sleep(this.limits.intervalMs);
+    this.sent++;
+    this.operations.add(operationId);
+    let judged: Judged;
+    try {
+      const answer: RawAnswer = await this.client.request(operationId, input);
+      judged = judge(label, operationId, answer, expectation, this.state, RATE_LIMIT_RETRIES);
+    } catch (error) {
+      judged = this.failed(label, error);
+    }
+    judged.violations = judged.violations.map((v) => ({ ...v, message: this.scrub(v.message) }));
+    this.record(label, judged);
+    return judged;
+  }
+
+  /** What a request that got no judgeable answer means: a setup problem, or an answer that breaks the contract as a whole. */
+  private failed(label: string, error: unknown): Judged {
+    if (error instanceof AdaTimeoutError) {
+      throw new VerifySetupError(`no answer to ${label} within ${this.options.requestTimeoutMs ?? 30_000} ms`);
+    }
+    if (error instanceof AdaConnectionError) throw new VerifySetupError(`request failed: ${error.message}`);
+    if (error instanceof ContractViolationError) {
+      // An answer the client could not take as one: a status outside 200-599, too large, an unknown encoding.
+      return {
+        status: error.status,
+        violations: error.issues.map((issue) => ({
+          request: label,
+          status: error.status,
+          in: 'response',
+          path: issue.path,
+          rule: issue.keyword,
+          message: issue.message,
+        })),
+      };
+    }
+    throw error;
+  }
+
+  private record(label: string, judged: Judged): void {
+    this.violations.push(...judged.violations);
+    if (judged.unjudged) this.unjudged.push({ request: label, reason: judged.unjudged });
+    const result: RequestResult = {
+      request: label,
+      status: judged.status,
+      violations: judged.violations,
+      ...(judged.unjudged ? { unjudged: judged.unjudged } : {}),
+    };
+    this.options.onResult?.(result);
+  }
+
+  /** A finding about what answers say together (not about one answer's shape). */
+  private behaviour(label: string, status: number, rule: string, path: string, message: string): void {
+    const violation: Violation = { request: label, status, in: 'behaviour', path, rule, message: this.scrub(message) };
+    this.violations.push(violation);
+    this.options.onResult?.({ request: label, status, violations: [violation] });
+  }
+
+  /** `create`: a fresh external_id makes an end user (201); the same again returns it (200, the same id). */
+  private async creates(): Promise<string | undefined> {
+    // Not from the seed: a replayed run must not find the end user its first run made.
+    const externalId = `verify-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const body = { external_id: externalId, profile: { first_name: 'Verify' } };
+    const first = await this.send('createEndUser: a new external_id', 'createEndUser', { body }, accept(201));
+    if (first?.status !== 201) return undefined;
+    const again = await this.send(
+      'createEndUser: the same external_id again',
+      'createEndUser',
+      { body },
+      accept(200, 'an upsert: the end user that holds the external_id'),
+    );
+    if (again?.status === 200 && first.json?.end_user_id !== again.json?.end_user_id) {
+      this.behaviour(
+        'createEndUser: the same external_id again',
+        200,
+        'upsert',
+        '/end_user_id',
+        `returned end user ${String(again.json?.end_user_id)}, not ${String(first.json?.end_user_id)} that was created with this external_id`,
+      );
+    }
+    return externalId;
+  }
+
+  /** The list, page by page through next_page_url: each page within its limit, every end user once, every link on the provider's own list URL. */
+  private async pages(): Promise<void> {
+    const list = new URL(`${this.options.baseUrl.replace(/\/+$/, '')}${operation('listEndUsers').path}`);
+    const seen = new Set<string>();
+    let input: { query?: Record<string, unknown>; rawQuery?: string } = { query: { limit: PAGE_LIMIT } };
+    for (let number = 1; number <= MAX_PAGES; number++) {
+      const label = `listEndUsers: page ${number} (limit ${PAGE_LIMIT})`;
+      const page = await this.send(label, 'listEndUsers', input, accept(200));
+      if (page?.status !== 200 || page.unjudged || !isObject(page.json)) return;
+      if (!Array.isArray(page.json.data)) {
+        this.behaviour(label, 200, 'page', '/data', 'must be a page of end users: a list without external_id answered something else');
+        return;
+      }
+      if (page.json.data.length > PAGE_LIMIT) {
+        this.behaviour(label, 200, 'limit', '/data', `holds ${page.json.data.length} end users, more than limit=${PAGE_LIMIT}`);
+      }
+      for (const user of page.json.data as Json[]) {
+        const id = String(user?.end_user_id);
+        if (seen.has(id)) this.behaviour(label, 200, 'unique', '/data', `end user ${id} was on an earlier page already`);
+        seen.add(id);
+      }
+      const next = page.json.meta?.next_page_url;
+      if (typeof next !== 'string') {
+        if (number === 1) {
+          this.unjudged.push({
+            request: 'listEndUsers: pages',
+            reason: `the list ended after one page at limit ${PAGE_LIMIT}, so next_page_url went unchecked: the provider needs at least two end users (verify --create makes one)`,
+          });
+        }
+        return;
+      }
+      let url: URL | undefined;
+      try {
+        url = new URL(next);
+      } catch {
+        url = undefined;
+      }
+      if (!url || url.origin !== list.origin || url.pathname !== list.pathname) {
+        this.behaviour(
+          label,
+          200,
+          'same-origin',
+          '/meta/next_page_url',
+          `must be on the provider's list URL (${list.origin}${list.pathname}), is ${url ? `${url.origin}${url.pathname}` : JSON.stringify(next)}: not followed, it would carry the token`,
+        );
+        return;
+      }
+      input = { rawQuery: url.search.slice(1) };
+    }
+  }
+
+  /** Lookups by external_id: the given end user's (and the created one's) must find it; an unknown one is 200 or 404. */
+  private async lookups(givenExternalId: string | undefined, endUserId: string, createdExternalId: string | undefined): Promise<void> {
+    const known: Array<[string, string, string]> = [];
+    if (givenExternalId) known.push(['listEndUsers: lookup of the given end user’s external_id', givenExternalId, endUserId]);
+    if (createdExternalId) known.push(['listEndUsers: lookup of the created external_id', createdExternalId, '']);
+    for (const [label, externalId, expectedId] of known) {
+      const found = await this.send(
+        label,
+        'listEndUsers',
+        { query: { external_id: externalId } },
+        accept(200, 'the end user that holds it'),
+      );
+      if (found?.status !== 200 || !isObject(found.json)) continue;
+      if (Array.isArray(found.json.data)) this.behaviour(label, 200, 'lookup', '', 'must be the one end user, not a page');
+      else if (expectedId && found.json.end_user_id !== expectedId) {
+        this.behaviour(label, 200, 'lookup', '/end_user_id', `found end user ${String(found.json.end_user_id)}, not ${expectedId}`);
+      } else if (found.json.external_id !== undefined && String(found.json.external_id).toLowerCase() !== externalId.toLowerCase()) {
+        this.behaviour(label, 200, 'lookup', '/external_id', `found an end user whose external_id is ${String(found.json.external_id)}`);
+      }
+    }
+    const label = 'listEndUsers: lookup of an unknown external_id';
+    const unknown = await this.send(
+      label,
+      'listEndUsers',
+      { query: { external_id: `verify-none-${madeUp(this.limits.seed, 'external_id', 16)}` } },
+      { kind: 'found-or-not' },
+    );
+    if (unknown?.status === 200 && isObject(unknown.json) && Array.isArray(unknown.json.data)) {
+      this.behaviour(label, 200, 'lookup', '', 'must be the one end user, not a page');
+    }
+  }
+
+  /** The spec's own examples of an update: the contract's words. */
+  private async updateExamples(endUserId: string): Promise<void> {
+    for (const [name, body] of Object.entries(operation('updateEndUser').body?.examples ?? {})) {
+      await this.send(
+        `updateEndUser: example "${name}"`,
+        'updateEndUser',
+        { path: { end_user_id: endUserId }, body },
+        updateExpectation(body),
+      );
+    }
+  }
+
+  /** One invalid request per rule Ada documents an answer for: query parameters of the list, bodies of the update (and the create). */
+  private async invalidRequests(endUserId: string): Promise<void> {
+    const operations = ['listEndUsers', 'updateEndUser', ...(this.options.create ? ['createEndUser'] : [])];
+    const cases = operations.flatMap((operationId) =>
+      invalidRequestCases(operationId)
+        .filter((c) => c.sendable && !UNDOCUMENTED_RULES.has(c.name.split(' ').at(-1)!))
+        .map((c) => ({ operationId, c })),
+    );
+    this.rulesTotal = cases.length;
+    for (const [index, { operationId, c }] of cases.entries()) {
+      if (this.sent >= this.limits.maxRequests) return;
+      const forwardable = c.arbitrary.filter(({ request }) => request.body === undefined || prismProxyCanForward(request.body));
+      const { request, rule } = fc.sample(forwardable, { numRuns: 1, seed: this.limits.seed + index })[0]!;
+      const [where, ...rest] = c.name.split(' ');
+      // Only the broken part: the other parameters a case carries are valid, but a cursor made up is one no provider knows.
+      const input: RequestParts =
+        rule.in === 'query'
+          ? { query: { [rule.path.slice(1)]: request.query[rule.path.slice(1)] } }
+          : {
+              ...(operation(operationId).parameters.some((p) => p.in === 'path') ? { path: { end_user_id: endUserId } } : {}),
+              body: request.body,
+            };
+      const sent = await this.send(`${operationId}: invalid ${where} (${rest.join(' ')})`, operationId, input, { kind: 'refuse' });
+      if (sent) this.rulesChecked++;
+    }
+  }
+
+  /** Generated valid updates, to fill what is left of the budget. */
+  private async validUpdates(endUserId: string): Promise<void> {
+    const room = this.limits.maxRequests - this.sent;
+    if (room <= 0) return;
+    const bodies = fc.sample(arbitraryUpdateEndUserRequest(), { numRuns: room, seed: this.limits.seed });
+    for (const [index, body] of bodies.entries()) {
+      await this.send(
+        `updateEndUser: valid body #${index + 1}`,
+        'updateEndUser',
+        { path: { end_user_id: endUserId }, body },
+        updateExpectation(body),
+      );
+    }
+  }
+}
+
+const accept = (status: number, why?: string): Expectation => ({ kind: 'accept', statuses: [status], ...(why ? { why } : {}) });
+
+/**
+ * A valid update: 200; 409 is right only when it sets an external_id another end user may hold; and
+ * when it sends metadata, Ada's 400 "Metadata exceeds the maximum size of 10 KB." is right too, since
+ * merged with what the end user holds it may pass 10 KB (Ada does not say whether PATCH merges).
+ */
+function updateExpectation(body: unknown): Expectation {
+  const update = body as { external_id?: unknown; profile?: { metadata?: unknown } } | null;
+  const metadata = typeof update?.profile?.metadata === 'object' && update.profile.metadata !== null;
+  const tolerate = metadata ? { tolerate: { status: 400, message: /^Metadata exceeds the maximum size of 10 KB\.$/ } } : {};
+  return typeof update?.external_id === 'string'
+    ? { kind: 'accept', statuses: [200, 409], why: '409 if the external_id is taken', ...tolerate }
+    : { kind: 'accept', statuses: [200], why: '409 only when the body sets an external_id', ...tolerate };
+}
