@@ -208,7 +208,7 @@ function compareOperation(
   // A webhook's payload is read by its receiver (as a response is); what the receiver answers is read by the sender.
   const [into, outOf]: [Side, Side] = kind === 'webhook' ? ['response', 'request'] : ['request', 'response'];
 
-  compareParameters(judge, where, baseItem, headItem, before, after);
+  compareParameters(judge, into, where, baseItem, headItem, before, after);
   compareSecurity(judge, where, before.node.security ?? base.security, after.node.security ?? head.security);
 
   const bodyBefore = before.node.requestBody && judge.locate(base, before.node.requestBody, before.keyAt('requestBody'));
@@ -297,7 +297,20 @@ function compareContent(judge: Judge, side: Side, where: string, before: Located
     if (!(type in mediaBefore.node)) judge.add(label(type), `media type ${type} added`, false);
 }
 
-function compareParameters(judge: Judge, where: string, baseItem: Located, headItem: Located, before: Located, after: Located): void {
+/**
+ * Parameters, by who reads them: an operation's are sent by its callers (`request`: a tighter one
+ * breaks them); a webhook's are read by its receivers (`response`: one they relied on that may now be
+ * absent, or hold what it could not, breaks them; one added they ignore).
+ */
+function compareParameters(
+  judge: Judge,
+  side: Side,
+  where: string,
+  baseItem: Located,
+  headItem: Located,
+  before: Located,
+  after: Located,
+): void {
   const collect = (doc: Json, item: Located, operation: Located) => {
     const byKey = new Map<string, Located>();
     for (const holder of [item, operation]) {
@@ -319,11 +332,11 @@ function compareParameters(judge: Judge, where: string, baseItem: Located, headI
       continue;
     }
     judge.account(param, next, ['name', 'in', 'required', 'schema']);
-    if (!param.node.required && next.node.required) judge.add(at, 'now required', true);
-    if (param.node.required && !next.node.required) judge.add(at, 'no longer required', false);
+    if (!param.node.required && next.node.required) judge.add(at, 'now required', side === 'request');
+    if (param.node.required && !next.node.required) judge.add(at, 'no longer required', side === 'response');
     compareSchemas(
       judge,
-      'request',
+      side,
       at,
       '',
       judge.locate(judge.base, param.node.schema ?? {}, param.keyAt('schema')),
@@ -337,7 +350,7 @@ function compareParameters(judge: Judge, where: string, baseItem: Located, headI
       judge.add(
         `${where} ${param.node.in} parameter ${param.node.name}`,
         required ? 'required parameter added' : 'optional parameter added',
-        required,
+        required && side === 'request',
       );
     }
   }

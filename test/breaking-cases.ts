@@ -329,6 +329,73 @@ export const breakingCases: Case[] = [
     breaking: true,
     expected: [{ where: `${CREATE} response 201`, what: /response removed/ }],
   },
+  // One or more per operation and webhook, beyond the update's above.
+  {
+    change: 'get: the operation removed',
+    head: (s) => delete s.paths[PATH].get,
+    breaking: true,
+    expected: [{ where: GET_ONE, what: /operation removed/ }],
+  },
+  {
+    change: 'list: the external_id lookup narrowed (at most 24 characters)',
+    head: (s) => (s.components.parameters.ExternalIdQuery.schema.maxLength = 24),
+    breaking: true,
+    expected: [{ where: `${LIST} query parameter external_id (value)`, what: /maxLength 36 → 24/ }],
+  },
+  {
+    change: 'list: cursor made required',
+    head: (s) => (s.components.parameters.Cursor.required = true),
+    breaking: true,
+    expected: [{ where: `${LIST} query parameter cursor`, what: /now required/ }],
+  },
+  {
+    change: 'list: the page’s meta removed',
+    head: (s) => delete schemas(s).EndUsersPage.properties.meta,
+    breaking: true,
+    expected: [{ where: `${LIST} response 200 /oneOf[0]/meta`, what: /property removed/ }],
+  },
+  {
+    change: 'create: profile made required (a new required request field)',
+    head: (s) => (schemas(s).CreateEndUserRequest.required = ['profile']),
+    breaking: true,
+    expected: [{ where: `${CREATE} request body /profile`, what: /now required/ }],
+  },
+  {
+    change: 'create: the operation removed',
+    head: (s) => delete s.paths[COLLECTION].post,
+    breaking: true,
+    expected: [{ where: CREATE, what: /operation removed/ }],
+  },
+  {
+    change: 'webhook: the signature header removed',
+    head: (s) => {
+      const hook = s.webhooks['v1.end_user.created'].post;
+      hook.parameters = hook.parameters.filter((p: Json) => !JSON.stringify(p).includes('SvixSignature'));
+    },
+    breaking: true,
+    expected: [{ where: `${CREATED} header parameter svix-signature`, what: /parameter removed/ }],
+  },
+  {
+    change: 'webhook: a header no longer always sent (svix-id optional: receivers drop duplicates by it)',
+    head: (s) => (s.components.parameters.SvixId.required = false),
+    breaking: true,
+    expected: [CREATED, UPDATED].map((hook) => ({ where: `${hook} header parameter svix-id`, what: /no longer required/ })),
+  },
+  {
+    change: 'webhook: a header value loosened (svix-timestamp may be other than seconds)',
+    head: (s) => delete s.components.parameters.SvixTimestamp.schema.pattern,
+    breaking: true,
+    expected: [CREATED, UPDATED].map((hook) => ({
+      where: `${hook} header parameter svix-timestamp (value)`,
+      what: /pattern \^\[0-9\]\+\$ → none/,
+    })),
+  },
+  {
+    change: 'webhook: the updated event’s data no longer required',
+    head: (s) => (schemas(s).EndUserUpdatedEvent.required = ['type']),
+    breaking: true,
+    expected: [{ where: `${UPDATED} payload /data`, what: /no longer required/ }],
+  },
 ];
 
 export const safeCases: Case[] = [
@@ -462,6 +529,42 @@ export const safeCases: Case[] = [
     head: (s) => (s.webhooks['v1.test.event'] = structuredClone(s.webhooks['v1.end_user.created'])),
     breaking: false,
     expected: [{ where: 'webhook v1.test.event', what: /webhook added/ }],
+  },
+  {
+    change: 'get: a new optional query parameter',
+    head: (s) => (s.paths[PATH].get.parameters = [{ name: 'fields', in: 'query', required: false, schema: { type: 'string' } }]),
+    breaking: false,
+    expected: [{ where: `${GET_ONE} query parameter fields`, what: /optional parameter added/ }],
+  },
+  {
+    change: 'list: limit widened (up to 200)',
+    head: (s) => (s.components.parameters.Limit.schema.maximum = 200),
+    breaking: false,
+    expected: [{ where: `${LIST} query parameter limit (value)`, what: /maximum 100 → 200/ }],
+  },
+  {
+    change: 'create: a new optional body field',
+    head: (s) => (schemas(s).CreateEndUserRequest.properties.channel = { type: 'string' }),
+    breaking: false,
+    expected: [{ where: `${CREATE} request body /channel`, what: /optional property added/ }],
+  },
+  {
+    change: 'webhook: a new header, required (receivers ignore headers they do not read)',
+    head: (s) =>
+      s.webhooks['v1.end_user.created'].post.parameters.push({
+        name: 'x-ada-region',
+        in: 'header',
+        required: true,
+        schema: { type: 'string' },
+      }),
+    breaking: false,
+    expected: [{ where: `${CREATED} header parameter x-ada-region`, what: /required parameter added/ }],
+  },
+  {
+    change: 'webhook: the updated event’s payload gains an optional field',
+    head: (s) => (schemas(s).EndUserUpdatedEvent.properties.source = { type: 'string' }),
+    breaking: false,
+    expected: [{ where: `${UPDATED} payload /source`, what: /optional property added/ }],
   },
   {
     change: 'webhook: a payload field narrowed (a format where there was none)',
