@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { operation } from '../operations.js';
 import { nodeAt } from '../spec.js';
-import { type InvalidBody, type InvalidCase, invalidCases, type Schema, validValue } from './schema.js';
+import { type InvalidBody, type InvalidCase, invalidCases, type Schema, validValue } from './values.js';
 
 /** The JSON request body schema of an operation of the spec. */
 function requestSchema(operationId: string): Schema {

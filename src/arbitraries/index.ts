@@ -8,7 +8,7 @@ export {
   invalidRequestBodyCases,
   invalidUpdateEndUserRequestCases,
 } from './bodies.js';
-export type { BrokenRule, InvalidBody, InvalidCase } from './schema.js';
+export type { BrokenRule, InvalidBody, InvalidCase } from './values.js';
 export { arbitraryInvalidRequest, arbitraryRequest, invalidRequestCases } from './requests.js';
 export type { GeneratedRequest, InvalidRequest, InvalidRequestCase } from './requests.js';
 export { arbitraryResponseBody, arbitraryWebhookPayload } from './responses.js';

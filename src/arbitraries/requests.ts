@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { operation, type ParameterInfo } from '../operations.js';
 import { nodeAt } from '../spec.js';
 import { invalidRequestBodyCases, arbitraryRequestBody } from './bodies.js';
-import { type BrokenRule, invalidCases, type Schema, validValue } from './schema.js';
+import { type BrokenRule, invalidCases, type Schema, validValue } from './values.js';
 
 /** A request to an operation: parameters as sent (strings, unencoded), and the JSON body where there is one. */
 export interface GeneratedRequest {

@@ -3,7 +3,7 @@
 import type fc from 'fast-check';
 import { operation, webhooks } from '../operations.js';
 import { nodeAt } from '../spec.js';
-import { type Schema, validValue } from './schema.js';
+import { type Schema, validValue } from './values.js';
 
 /** Valid bodies of an operation's response with this status, as the spec documents it (`200`, `4XX`, `default`). */
 export function arbitraryResponseBody(operationId: string, status: string): fc.Arbitrary<unknown> {
