@@ -44,6 +44,39 @@ describe.each(operationIds)('requests of %s, generated from the spec', (operatio
       }),
       { numRuns: 30, seed },
     );
+    if (c.boundary)
+      fc.assert(
+        fc.property(c.boundary, ({ request, rule }) => {
+          expect(rules(local(operationId, request))).toEqual([rule]);
+        }),
+        { numRuns: 10, seed },
+      );
+  });
+});
+
+describe('a bound is also broken by the least: one past it', () => {
+  const BOUNDS = ['minimum', 'maximum', 'minLength', 'maxLength'];
+  it.each(operationIds)('%s: every case of a bound, and only those, has boundary requests', (operationId) => {
+    const cases = invalidRequestCases(operationId);
+    expect(cases.filter((c) => c.boundary).map((c) => c.name)).toEqual(
+      cases.filter((c) => BOUNDS.includes(c.name.split(' ').at(-1)!)).map((c) => c.name),
+    );
+  });
+
+  // By hand from the spec: limit 1..100, external_id 1..36 characters (as a parameter and in bodies).
+  const codePoints = (text: unknown) => [...String(text)].length;
+  const expected: [string, string, (request: GeneratedRequest) => unknown, unknown][] = [
+    ['listEndUsers', 'query /limit minimum', (r) => r.query.limit, '0'],
+    ['listEndUsers', 'query /limit maximum', (r) => r.query.limit, '101'],
+    ['listEndUsers', 'query /external_id minLength', (r) => r.query.external_id, ''],
+    ['listEndUsers', 'query /external_id maxLength', (r) => codePoints(r.query.external_id), 37],
+    ['updateEndUser', 'body /external_id maxLength', (r) => codePoints((r.body as { external_id: string }).external_id), 37],
+    ['createEndUser', 'body /external_id maxLength', (r) => codePoints((r.body as { external_id: string }).external_id), 37],
+  ];
+  it.each(expected)('%s %s', (operationId, name, part, value) => {
+    const c = invalidRequestCases(operationId).find((c) => c.name === name);
+    const samples = fc.sample(c!.boundary!, { numRuns: 20, seed });
+    expect(new Set(samples.map(({ request }) => part(request)))).toEqual(new Set([value]));
   });
 });
 

@@ -29,7 +29,8 @@ export type Drift =
   | 'pages-repeat' // next_page_url leads to the same page again
   | 'upsert-makes-new' // a create with a known external_id makes another end user (201)
   | 'lookup-returns-page' // a lookup by external_id answers a page
-  | 'single-page'; // the list never has a next page
+  | 'single-page' // the list never has a next page
+  | 'bounds-one-wider'; // takes limit=0, limit=101 and a 37-character external_id as the nearest value in bounds
 
 /** The end user verify's tests name (the spec's seed response), and one more, so that the list has pages. */
 export const GIVEN_END_USER_ID = '5f7e0e2c1e7c7e000f0f9c3a';
@@ -108,6 +109,13 @@ async function answer(
   const isList = request.method === 'GET' && url.pathname === '/v2/end-users/';
   if (drift === 'page-over-limit' && isList && url.searchParams.has('limit')) {
     url.searchParams.set('limit', String(Number(url.searchParams.get('limit')) + 1));
+  }
+  if (drift === 'bounds-one-wider' && isList) {
+    const nearest: Record<string, string> = { '0': '1', '101': '100' };
+    const limit = url.searchParams.get('limit');
+    if (limit !== null && limit in nearest) url.searchParams.set('limit', nearest[limit]!);
+    const externalId = url.searchParams.get('external_id');
+    if (externalId !== null && [...externalId].length === 37) url.searchParams.set('external_id', [...externalId].slice(0, 36).join(''));
   }
   let body = request.body;
   if (drift === 'upsert-makes-new' && request.method === 'POST') {

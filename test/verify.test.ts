@@ -151,6 +151,19 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
       { request: expect.stringMatching(/^updateEndUser: invalid body/), in: 'status', status: 200 },
       /contract forbids/,
     ],
+    // Bounds one wider than the contract's: caught only by values one past each bound.
+    ...(
+      [
+        ['/limit minimum', 200],
+        ['/limit maximum', 200],
+        ['/external_id maxLength', 404], // looked up as if it were an external_id: none holds it
+      ] as const
+    ).map(([rule, status]): [Drift, Partial<VerifyOptions>, Partial<Violation>, RegExp] => [
+      'bounds-one-wider',
+      { maxRequests: 20 },
+      { request: `listEndUsers: invalid query (${rule})`, in: 'status', status },
+      /contract forbids/,
+    ]),
     // Statuses a valid request must not get: only 200 is right, 409 only when the body sets an external_id.
     [
       'method-not-allowed',
@@ -222,6 +235,22 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
       const { report } = await verifyAs(kind, options);
       expect(report.violations).toContainEqual(expect.objectContaining({ ...expected, message: expect.stringMatching(message) }));
       expect(JSON.stringify(report)).not.toContain(TOKEN);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'the invalid list requests are the ones one past each bound: limit=0, limit=101, an external_id of 37 characters and an empty one',
+    async () => {
+      const { sent } = await verifyAs('none', { maxRequests: 20 });
+      const queries = sent.filter((r) => r.method === 'GET').map((r) => new URL(r.url, 'http://127.0.0.1').searchParams);
+      const limits = queries.map((q) => q.get('limit'));
+      expect(limits).toContain('0');
+      expect(limits).toContain('101');
+      const externalIds = queries.map((q) => q.get('external_id')).filter((id) => id !== null);
+      expect(externalIds).toContain('');
+      expect(externalIds.map((id) => [...id].length)).toContain(37);
+      expect(externalIds.some((id) => /[<>]/.test(id))).toBe(true);
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { operation } from '../operations.js';
 import { nodeAt } from '../spec.js';
-import { type InvalidBody, type InvalidCase, invalidCases, type Schema, validValue } from './values.js';
+import { type InvalidBody, type InvalidCase, invalidCases, mapCase, type Schema, validValue } from './values.js';
 
 /** The JSON request body schema of an operation of the spec. */
 function requestSchema(operationId: string): Schema {
@@ -18,10 +18,9 @@ export function arbitraryRequestBody(operationId: string): fc.Arbitrary<Record<s
 
 /** Every rule an operation's request body schema encodes (the kit's rules too), each with bodies that break only it. */
 export function invalidRequestBodyCases(operationId: string): InvalidCase[] {
-  return invalidCases(requestSchema(operationId), '', '').map(({ name, arbitrary }) => ({
-    name,
-    arbitrary: arbitrary.map(({ value, rule }) => ({ body: value, rule })),
-  }));
+  return invalidCases(requestSchema(operationId), '', '').map((c) =>
+    mapCase(c, (values) => values.map(({ value, rule }) => ({ body: value, rule }))),
+  );
 }
 
 /** Invalid request bodies of an operation, each breaking exactly one rule, named in `rule`. */

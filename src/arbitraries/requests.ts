@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { operation, type ParameterInfo } from '../operations.js';
 import { nodeAt } from '../spec.js';
 import { invalidRequestBodyCases, arbitraryRequestBody } from './bodies.js';
-import { type BrokenRule, invalidCases, type Schema, validValue } from './values.js';
+import { type BrokenRule, type InvalidBody, type InvalidValue, invalidCases, mapCase, type Schema, validValue } from './values.js';
 
 /** A request to an operation: parameters as sent (strings, unencoded), and the JSON body where there is one. */
 export interface GeneratedRequest {
@@ -31,6 +31,8 @@ export interface InvalidRequestCase {
    */
   sendable: boolean;
   arbitrary: fc.Arbitrary<InvalidRequest>;
+  /** For a bound: requests one past it (`limit=0`, `limit=101`, a 37-character `external_id`). */
+  boundary?: fc.Arbitrary<InvalidRequest>;
 }
 
 const schemaOf = (parameter: ParameterInfo) => nodeAt(`${parameter.pointer}/schema`) as Schema;
@@ -133,11 +135,15 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
     }
     for (const c of broken) {
       const sendable = located === 'query' || !['minLength', 'path-segment', 'unicode'].some((k) => c.name.endsWith(` ${k}`));
-      const parts = c.arbitrary.map(({ value, rule }) => ({
-        parts: { [located]: { [parameter.name]: sendable ? onTheWire(value) : String(value) } },
-        rule: { ...rule, in: located },
-      }));
-      cases.push({ name: `${located} /${c.name}`, sendable, arbitrary: around(parts, located === 'query' ? parameter.name : undefined) });
+      const requests = (values: fc.Arbitrary<InvalidValue>) =>
+        around(
+          values.map(({ value, rule }) => ({
+            parts: { [located]: { [parameter.name]: sendable ? onTheWire(value) : String(value) } },
+            rule: { ...rule, in: located },
+          })),
+          located === 'query' ? parameter.name : undefined,
+        );
+      cases.push({ ...mapCase(c, requests, `${located} /${c.name}`), sendable });
     }
   }
 
@@ -175,8 +181,8 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
 
   if (operation(operationId).body?.schema) {
     for (const c of invalidRequestBodyCases(operationId)) {
-      const parts = c.arbitrary.map(({ body, rule }) => ({ parts: { body }, rule }));
-      cases.push({ name: `body ${c.name}`, sendable: true, arbitrary: around(parts) });
+      const requests = (bodies: fc.Arbitrary<InvalidBody>) => around(bodies.map(({ body, rule }) => ({ parts: { body }, rule })));
+      cases.push({ ...mapCase(c, requests, `body ${c.name}`), sendable: true });
     }
   }
   return cases;

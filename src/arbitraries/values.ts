@@ -35,6 +35,12 @@ export interface InvalidCase {
   /** `path keyword`, with `*` for keys that are generated, e.g. `/profile/metadata/* type`. */
   name: string;
   arbitrary: fc.Arbitrary<InvalidBody>;
+  /**
+   * For a bound (minimum, maximum, minLength, maxLength): bodies that break it by the least, one past
+   * the bound (`limit` 0 or 101, a 37-character `external_id`). A provider whose bound is off by one
+   * refuses most of what `arbitrary` gives, and accepts these.
+   */
+  boundary?: fc.Arbitrary<InvalidBody>;
 }
 
 const ANNOTATIONS = ['description', 'examples', 'example', 'readOnly', 'writeOnly', 'title', 'deprecated', 'x-pattern-message'];
@@ -373,6 +379,17 @@ function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Recor
 export interface LocalCase {
   name: string;
   arbitrary: fc.Arbitrary<InvalidValue>;
+  /** Values one past a bound (see InvalidCase.boundary). */
+  boundary?: fc.Arbitrary<InvalidValue>;
+}
+
+/** A case with the same change made to its values and to its boundary values. */
+export function mapCase<From, To>(
+  c: { name: string; arbitrary: fc.Arbitrary<From>; boundary?: fc.Arbitrary<From> },
+  change: (arbitrary: fc.Arbitrary<From>) => fc.Arbitrary<To>,
+  name = c.name,
+): { name: string; arbitrary: fc.Arbitrary<To>; boundary?: fc.Arbitrary<To> } {
+  return { name, arbitrary: change(c.arbitrary), ...(c.boundary ? { boundary: change(c.boundary) } : {}) };
 }
 
 const SAMPLE_OF_TYPE: Record<JsonType, unknown[]> = {
@@ -391,8 +408,12 @@ export function invalidCases(schemaOrRef: Schema, path: string, name: string): L
   const types = typesOf(schema);
   const cases: LocalCase[] = [];
   const rule = (keyword: string, at = path) => ({ path: at, keyword });
-  const add = (keyword: string, arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>, caseName = name) =>
-    cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary });
+  const add = (
+    keyword: string,
+    arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>,
+    caseName = name,
+    boundary?: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>,
+  ) => cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary, ...(boundary ? { boundary } : {}) });
 
   // type: a value of a type the schema does not allow (an integer is a number, so it counts as one).
   const allowed = (type: JsonType) => types.includes(type) || (type === 'integer' && types.includes('number'));
@@ -415,6 +436,8 @@ export function invalidCases(schemaOrRef: Schema, path: string, name: string): L
         fc
           .oneof(fc.constant(min - 1), fc.integer({ min: Number.MIN_SAFE_INTEGER, max: min - 1 }))
           .map((value) => ({ value, rule: rule('minimum') })),
+        name,
+        fc.constant({ value: min - 1, rule: rule('minimum') }),
       );
     }
     if (schema.maximum !== undefined) {
@@ -424,6 +447,8 @@ export function invalidCases(schemaOrRef: Schema, path: string, name: string): L
         fc
           .oneof(fc.constant(max + 1), fc.integer({ min: max + 1, max: Number.MAX_SAFE_INTEGER }))
           .map((value) => ({ value, rule: rule('maximum') })),
+        name,
+        fc.constant({ value: max + 1, rule: rule('maximum') }),
       );
     }
   }
@@ -439,16 +464,19 @@ function invalidStrings(schema: Schema, path: string, name: string): LocalCase[]
   const pattern = patternOf(schema);
   const matches = (text: string) => !pattern || pattern.test(text);
   const lengthOk = (text: string) => codePoints(text) >= minLength && (maxLength === undefined || codePoints(text) <= maxLength);
-  const add = (keyword: string, arbitrary: fc.Arbitrary<string>) =>
-    cases.push({ name: `${name} ${keyword}`, arbitrary: arbitrary.map((value) => ({ value, rule: { path, keyword } })) });
+  const add = (keyword: string, arbitrary: fc.Arbitrary<string>, boundary?: fc.Arbitrary<string>) => {
+    const withRule = (texts: fc.Arbitrary<string>) => texts.map((value) => ({ value, rule: { path, keyword } }));
+    cases.push({ name: `${name} ${keyword}`, arbitrary: withRule(arbitrary), ...(boundary ? { boundary: withRule(boundary) } : {}) });
+  };
+  const exactly = (length: number) => anyText({ minLength: length, maxLength: length }).filter(matches);
 
   if (maxLength !== undefined) {
     if (pattern && !isPermissive(pattern)) throw new Error(`arbitraries: cannot break maxLength under the pattern at ${name}`);
-    add('maxLength', anyText({ minLength: maxLength + 1, maxLength: maxLength + 8 }).filter(matches));
+    add('maxLength', anyText({ minLength: maxLength + 1, maxLength: maxLength + 8 }).filter(matches), exactly(maxLength + 1));
   }
   if (minLength > 0) {
     if (pattern && !pattern.test('')) throw new Error(`arbitraries: cannot break minLength under the pattern at ${name}`);
-    add('minLength', anyText({ maxLength: minLength - 1 }).filter(matches));
+    add('minLength', anyText({ maxLength: minLength - 1 }).filter(matches), exactly(minLength - 1));
   }
   if (pattern) {
     // A valid string with one character that the pattern may refuse put somewhere in it.
@@ -521,12 +549,11 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
     for (const [key, property] of Object.entries(properties)) {
       const others = validRecord(schema, key); // built once per property: building is the slow part
       for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
-        cases.push({
-          name: inner.name,
-          arbitrary: fc
-            .tuple(others, inner.arbitrary)
-            .map(([value, broken]) => ({ value: { ...value, [key]: broken.value }, rule: broken.rule })),
-        });
+        cases.push(
+          mapCase(inner, (broken) =>
+            fc.tuple(others, broken).map(([value, { value: bad, rule }]) => ({ value: { ...value, [key]: bad }, rule })),
+          ),
+        );
       }
     }
     return cases;
@@ -542,18 +569,19 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
   // A value that breaks its own rules, under a fresh valid key.
   const valueCases = invalidCases(map.valueSchema, `${path}/*`, `${name}/*`);
   for (const inner of valueCases) {
-    cases.push({
-      name: inner.name,
-      arbitrary: withPair(validString(map.keySchema), inner.arbitrary)
-        .map(([object, key, broken]) => {
-          const { value, rule } = broken as { value: unknown; rule: BrokenRule };
-          return {
-            value: { ...object, [key]: value },
-            rule: { path: rule.path.replace(`${path}/*`, () => child(path, key)), keyword: rule.keyword },
-          };
-        })
-        .filter(({ value }) => underLimit(value)),
-    });
+    cases.push(
+      mapCase(inner, (values) =>
+        withPair(validString(map.keySchema), values)
+          .map(([object, key, broken]) => {
+            const { value, rule } = broken as { value: unknown; rule: BrokenRule };
+            return {
+              value: { ...object, [key]: value },
+              rule: { path: rule.path.replace(`${path}/*`, () => child(path, key)), keyword: rule.keyword },
+            };
+          })
+          .filter(({ value }) => underLimit(value)),
+      ),
+    );
   }
   const pattern = map.keySchema.pattern;
   if (pattern) {
