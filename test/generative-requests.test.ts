@@ -54,6 +54,16 @@ describe.each(operationIds)('requests of %s, generated from the spec', (operatio
   });
 });
 
+it('a generated key named __proto__ stays a key of the body (seed 1100988326 made it the shared key of x-disjoint-keys)', () => {
+  const shared = invalidRequestCases('createEndUser').find((c) => c.name === 'body (body) x-disjoint-keys')!;
+  fc.assert(
+    fc.property(shared.arbitrary, ({ request, rule }) => {
+      expect(rules(local('createEndUser', request))).toEqual([rule]);
+    }),
+    { numRuns: 30, seed: 1100988326 },
+  );
+});
+
 describe('a bound is also broken by the least: one past it', () => {
   const BOUNDS = ['minimum', 'maximum', 'minLength', 'maxLength'];
   it.each(operationIds)('%s: every case of a bound, and only those, has boundary requests', (operationId) => {

@@ -311,9 +311,9 @@ function sharedKeyCase(schema: Schema, pointers: readonly string[], path: string
       .map(([value, shared, left, right]) => {
         const both = [a, b].reduce((body, { pointer }, i) => {
           const existing = pointerGet(body, pointer);
-          const map = existing !== null && typeof existing === 'object' ? { ...(existing as Record<string, unknown>) } : {};
-          map[shared] = i === 0 ? left : right;
-          return withAt(body, pointer, map);
+          const kept = existing !== null && typeof existing === 'object' ? (existing as Record<string, unknown>) : {};
+          // A computed key in a literal is an own property even when it is `__proto__` (an assignment would set the prototype).
+          return withAt(body, pointer, { ...kept, [shared]: i === 0 ? left : right });
         }, value);
         return { value: both, shared };
       })
@@ -367,9 +367,8 @@ function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Recor
     )
     .filter(([value, key]) => !(key in value))
     .map(([value, key, target]) => {
-      const padded = { ...value, [key]: '' };
-      padded[key] = 'x'.repeat(target - jsonByteLength(padded));
-      return padded;
+      const room = target - jsonByteLength({ ...value, [key]: '' });
+      return { ...value, [key]: 'x'.repeat(room) }; // a literal: `__proto__` stays an own key
     });
 }
 
