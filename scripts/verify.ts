@@ -1,6 +1,9 @@
 // `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N]
-//   [--interval-ms N] [--seed N]`: checks that a real provider honours the contract, every operation
-//   (see src/verify/run.ts); --create also verifies the create, which makes real end users.
+//   [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N]
+//   [--webhook-host H] [--webhook-wait-ms N]]`: checks that a real provider honours the contract, every
+//   operation (see src/verify/run.ts); --create also verifies the create, which makes real end users;
+//   --webhooks listens for the provider's webhooks and judges them (the secret may come from
+//   ADA_WEBHOOK_SECRET instead).
 // Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
 // problem, or a run that could not judge every request (rate limited throughout): never a false 0.
 // The token is never printed (every line goes through redact()), nor a password in --base-url.
@@ -10,12 +13,13 @@ import { describeNetworkError } from '../src/transport.js';
 import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify/index.js';
 
 const USAGE =
-  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N] [--interval-ms N] [--seed N]';
+  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N] [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H] [--webhook-wait-ms N]]';
 
 let token = process.env.ADA_API_TOKEN ?? '';
+let webhookSecret = process.env.ADA_WEBHOOK_SECRET ?? '';
 /** A URL's password, shown as ***, also in text that does not parse as a URL. */
 const maskPasswords = (text: string) => text.replace(/(\/\/[^/?#@\s:]*:)[^/?#@\s]*@/g, '$1***@');
-const redact = (text: string) => maskPasswords(createScrub(token)(text));
+const redact = (text: string) => maskPasswords(createScrub(webhookSecret)(createScrub(token)(text)));
 const fail = (message: string): never => {
   console.error(redact(`verify: ${message}`));
   process.exit(2);
@@ -41,6 +45,11 @@ try {
       'max-requests': { type: 'string' },
       'interval-ms': { type: 'string' },
       seed: { type: 'string' },
+      webhooks: { type: 'boolean' },
+      'webhook-secret': { type: 'string' },
+      'webhook-port': { type: 'string' },
+      'webhook-host': { type: 'string' },
+      'webhook-wait-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -66,6 +75,14 @@ if (url!.username || url!.password) fail(`--base-url must not contain credential
 const maxRequests = integer('max-requests', text('max-requests'), 1);
 const intervalMs = integer('interval-ms', text('interval-ms'), 0, 2 ** 31 - 1);
 const seed = integer('seed', text('seed'), 0);
+webhookSecret = text('webhook-secret') ?? webhookSecret;
+const webhookFlags = ['webhook-secret', 'webhook-port', 'webhook-host', 'webhook-wait-ms'].filter((name) => values![name] !== undefined);
+if (!values!.webhooks && webhookFlags.length > 0) fail(`--${webhookFlags[0]} needs --webhooks\n${USAGE}`);
+if (values!.webhooks && !webhookSecret)
+  fail(`--webhooks needs the endpoint's signing secret: --webhook-secret (or set ADA_WEBHOOK_SECRET)\n${USAGE}`);
+const webhookPort = integer('webhook-port', text('webhook-port'), 0, 65_535);
+const webhookWaitMs = integer('webhook-wait-ms', text('webhook-wait-ms'), 0, 2 ** 31 - 1);
+const webhookHost = text('webhook-host');
 
 const options: VerifyOptions = {
   baseUrl: baseUrl!,
@@ -75,6 +92,20 @@ const options: VerifyOptions = {
   ...(maxRequests === undefined ? {} : { maxRequests }),
   ...(intervalMs === undefined ? {} : { intervalMs }),
   ...(seed === undefined ? {} : { seed }),
+  ...(values!.webhooks
+    ? {
+        webhooks: {
+          secret: webhookSecret,
+          ...(webhookPort === undefined ? {} : { port: webhookPort }),
+          ...(webhookHost === undefined ? {} : { host: webhookHost }),
+          ...(webhookWaitMs === undefined ? {} : { waitMs: webhookWaitMs }),
+          onListening: (at: string) =>
+            console.error(
+              `verify: listening for webhooks on ${at}: the provider must deliver v1.end_user.created and v1.end_user.updated there`,
+            ),
+        },
+      }
+    : {}),
   onResult: (result) => {
     for (const violation of result.violations) console.log(redact(formatViolation(violation)));
   },
@@ -103,8 +134,9 @@ try {
   const count = report.violations.length;
   const unjudged = report.unjudged.length;
   const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
+  const webhooks = report.webhooks ? `, ${report.webhooks.received} webhook${report.webhooks.received === 1 ? '' : 's'} received` : '';
   console.log(
-    `verified ${report.requests} requests to ${report.operations.join(', ')}, ${count} violation${count === 1 ? '' : 's'}` +
+    `verified ${report.requests} requests to ${report.operations.join(', ')}${webhooks}, ${count} violation${count === 1 ? '' : 's'}` +
       (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''),
   );
   if (count > 0) {

@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll } from 'vitest';
 import { startFakeServer, type FakeServer } from '../src/fake/server.js';
 import { EndUserStore } from '../src/fake/store.js';
+import { WebhookSender, type WebhookTarget } from '../src/fake/webhook-sender.js';
 import type { Json } from '../src/json-pointer.js';
 import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { seedResponse } from './support.js';
@@ -49,12 +50,16 @@ export interface Provider extends TestServer {
   reset(): void;
 }
 
-/** A provider; `drift` may be a function, so one server (and one proxy) can play several. */
-export async function startProvider(drift: Drift | (() => Drift)): Promise<Provider> {
+/**
+ * A provider; `drift` may be a function, so one server (and one proxy) can play several. With
+ * `webhooks`, it sends the fake's signed webhooks there, as Ada sends hers to a registered endpoint.
+ */
+export async function startProvider(drift: Drift | (() => Drift), webhooks?: WebhookTarget): Promise<Provider> {
   const current = typeof drift === 'function' ? drift : () => drift;
   const store = new EndUserStore({}, seed());
   let server: TestServer | undefined;
-  const honest: FakeServer = await startFakeServer(store, undefined, () => server!.url);
+  const sender = webhooks ? new WebhookSender(webhooks, () => {}) : undefined;
+  const honest: FakeServer = await startFakeServer(store, sender, () => server!.url);
   const elsewhere = await startServer((_request, response) => json(response, 200, { data: [] }));
   let served = 0; // requests served since the drift last changed
   let previous: Drift | undefined;
@@ -159,11 +164,11 @@ async function answer(
 }
 
 /** startProvider for a test file: every provider it starts is closed after the file's tests. */
-export function providerFactory(): (drift: Drift | (() => Drift)) => Promise<Provider> {
+export function providerFactory(): (drift: Drift | (() => Drift), webhooks?: WebhookTarget) => Promise<Provider> {
   const servers: Provider[] = [];
   afterAll(() => Promise.all(servers.map((server) => server.close())));
-  return async (drift) => {
-    const server = await startProvider(drift);
+  return async (drift, webhooks) => {
+    const server = await startProvider(drift, webhooks);
     servers.push(server);
     return server;
   };

@@ -11,8 +11,11 @@ import { CHILD_PROCESS_TIMEOUT } from './support.js';
 const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();
 
-function runVerify(args: string[]) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', ...args], { timeout: CHILD_PROCESS_TIMEOUT }).then(
+function runVerify(args: string[], env: Record<string, string> = {}) {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', ...args], {
+    timeout: CHILD_PROCESS_TIMEOUT,
+    env: { ...process.env, ADA_API_TOKEN: '', ADA_WEBHOOK_SECRET: '', ...env },
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
@@ -148,6 +151,38 @@ describe('npm run verify (the CLI)', () => {
       /end_user_id \(path parameter\): must not be "\." or "\.\."/,
     ],
     [
+      'a --webhook-port without --webhooks',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--webhook-port', '8787'],
+      /--webhook-port needs --webhooks/,
+    ],
+    [
+      '--webhooks without a secret',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--webhooks'],
+      /--webhooks needs the endpoint's signing secret: --webhook-secret \(or set ADA_WEBHOOK_SECRET\)/,
+    ],
+    [
+      'a --webhook-secret that is not one (never echoed)',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--webhooks', '--webhook-secret', TOKEN],
+      /webhooks\.secret must be a signing secret such as whsec_ followed by base64/,
+    ],
+    [
+      'a bad --webhook-port',
+      async () => [
+        '--base-url',
+        'http://127.0.0.1:9',
+        '--token',
+        TOKEN,
+        '--end-user-id',
+        'x',
+        '--webhooks',
+        '--webhook-secret',
+        `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`,
+        '--webhook-port',
+        '65536',
+      ],
+      /--webhook-port must be an integer from 0 to 65535/,
+    ],
+    [
       'an unknown flag',
       async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--tokn', 'y'],
       /Unknown option '--tokn'/,
@@ -163,6 +198,37 @@ describe('npm run verify (the CLI)', () => {
       expect(stderr.split('\n')[0]).toMatch(/^verify: /);
       expect(stderr).not.toMatch(/^\s+at /m);
       expect(stderr).not.toContain(TOKEN);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.concurrent(
+    '--webhooks: says where it listens, judges what the provider delivers there, counts it; the secret never printed',
+    async () => {
+      const secret = `whsec_${Buffer.from('verify-cli-webhook-secret').toString('base64')}`;
+      const port = await freePort();
+      const server = await provider('none', { url: `http://127.0.0.1:${port}/`, secret });
+      const { code, stdout, stderr } = await runVerify(
+        [
+          ...baseArgs(server.url),
+          '--create',
+          '--max-requests',
+          '5',
+          '--webhooks',
+          '--webhook-port',
+          String(port),
+          '--webhook-wait-ms',
+          '5000',
+        ],
+        { ADA_WEBHOOK_SECRET: secret },
+      );
+      expect({ code, stdout, stderr }).toEqual({
+        code: 0,
+        stdout: 'verified 5 requests to getEndUser, updateEndUser, createEndUser, 2 webhooks received, 0 violations\n',
+        stderr:
+          `verify: listening for webhooks on http://127.0.0.1:${port}/: the provider must deliver v1.end_user.created and v1.end_user.updated there\n` +
+          'note: --max-requests 5 left 62 of 62 invalid-request rules unchecked\n',
+      });
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -1,4 +1,5 @@
 // What verifyProvider takes and reports, and the checks it makes of its options before anything starts.
+import { Webhook } from 'standardwebhooks';
 import { createAdaClient } from '../client.js';
 import type { RunningPrism } from '../prism.js';
 import { parameterPointers } from '../spec.js';
@@ -34,6 +35,28 @@ export interface VerifyOptions {
    * before, is no longer used: one pass-through proxy reports every violation with the real status.)
    */
   proxies?: { passthrough: RunningPrism; strict?: RunningPrism };
+  /**
+   * Also verify the provider's webhooks. verify listens on `host:port` for deliveries and judges each as
+   * a receiver would (the Svix signature with `secret`, the timestamp, the payload against the
+   * contract); it expects `v1.end_user.updated` naming the given end user after an update that changes
+   * its profile, and with `create` `v1.end_user.created` naming the created one, within `waitMs` of the
+   * last request. The provider must be able to deliver there: register the URL (or a tunnel to it) as a
+   * webhook endpoint for both events, with this endpoint's signing secret.
+   */
+  webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  /** The endpoint's signing secret, `whsec_` and base64, as Ada shows it. Never printed. */
+  secret: string;
+  /** Default 0: any free port (see onListening). */
+  port?: number;
+  /** Default 127.0.0.1: reachable from this machine only (a tunnel on it forwards to it). */
+  host?: string;
+  /** How long to wait for the expected webhooks after the last request (ms; default 30 000). */
+  waitMs?: number;
+  /** Called with the receiver's URL once it listens, before any request is sent. */
+  onListening?: (url: string) => void;
 }
 
 export interface Violation {
@@ -41,9 +64,13 @@ export interface Violation {
   request: string;
   /** The provider's status. */
   status?: number;
-  /** What broke: the response (its body or media type), its status, or what the answers say together (`behaviour`: a page over its limit, an upsert that made a second end user, ...). */
-  in: 'response' | 'status' | 'behaviour' | 'kit';
-  /** JSON pointer in the response body, `''` for the whole body. */
+  /**
+   * What broke: the response (its body or media type), its status, what the answers say together
+   * (`behaviour`: a page over its limit, an upsert that made a second end user, a webhook that never
+   * came, ...), or a webhook delivery (its signature, timestamp or payload).
+   */
+  in: 'response' | 'status' | 'behaviour' | 'webhook' | 'kit';
+  /** JSON pointer in the response body (or the webhook's payload), `''` for the whole body. */
   path: string;
   /** The rule, e.g. `required`, `type`, `not`, `media-type`, `json`; `status` for a wrong status; `limit`, `same-origin`, `upsert`, ... for behaviour. */
   rule: string;
@@ -52,13 +79,14 @@ export interface Violation {
 
 /** One line for a violation, as the CLI prints it. */
 export function formatViolation(v: Violation): string {
-  const where = v.in === 'response' ? `response ${v.path || '(body)'} ${v.rule}` : v.in;
+  const where = v.in === 'response' || v.in === 'webhook' ? `${v.in} ${v.path || '(body)'} ${v.rule}` : v.in;
   return `✗ ${v.request}: ${where}: ${v.message}${v.status === undefined ? '' : ` (status ${v.status})`}`;
 }
 
 export interface RequestResult {
   request: string;
-  status: number;
+  /** The provider's status; absent for a webhook's findings. */
+  status?: number;
   violations: Violation[];
   /** Why the answer could not be judged, where it could not. */
   unjudged?: string;
@@ -84,6 +112,8 @@ export interface VerifyReport {
   rulesTotal: number;
   /** The operations the run sent requests to. */
   operations: string[];
+  /** With `webhooks`: where verify listened, and the deliveries that arrived (each message once). */
+  webhooks?: { url: string; received: number };
   seed: number;
 }
 
@@ -114,10 +144,30 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
       throw new TypeError(`${name} must be a number of milliseconds from ${least} to ${MAX_TIMER_MS} (what a timer can hold)`);
     }
   }
+  if (options.webhooks !== undefined) checkWebhookOptions(options.webhooks);
   // A bad token, URL or end-user id fails here: an id such as "." would send every request, and the
   // token, to another path.
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
   const id = validateParameter(parameterPointers.endUserId, options.endUserId);
   if (!id.ok) throw new TypeError(`endUserId: ${formatValidationIssues(id.errors)}`);
   return { maxRequests, intervalMs, seed };
+}
+
+function checkWebhookOptions(webhooks: WebhookOptions): void {
+  if (typeof webhooks !== 'object' || webhooks === null) throw new TypeError('webhooks must be an object with a secret');
+  try {
+    new Webhook(webhooks.secret);
+  } catch {
+    // Never echo the value: it is a credential.
+    throw new TypeError('webhooks.secret must be a signing secret such as whsec_ followed by base64');
+  }
+  const port = webhooks.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError('webhooks.port must be an integer from 0 to 65535');
+  if (webhooks.host !== undefined && (typeof webhooks.host !== 'string' || webhooks.host === ''))
+    throw new TypeError('webhooks.host must be a host name or address to listen on');
+  const waitMs = webhooks.waitMs ?? 0;
+  if (typeof waitMs !== 'number' || !(waitMs >= 0) || waitMs > MAX_TIMER_MS)
+    throw new TypeError(`webhooks.waitMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`);
+  if (webhooks.onListening !== undefined && typeof webhooks.onListening !== 'function')
+    throw new TypeError('webhooks.onListening must be a function');
 }

@@ -7,7 +7,9 @@
 // Reads are always verified: the given end user, an unknown id (404), the list walked page by page,
 // lookups by external_id, and invalid query parameters (4xx). Then the update: the spec's examples,
 // one invalid body per rule, valid generated bodies. With `create`, the create too: a fresh
-// external_id (201), the same again (200, the same end user), and one invalid body per rule.
+// external_id (201), the same again (200, the same end user), and one invalid body per rule. With
+// `webhooks`, a receiver (webhook-listener.ts) judges every delivery, and the webhooks the writes made
+// due (updated after a profile change, created after the create) must arrive.
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
@@ -28,7 +30,9 @@ import {
   type VerifyReport,
   VerifySetupError,
   type Violation,
+  type WebhookOptions,
 } from './report.js';
+import { WebhookListener } from './webhook-listener.js';
 
 /** A 429 is retried this often before its request counts as unjudged. */
 const RATE_LIMIT_RETRIES = 4;
@@ -40,14 +44,26 @@ const UNDOCUMENTED_RULES = new Set(['parameter', 'x-exclusive-parameter-groups']
 
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
   const { maxRequests, intervalMs, seed } = checkVerifyOptions(options);
-  const proxy = options.proxies?.passthrough ?? (await startProxyFor(options.baseUrl));
+  const listener = options.webhooks ? await listenFor(options.webhooks) : undefined;
   try {
-    const run = new Run(options, proxy, { maxRequests, intervalMs, seed });
-    await run.all();
-    return run.report();
+    const proxy = options.proxies?.passthrough ?? (await startProxyFor(options.baseUrl));
+    try {
+      if (listener) options.webhooks?.onListening?.(listener.url);
+      const run = new Run(options, proxy, { maxRequests, intervalMs, seed }, listener);
+      await run.all();
+      return run.report();
+    } finally {
+      if (!options.proxies) await proxy.stop();
+    }
   } finally {
-    if (!options.proxies) await proxy.stop();
+    await listener?.close();
   }
+}
+
+function listenFor({ secret, port = 0, host = '127.0.0.1' }: WebhookOptions): Promise<WebhookListener> {
+  return WebhookListener.listen({ secret, port, host }).catch((error: NodeJS.ErrnoException) => {
+    throw new VerifySetupError(`could not listen for webhooks on ${host}:${port}: ${error.code ?? error.message}`);
+  });
 }
 
 /**
@@ -93,10 +109,14 @@ class Run {
   private rulesChecked = 0;
   private rulesTotal = 0;
 
+  /** Webhooks the writes made are due: the event, and the end user it must name. */
+  private readonly webhooksDue: Array<{ type: string; endUserId: string; after: string }> = [];
+
   constructor(
     private readonly options: VerifyOptions,
     proxy: RunningPrism,
     private readonly limits: { maxRequests: number; intervalMs: number; seed: number },
+    private readonly listener?: WebhookListener,
   ) {
     this.scrub = createScrub(options.token);
     this.client = createAdaClient({
@@ -118,6 +138,7 @@ class Run {
       rulesChecked: this.rulesChecked,
       rulesTotal: this.rulesTotal,
       operations: [...this.operations],
+      ...(this.listener ? { webhooks: { url: this.listener.url, received: this.listener.received.length } } : {}),
       seed: this.limits.seed,
     };
   }
@@ -132,12 +153,14 @@ class Run {
       { path: { end_user_id: madeUp(this.limits.seed, 'end_user_id', 24) } },
       { kind: 'not-found' },
     );
+    if (this.listener) await this.profileChange(endUserId);
     const created = this.options.create ? await this.creates() : undefined;
     await this.pages();
     await this.lookups(typeof given?.json?.external_id === 'string' ? given.json.external_id : undefined, endUserId, created);
     await this.updateExamples(endUserId);
     await this.invalidRequests(endUserId);
     await this.validUpdates(endUserId);
+    if (this.listener) await this.judgeWebhooks(this.listener);
   }
 
   /** One request through the proxy, judged; undefined when the budget is spent. */
@@ -198,11 +221,20 @@ class Run {
     this.options.onResult?.(result);
   }
 
-  /** A finding about what answers say together (not about one answer's shape). */
-  private behaviour(label: string, status: number, rule: string, path: string, message: string): void {
-    const violation: Violation = { request: label, status, in: 'behaviour', path, rule, message: this.scrub(message) };
-    this.violations.push(violation);
-    this.options.onResult?.({ request: label, status, violations: [violation] });
+  /** A finding about what answers say together (not about one answer's shape); no status for a webhook that never came. */
+  private behaviour(label: string, status: number | undefined, rule: string, path: string, message: string): void {
+    this.finding({ request: label, ...(status === undefined ? {} : { status }), in: 'behaviour', path, rule, message });
+  }
+
+  /** A violation found beside the answers as they came (reported to onResult as its own result). */
+  private finding(violation: Violation): void {
+    const scrubbed = { ...violation, message: this.scrub(violation.message) };
+    this.violations.push(scrubbed);
+    this.options.onResult?.({
+      request: scrubbed.request,
+      ...(scrubbed.status === undefined ? {} : { status: scrubbed.status }),
+      violations: [scrubbed],
+    });
   }
 
   /** `create`: a fresh external_id makes an end user (201); the same again returns it (200, the same id). */
@@ -212,6 +244,9 @@ class Run {
     const body = { external_id: externalId, profile: { first_name: 'Verify' } };
     const first = await this.send('createEndUser: a new external_id', 'createEndUser', { body }, accept(201));
     if (first?.status !== 201) return undefined;
+    if (typeof first.json?.end_user_id === 'string') {
+      this.webhooksDue.push({ type: 'v1.end_user.created', endUserId: first.json.end_user_id, after: 'the create' });
+    }
     const again = await this.send(
       'createEndUser: the same external_id again',
       'createEndUser',
@@ -228,6 +263,54 @@ class Run {
       );
     }
     return externalId;
+  }
+
+  /** An update that surely changes the profile (a first_name not seen before): Ada sends v1.end_user.updated for it. */
+  private async profileChange(endUserId: string): Promise<void> {
+    const body = { profile: { first_name: `Verify ${randomBytes(4).toString('hex')}` } };
+    const label = 'updateEndUser: a profile change (v1.end_user.updated is due)';
+    const changed = await this.send(label, 'updateEndUser', { path: { end_user_id: endUserId }, body }, accept(200));
+    if (changed?.status === 200) this.webhooksDue.push({ type: 'v1.end_user.updated', endUserId, after: 'the profile change' });
+  }
+
+  /**
+   * Every delivery that reached the listener, judged as a receiver judges it; and the webhooks the writes
+   * made due, each of which must arrive within waitMs. Nothing at all arriving is no verdict: the
+   * endpoint may not be registered, or not reachable.
+   */
+  private async judgeWebhooks(listener: WebhookListener): Promise<void> {
+    const waitMs = this.options.webhooks?.waitMs ?? 30_000;
+    const arrived = (due: (typeof this.webhooksDue)[number]) =>
+      listener.received.some((r) => r.type === due.type && r.endUserId === due.endUserId);
+    await listener.until(() => this.webhooksDue.every(arrived), waitMs);
+    for (const problem of listener.problems) {
+      this.finding({
+        request: `webhook ${problem.type ?? '(no type)'} ${problem.id}`,
+        in: problem.rule === 'kit' ? 'kit' : 'webhook',
+        path: problem.path,
+        rule: problem.rule,
+        message: problem.message,
+      });
+    }
+    if (listener.received.length === 0 && listener.problems.length === 0) {
+      this.unjudged.push({
+        request: 'webhooks',
+        reason:
+          this.webhooksDue.length === 0
+            ? 'no write succeeded, so no webhook was due, and none arrived'
+            : `no webhook reached ${listener.url} within ${waitMs} ms: register it (or a tunnel to it) as an endpoint for v1.end_user.created and v1.end_user.updated`,
+      });
+      return;
+    }
+    for (const due of this.webhooksDue.filter((d) => !arrived(d))) {
+      this.behaviour(
+        `webhooks: ${due.type} after ${due.after}`,
+        undefined,
+        'webhook',
+        '',
+        `no ${due.type} naming end user ${due.endUserId} arrived within ${waitMs} ms (other deliveries did)`,
+      );
+    }
   }
 
   /** The list, page by page through next_page_url: each page within its limit, every end user once, every link on the provider's own list URL. */
