@@ -28,4 +28,4 @@ export { startProxy } from './proxy.js';
 export type { StartProxyOptions } from './proxy.js';
 export type { RunningPrism } from './prism.js';
 export { checkVerifyOptions, formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify/index.js';
-export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation } from './verify/index.js';
+export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation, VerifyWebhookOptions } from './verify/index.js';

@@ -43,10 +43,10 @@ export interface VerifyOptions {
    * last request. The provider must be able to deliver there: register the URL (or a tunnel to it) as a
    * webhook endpoint for both events, with this endpoint's signing secret.
    */
-  webhooks?: WebhookOptions;
+  webhooks?: VerifyWebhookOptions;
 }
 
-export interface WebhookOptions {
+export interface VerifyWebhookOptions {
   /** The endpoint's signing secret, `whsec_` and base64, as Ada shows it. Never printed. */
   secret: string;
   /** Default 0: any free port (see onListening). */
@@ -153,7 +153,7 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
   return { maxRequests, intervalMs, seed };
 }
 
-function checkWebhookOptions(webhooks: WebhookOptions): void {
+function checkWebhookOptions(webhooks: VerifyWebhookOptions): void {
   if (typeof webhooks !== 'object' || webhooks === null) throw new TypeError('webhooks must be an object with a secret');
   try {
     new Webhook(webhooks.secret);

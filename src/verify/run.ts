@@ -30,7 +30,7 @@ import {
   type VerifyReport,
   VerifySetupError,
   type Violation,
-  type WebhookOptions,
+  type VerifyWebhookOptions,
 } from './report.js';
 import { WebhookListener } from './webhook-listener.js';
 
@@ -60,7 +60,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
   }
 }
 
-function listenFor({ secret, port = 0, host = '127.0.0.1' }: WebhookOptions): Promise<WebhookListener> {
+function listenFor({ secret, port = 0, host = '127.0.0.1' }: VerifyWebhookOptions): Promise<WebhookListener> {
   return WebhookListener.listen({ secret, port, host }).catch((error: NodeJS.ErrnoException) => {
     throw new VerifySetupError(`could not listen for webhooks on ${host}:${port}: ${error.code ?? error.message}`);
   });
