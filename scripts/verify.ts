@@ -134,7 +134,11 @@ try {
   const count = report.violations.length;
   const unjudged = report.unjudged.length;
   const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
-  const webhooks = report.webhooks ? `, ${report.webhooks.received} webhook${report.webhooks.received === 1 ? '' : 's'} received` : '';
+  const hooks = report.webhooks;
+  const webhooks = hooks
+    ? `, ${hooks.received} webhook${hooks.received === 1 ? '' : 's'} received` +
+      (hooks.ignored > 0 ? ` (and ${hooks.ignored} of event types the contract does not describe, not judged)` : '')
+    : '';
   console.log(
     `verified ${report.requests} requests to ${report.operations.join(', ')}${webhooks}, ${count} violation${count === 1 ? '' : 's'}` +
       (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''),

@@ -19,7 +19,8 @@ type Tamper =
   | 'payload-drift' // data.end_user_id a number, signed anew with the right secret
   | 'stale-timestamp' // signed anew with a timestamp 10 minutes old
   | 'drop-created' // created events never delivered
-  | 'drop-all'; // nothing delivered
+  | 'drop-all' // nothing delivered
+  | 'other-event'; // each delivery followed by a signed one of an event type the contract does not describe
 
 describe('verifyProvider with webhooks', () => {
   let tamper: Tamper = 'none';
@@ -48,6 +49,22 @@ describe('verifyProvider with webhooks', () => {
       }
       const forwarded = await fetch(receiver, { method: 'POST', headers, body });
       await forwarded.arrayBuffer();
+      if (tamper === 'other-event') {
+        const other = JSON.stringify({ type: 'v1.conversation.created', timestamp: new Date().toISOString(), data: {} });
+        const id = `msg_other_${headers['svix-id']}`;
+        const at = new Date();
+        const extra = await fetch(receiver, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'svix-id': id,
+            'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'svix-signature': signer.sign(id, at, other),
+          },
+          body: other,
+        });
+        await extra.arrayBuffer();
+      }
       response.writeHead(forwarded.status).end();
     });
     const server = await provider('none', { url: relay.url, secret: SECRET, retryDelaysMs: [50, 50] });
@@ -118,6 +135,16 @@ describe('verifyProvider with webhooks', () => {
       const { report } = await verifyAs(kind);
       expect(report.violations).toContainEqual(expect.objectContaining(expected));
       expect(JSON.stringify(report)).not.toContain(SECRET);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'a signed delivery of an event type the contract does not describe is not judged (a new event type is safe), only counted',
+    async () => {
+      const { report, delivered } = await verifyAs('other-event');
+      expect(report).toMatchObject({ violations: [], unjudged: [] });
+      expect(report.webhooks).toMatchObject({ received: delivered.length, ignored: delivered.length });
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -112,8 +112,12 @@ export interface VerifyReport {
   rulesTotal: number;
   /** The operations the run sent requests to. */
   operations: string[];
-  /** With `webhooks`: where verify listened, and the deliveries that arrived (each message once). */
-  webhooks?: { url: string; received: number };
+  /**
+   * With `webhooks`: where verify listened, the deliveries of the contract's events that verified (each
+   * message once), and the signed ones of event types the contract does not describe (not judged: a
+   * new event type is a safe change).
+   */
+  webhooks?: { url: string; received: number; ignored: number };
   seed: number;
 }
 

@@ -138,7 +138,9 @@ class Run {
       rulesChecked: this.rulesChecked,
       rulesTotal: this.rulesTotal,
       operations: [...this.operations],
-      ...(this.listener ? { webhooks: { url: this.listener.url, received: this.listener.received.length } } : {}),
+      ...(this.listener
+        ? { webhooks: { url: this.listener.url, received: this.listener.received.length, ignored: this.listener.ignored.length } }
+        : {}),
       seed: this.limits.seed,
     };
   }
@@ -293,6 +295,7 @@ class Run {
       });
     }
     if (listener.received.length === 0 && listener.problems.length === 0) {
+      // (Deliveries of other event types only say the endpoint is reachable, not that these events come.)
       this.unjudged.push({
         request: 'webhooks',
         reason:

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Json } from '../json-pointer.js';
+import { webhooks } from '../operations.js';
 import { verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../webhooks.js';
 
 /** Larger bodies are refused (413) unread: an end user's payload is a few KB (metadata at most 10 KB). */
@@ -39,6 +40,8 @@ export interface ListenOptions {
 export class WebhookListener {
   readonly received: ReceivedWebhook[] = [];
   readonly problems: WebhookProblem[] = [];
+  /** Signed deliveries of event types the contract does not describe (a newer API's, another resource's): not judged. */
+  readonly ignored: ReceivedWebhook[] = [];
   private readonly judged = new Set<string>();
   private readonly changed = new Set<() => void>();
 
@@ -127,6 +130,11 @@ export class WebhookListener {
           message: `the kit could not verify it: ${(error as Error)?.message ?? String(error)}`,
         });
         return 500;
+      }
+      if (error instanceof WebhookPayloadError && type !== undefined && !(type in webhooks)) {
+        // Authentic, of an event this contract does not describe: new event types are safe (check:breaking), not drift.
+        this.record(id, () => this.ignored.push({ id: id!, type, endUserId: undefined }));
+        return 204;
       }
       if (error instanceof WebhookPayloadError) {
         for (const issue of error.issues) this.note({ id, type, path: issue.path, rule: issue.keyword, message: issue.message });
