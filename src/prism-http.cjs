@@ -178,11 +178,13 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
       );
     }
     const { searchParams, pathname } = new URL(req.url, 'http://example.com');
-    const query = {};
-    for (const key of searchParams.keys()) {
-      const values = searchParams.getAll(key);
-      query[key] = values.length === 1 ? values[0] : values;
-    }
+    // fromEntries, not assignment: `?__proto__=a&__proto__=b` must stay a parameter, not make an array the prototype.
+    const query = Object.fromEntries(
+      [...new Set(searchParams.keys())].map((key) => {
+        const values = searchParams.getAll(key);
+        return [key, values.length === 1 ? values[0] : values];
+      }),
+    );
     const input = {
       method: (req.method || 'get').toLowerCase(),
       url: { path: pathname, baseUrl: searchParams.get('__server') || undefined, query },

@@ -109,7 +109,8 @@ export function createNodeTransport(limits: ResponseLimits): (request: LightRequ
 }
 
 function send(url: URL, request: LightRequest | Request, body: string | Buffer | null | undefined, limit: number): Promise<Response> {
-  const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+  // No prototype: a header named `__proto__` assigned into a plain object would set its prototype instead.
+  const headers: Record<string, string> = Object.assign(Object.create(null), { 'accept-encoding': ACCEPT_ENCODING });
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });

@@ -172,16 +172,15 @@ export function validateRequest(operationId: string, request: RequestParts): Val
  */
 export function parseQuery(operationId: string, query: URLSearchParams | Record<string, string>): Record<string, unknown> {
   const { parameters } = operation(operationId);
-  const typed: Record<string, unknown> = {};
-  for (const [name, value] of query instanceof URLSearchParams ? query : Object.entries(query)) {
+  const pairs = [...(query instanceof URLSearchParams ? query : Object.entries(query))].map(([name, value]) => {
     const parameter = parameters.find((p) => p.in === 'query' && p.name === name);
     const type = parameter && (nodeAt(`${parameter.pointer}/schema`) as { type?: unknown }).type;
-    typed[name] =
-      (type === 'integer' && /^-?\d+$/.test(value)) || (type === 'number' && value.trim() !== '' && Number.isFinite(Number(value)))
-        ? Number(value)
-        : value;
-  }
-  return typed;
+    const number =
+      (type === 'integer' && /^-?\d+$/.test(value)) || (type === 'number' && value.trim() !== '' && Number.isFinite(Number(value)));
+    return [name, number ? Number(value) : value] as const;
+  });
+  // fromEntries, not assignment: `?__proto__=1` must stay a parameter (and be refused as unknown), not set a prototype.
+  return Object.fromEntries(pairs);
 }
 
 /** The parameters sent together from different exclusive groups: each one after the first group's is an issue. */

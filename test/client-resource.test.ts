@@ -312,6 +312,22 @@ describe('a middleware of the caller’s sees real Requests on every call', () =
     ]);
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ profile: { first_name: 'Ada' } });
   });
+
+  it('a header of any valid name reaches the server, __proto__ and constructor included', async () => {
+    const server = await serve((_req, res) => json(res, 200, seedResponse()));
+    const { ada } = client(server);
+    ada.fetchClient.use({
+      onRequest({ request }) {
+        request.headers.set('__proto__', 'a');
+        request.headers.set('constructor', 'b');
+        return request;
+      },
+    });
+    await ada.getEndUser('x');
+    const raw = server.requests[0]!.rawHeaders;
+    const sent = Object.fromEntries(raw.flatMap((name, i) => (i % 2 === 0 ? [[name.toLowerCase(), raw[i + 1]]] : [])));
+    expect([Object.hasOwn(sent, '__proto__') && sent.__proto__, sent.constructor]).toEqual(['a', 'b']);
+  });
 });
 
 describe('every method against the Prism mock', () => {

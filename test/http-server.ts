@@ -6,6 +6,8 @@ export interface RecordedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Names and values as sent, in turn (node:http's `headers` drops a header named `__proto__`). */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -21,7 +23,13 @@ export async function startServer(answer: (request: RecordedRequest, response: S
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks).toString(),
+      };
       requests.push(recorded);
       answer(recorded, res);
     });
@@ -55,7 +63,7 @@ export async function startRawServer(answer: (requestHead: string) => string | B
     socket.once('data', (chunk: Buffer) => {
       const head = chunk.toString('latin1');
       const [method = '', url = ''] = head.split(' ');
-      requests.push({ method, url, headers: {}, body: '' });
+      requests.push({ method, url, headers: {}, rawHeaders: [], body: '' });
       socket.end(answer(head));
     });
     socket.on('error', () => {});

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { derefNode, escapePointerSegment, openapiDocument } from '../src/spec.js';
 import { createAdaClient } from '../src/client.js';
-import { validateAgainstSpec, validateRequest } from '../src/validation.js';
+import { parseQuery, validateAgainstSpec, validateRequest } from '../src/validation.js';
 import { mockUrl, seedResponse, TEST_TOKEN } from './support.js';
 import type { Json } from '../src/json-pointer.js';
 
@@ -126,6 +126,17 @@ describe('the list’s parameters (validateRequest)', () => {
       ok: false,
       errors: [{ path: '/end_user_id', in: 'path', keyword: 'required' }],
     });
+  });
+
+  it('a parameter named __proto__ from the wire (parseQuery) is a parameter, refused as unknown, not a prototype', () => {
+    for (const wire of ['__proto__=1', '__proto__=1&__proto__=2', 'limit=5&__proto__=x']) {
+      const query = parseQuery('listEndUsers', new URLSearchParams(wire));
+      expect(Object.hasOwn(query, '__proto__')).toBe(true);
+      expect(validateRequest('listEndUsers', { query })).toMatchObject({
+        ok: false,
+        errors: [{ path: '/__proto__', in: 'query', keyword: 'parameter' }],
+      });
+    }
   });
 
   it('the client refuses a lookup combined with a page’s parameters before anything is sent', async () => {
