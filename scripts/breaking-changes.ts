@@ -75,7 +75,8 @@ class Judge {
     return {
       node: mergeRefChain(chain),
       at,
-      keyAt: (key) => child(chain.find((link) => link.node && typeof link.node === 'object' && key in link.node)?.at ?? at, key),
+      keyAt: (key) =>
+        child(chain.find((link) => link.node && typeof link.node === 'object' && Object.hasOwn(link.node, key))?.at ?? at, key),
     };
   }
 
@@ -130,7 +131,7 @@ export function compareSpecs(base: Json, head: Json): Comparison {
     const after: Record<string, Json> = head[key] ?? {};
     for (const name of Object.keys(before)) {
       const label = kind === 'webhook' ? `webhook ${name}` : name;
-      if (!(name in after)) judge.add(label, `${kind} removed`, true);
+      if (!Object.hasOwn(after, name)) judge.add(label, `${kind} removed`, true);
       else
         comparePathItem(
           judge,
@@ -141,7 +142,7 @@ export function compareSpecs(base: Json, head: Json): Comparison {
         );
     }
     for (const name of Object.keys(after))
-      if (!(name in before)) judge.add(kind === 'webhook' ? `webhook ${name}` : name, `${kind} added`, false);
+      if (!Object.hasOwn(before, name)) judge.add(kind === 'webhook' ? `webhook ${name}` : name, `${kind} added`, false);
   }
   compareComponents(judge);
   return { changes: judge.changes, cannotJudge: [...judge.cannotJudge].sort() };
@@ -233,7 +234,7 @@ function compareOperation(
   const responsesAfter = judge.locate(head, after.node.responses ?? {}, after.keyAt('responses'));
   for (const status of Object.keys(responsesBefore.node)) {
     const at = `${where} response ${status}`;
-    if (!(status in responsesAfter.node)) {
+    if (!Object.hasOwn(responsesAfter.node, status)) {
       judge.add(at, 'response removed', true);
       continue;
     }
@@ -243,7 +244,7 @@ function compareOperation(
     compareContent(judge, outOf, at, responseBefore, responseAfter);
   }
   for (const status of Object.keys(responsesAfter.node)) {
-    if (!(status in responsesBefore.node)) judge.add(`${where} response ${status}`, 'response added', false);
+    if (!Object.hasOwn(responsesBefore.node, status)) judge.add(`${where} response ${status}`, 'response added', false);
   }
 }
 
@@ -273,7 +274,7 @@ function compareContent(judge: Judge, side: Side, where: string, before: Located
   const mediaAfter = content(after, judge.head);
   const label = (type: string) => (type === 'application/json' ? where : `${where} (${type})`);
   for (const type of Object.keys(mediaBefore.node)) {
-    if (!(type in mediaAfter.node)) {
+    if (!Object.hasOwn(mediaAfter.node, type)) {
       judge.add(label(type), `media type ${type} removed`, true);
       continue;
     }
@@ -294,7 +295,7 @@ function compareContent(judge: Judge, side: Side, where: string, before: Located
     }
   }
   for (const type of Object.keys(mediaAfter.node))
-    if (!(type in mediaBefore.node)) judge.add(label(type), `media type ${type} added`, false);
+    if (!Object.hasOwn(mediaBefore.node, type)) judge.add(label(type), `media type ${type} added`, false);
 }
 
 /**
@@ -473,7 +474,7 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   const requiredAfter = new Set<string>(a.required ?? []);
   for (const name of Object.keys(propsBefore)) {
     const path = `${pointer}/${escapePointerSegment(name)}`;
-    if (!(name in propsAfter)) {
+    if (!Object.hasOwn(propsAfter, name)) {
       if (side === 'response') judge.add(`${where} ${path}`, 'property removed', true);
       else
         judge.add(
@@ -493,7 +494,7 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
     );
   }
   for (const name of Object.keys(propsAfter)) {
-    if (!(name in propsBefore)) {
+    if (!Object.hasOwn(propsBefore, name)) {
       judge.add(
         `${where} ${pointer}/${escapePointerSegment(name)}`,
         requiredAfter.has(name) ? 'required property added' : 'optional property added',
@@ -502,11 +503,13 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
     }
   }
   for (const name of requiredAfter)
-    if (!requiredBefore.has(name) && name in propsBefore) judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
+    if (!requiredBefore.has(name) && Object.hasOwn(propsBefore, name))
+      judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
   for (const name of requiredBefore)
-    if (!requiredAfter.has(name) && name in propsAfter) judge.add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
+    if (!requiredAfter.has(name) && Object.hasOwn(propsAfter, name))
+      judge.add(`${where} ${pointer}/${name}`, 'no longer required', side === 'response');
   for (const name of requiredAfter)
-    if (!requiredBefore.has(name) && !(name in propsBefore) && !(name in propsAfter))
+    if (!requiredBefore.has(name) && !Object.hasOwn(propsBefore, name) && !Object.hasOwn(propsAfter, name))
       judge.add(`${where} ${pointer}/${name}`, 'now required', side === 'request');
 
   // Other keys: forbidden (false), free (true or absent), or held to a schema.
@@ -592,11 +595,11 @@ function compareComponents(judge: Judge): void {
     const after: Record<string, Json> = head.components?.[section] ?? {};
     for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
       const pointer = child(child('#/components', section), name);
-      if (!(name in after)) {
+      if (!Object.hasOwn(after, name)) {
         if (TYPED_COMPONENTS.includes(section)) judge.add(pointer, 'component removed (the generated types export it)', true);
         continue;
       }
-      if (!(name in before)) {
+      if (!Object.hasOwn(before, name)) {
         if (TYPED_COMPONENTS.includes(section)) judge.add(pointer, 'component added', false);
         continue;
       }

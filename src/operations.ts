@@ -121,7 +121,8 @@ export const webhooks: Readonly<Record<string, WebhookInfo>> = Object.fromEntrie
 
 /** The operation with this operationId; throws for one the spec does not have. */
 export function operation(operationId: string): OperationInfo {
-  const found = operations[operationId];
+  // Own keys only: `constructor` or `toString` must not find Object's.
+  const found = Object.hasOwn(operations, operationId) ? operations[operationId] : undefined;
   if (!found) throw new Error(`the spec has no operation "${operationId}"; it has ${Object.keys(operations).join(', ')}`);
   return found;
 }

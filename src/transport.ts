@@ -168,7 +168,8 @@ function readNodeResponse(
     return;
   }
   const encoding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (!(encoding in DECODERS)) {
+  // Own keys only: `constructor` or `__proto__` as an encoding must not find Object's (it threw in a listener).
+  if (!Object.hasOwn(DECODERS, encoding)) {
     stop(
       new TransportError(
         'encoding',

@@ -100,7 +100,7 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
     ]);
   }
   const type = (payload as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !(type in webhooks)) {
+  if (typeof type !== 'string' || !Object.hasOwn(webhooks, type)) {
     const known = Object.keys(webhooks).join(', ');
     throw new WebhookPayloadError(`the webhook is signed, but its type is not one the contract describes (${known})`, [
       { path: '/type', keyword: 'enum', message: `must be one of ${known}` },

@@ -57,6 +57,26 @@ describe('safe changes pass, and are listed', () => {
   });
 });
 
+describe('names Object also has (constructor, toString, __proto__) are names like any other', () => {
+  it.each(['constructor', 'toString', '__proto__'])('a response property named %s removed: breaking, named', (name) => {
+    const before = structuredClone(bundled);
+    Object.defineProperty(before.components.schemas.EndUser.properties, name, { value: { type: 'string' }, enumerable: true });
+    const { changes } = compareSpecs(before, structuredClone(bundled));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ where: `GET /v2/end-users/{end_user_id} response 200 /${name}`, breaking: true }),
+    );
+  });
+
+  it.each(['constructor', 'toString'])('a response status or media type key named %s removed: breaking', (name) => {
+    const before = structuredClone(bundled);
+    before.paths['/v2/end-users/{end_user_id}'].get.responses[200].content[name] = { schema: { type: 'string' } };
+    const { changes } = compareSpecs(before, structuredClone(bundled));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ breaking: true, what: expect.stringContaining(`media type ${name} removed`) }),
+    );
+  });
+});
+
 describe('fail closed: what the checker does not understand is reported, never passed', () => {
   it.each(unjudgeableCases.map((c) => [c.change, c] as const))('%s', (_name, c) => {
     const { cannotJudge } = verdict(c);

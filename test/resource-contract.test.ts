@@ -128,6 +128,10 @@ describe('the list’s parameters (validateRequest)', () => {
     });
   });
 
+  it.each(['constructor', 'toString', '__proto__'])('an operation named %s (a name Object has) is no operation of the spec', (name) => {
+    expect(() => validateRequest(name, {})).toThrow(`the spec has no operation "${name}"`);
+  });
+
   it('a parameter named __proto__ from the wire (parseQuery) is a parameter, refused as unknown, not a prototype', () => {
     for (const wire of ['__proto__=1', '__proto__=1&__proto__=2', 'limit=5&__proto__=x']) {
       const query = parseQuery('listEndUsers', new URLSearchParams(wire));

@@ -114,6 +114,17 @@ describe('verifyWebhook', () => {
     expect(failure(() => verifyWebhook(body, headers, SECRET))).toMatchObject({ name: 'WebhookPayloadError', issues: [{ path: '/type' }] });
   });
 
+  it.each(['constructor', 'toString', '__proto__'])(
+    'an authentic event whose type is %s (a name Object has): WebhookPayloadError',
+    (type) => {
+      const { body, headers } = signed({ ...created(), type });
+      expect(failure(() => verifyWebhook(body, headers, SECRET))).toMatchObject({
+        name: 'WebhookPayloadError',
+        issues: [{ path: '/type' }],
+      });
+    },
+  );
+
   it('a secret that is not one, and a parsed body, are TypeErrors that never echo the secret', () => {
     const { body, headers } = signed(created());
     const badSecret = 'whsec_!!!not-base64!!!';

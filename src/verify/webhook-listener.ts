@@ -9,7 +9,7 @@ import type { Json } from '../json-pointer.js';
 import { webhooks } from '../operations.js';
 import { verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../webhooks.js';
 
-/** Larger bodies are refused (413) unread: an end user's payload is a few KB (metadata at most 10 KB). */
+/** Larger bodies are refused (413), not kept: an end user's payload is a few KB (metadata at most 10 KB). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A delivery that verified: its message id, event type and the end user its data names. */
@@ -131,7 +131,7 @@ export class WebhookListener {
         });
         return 500;
       }
-      if (error instanceof WebhookPayloadError && type !== undefined && !(type in webhooks)) {
+      if (error instanceof WebhookPayloadError && type !== undefined && !Object.hasOwn(webhooks, type)) {
         // Authentic, of an event this contract does not describe: new event types are safe (check:breaking), not drift.
         this.record(id, () => this.ignored.push({ id: id!, type, endUserId: undefined }));
         return 204;
