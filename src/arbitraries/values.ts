@@ -545,12 +545,18 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
     }
     const disjoint: string[] | undefined = schema['x-disjoint-keys'];
     if (disjoint) cases.push(sharedKeyCase(schema, disjoint, path, name));
+    // A rule broken inside one property must not also break x-disjoint-keys, which spans properties (a
+    // metadata key made up for a bad value may be a sensitive field's key too).
+    const keepsDisjoint = ({ value }: InvalidValue) => !disjoint || sharedKeys(value, disjoint).length === 0;
     for (const [key, property] of Object.entries(properties)) {
       const others = validRecord(schema, key); // built once per property: building is the slow part
       for (const inner of invalidCases(property, child(path, key), `${name}/${escapePointerSegment(key)}`)) {
         cases.push(
           mapCase(inner, (broken) =>
-            fc.tuple(others, broken).map(([value, { value: bad, rule }]) => ({ value: { ...value, [key]: bad }, rule })),
+            fc
+              .tuple(others, broken)
+              .map(([value, { value: bad, rule }]) => ({ value: { ...value, [key]: bad }, rule }))
+              .filter(keepsDisjoint),
           ),
         );
       }
