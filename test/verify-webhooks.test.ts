@@ -116,6 +116,16 @@ describe('verifyProvider with webhooks', () => {
     CHILD_PROCESS_TIMEOUT,
   );
 
+  it(
+    'the default budget still checks every rule with webhooks and create (the profile change is one request more)',
+    async () => {
+      const { report } = await verifyAs('none', { maxRequests: undefined });
+      expect(report).toMatchObject({ requests: 100, violations: [], unjudged: [] });
+      expect(report.rulesChecked).toBe(report.rulesTotal);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
   it.each([
     ['bad-signature', { in: 'webhook', rule: 'signature', message: 'no signature of the webhook matches its body with this secret' }],
     ['payload-drift', { in: 'webhook', path: '/data/end_user_id', rule: 'type' }],
