@@ -72,6 +72,8 @@ export class WebhookListener {
     });
     // Ada allows a receiver 15 s; no delivery should hold a socket longer.
     server.requestTimeout = 15_000;
+    // As the kit's other servers: a sender reusing an idle connection must not race its close (ECONNRESET).
+    server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
