@@ -45,14 +45,17 @@ export class WebhookListener {
   private readonly judged = new Set<string>();
   private readonly changed = new Set<() => void>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server;
+  private where = '';
+  /** Where it listens, once it does. */
+  get url(): string {
+    return this.where;
+  }
 
-  static async listen({ secret, port, host }: ListenOptions): Promise<WebhookListener> {
-    let listener: WebhookListener | undefined;
-    const server = createServer((req, res) => {
+  // The server and its handler exist before it listens, so that a delivery arriving at once (a retry of
+  // an earlier run's on a fixed port) finds everything in place.
+  private constructor(private readonly secret: string) {
+    this.server = createServer((req, res) => {
       if (req.method !== 'POST') {
         // A tunnel's health check, a browser: not a delivery, nothing to judge.
         res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 200 : 405, { 'content-type': 'text/plain' });
@@ -63,17 +66,22 @@ export class WebhookListener {
         if (read === 'failed') return; // the sender went away mid-body: nothing arrived to judge
         if (read === 'too-large') {
           const id = header(req, 'svix-id');
-          listener!.note({ id, type: undefined, path: '', rule: 'size', message: `a delivery of over ${MAX_BODY_BYTES} bytes` });
+          this.note({ id, type: undefined, path: '', rule: 'size', message: `a delivery of over ${MAX_BODY_BYTES} bytes` });
           res.writeHead(413).end();
           return;
         }
-        res.writeHead(listener!.take(read, req, secret)).end();
+        res.writeHead(this.take(read, req)).end();
       });
     });
     // Ada allows a receiver 15 s; no delivery should hold a socket longer.
-    server.requestTimeout = 15_000;
+    this.server.requestTimeout = 15_000;
     // As the kit's other servers: a sender reusing an idle connection must not race its close (ECONNRESET).
-    server.keepAliveTimeout = 60_000;
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  static async listen({ secret, port, host }: ListenOptions): Promise<WebhookListener> {
+    const listener = new WebhookListener(secret);
+    const { server } = listener;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -83,7 +91,7 @@ export class WebhookListener {
     });
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    listener = new WebhookListener(server, `http://${shownHost}:${address.port}/`);
+    listener.where = `http://${shownHost}:${address.port}/`;
     return listener;
   }
 
@@ -113,10 +121,10 @@ export class WebhookListener {
   }
 
   /** Judges one delivery; the status to answer (2xx for an authentic one, so that it is not sent again). */
-  private take(body: Buffer, req: IncomingMessage, secret: string): number {
+  private take(body: Buffer, req: IncomingMessage): number {
     const id = header(req, 'svix-id') ?? header(req, 'webhook-id');
     try {
-      const event = verifyWebhook(body, req.headers, secret);
+      const event = verifyWebhook(body, req.headers, this.secret);
       const data = event.data as Json;
       this.record(id, () => this.received.push({ id: id!, type: event.type!, endUserId: data?.end_user_id }));
       return 204;
