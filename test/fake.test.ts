@@ -155,6 +155,25 @@ describe('the stateful fake, through HTTP', () => {
     expect(api.size).toBe(0);
   });
 
+  it('metadata keys Object also has (__proto__, constructor) are kept, returned and held disjoint like any other', async () => {
+    const api = await fake({ seed: [{ end_user_id: 'u-names', profile: {} }] });
+    const metadata = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}');
+    await call(api, 'updateEndUser', 'PATCH', '/v2/end-users/u-names', { profile: { metadata } });
+    const read = await call(api, 'getEndUser', 'GET', '/v2/end-users/u-names');
+    expect(Object.entries(read.body.profile.metadata)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
+    const shared = await call(api, 'createEndUser', 'POST', '/v2/end-users/', {
+      profile: { metadata: JSON.parse('{"__proto__":"a"}'), sensitive_metadata: { fields: JSON.parse('{"__proto__":"b"}') } },
+    });
+    expect(shared).toMatchObject({
+      status: 400,
+      body: { errors: [{ details: [{ message: expect.stringContaining('(x-disjoint-keys)') }] }] },
+    });
+  });
+
   it('metadata merged past 10 KB by updates: 400, as Ada answers, and nothing changes', async () => {
     const api = await fake();
     const created = await call(api, 'createEndUser', 'POST', '/v2/end-users/', { profile: { metadata: { a: 'x'.repeat(9000) } } });

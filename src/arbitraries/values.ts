@@ -204,8 +204,16 @@ export function validString(schema: Schema): fc.Arbitrary<string> {
     if (maxLength !== undefined) candidates.push(anyText({ minLength: maxLength, maxLength }).filter(matches));
     candidates.push(anyText({ minLength, maxLength: minLength }).filter(matches));
   }
-  return fc.oneof(...candidates);
+  // Now and then a name Object has, where the schema allows it: as a key, it must stay a key everywhere
+  // (`obj[key] = v` with `__proto__` sets a prototype; `key in obj` finds `constructor`).
+  const objectNames = OBJECT_NAMES.filter((name) => lengthOk(name) && (!pattern || pattern.test(name)));
+  return fc.oneof(
+    ...candidates.map((arbitrary) => ({ arbitrary, weight: 8 })),
+    ...(objectNames.length > 0 ? [{ arbitrary: fc.constantFrom(...objectNames), weight: 1 }] : []),
+  );
 }
+
+const OBJECT_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
 function declaredProperties(schema: Schema): Record<string, Schema> {
   return (schema.properties ?? {}) as Record<string, Schema>;
@@ -365,7 +373,7 @@ function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Recor
       validString(map.keySchema),
       fc.integer({ min, max }),
     )
-    .filter(([value, key]) => !(key in value))
+    .filter(([value, key]) => !Object.hasOwn(value, key))
     .map(([value, key, target]) => {
       const room = target - jsonByteLength({ ...value, [key]: '' });
       return { ...value, [key]: 'x'.repeat(room) }; // a literal: `__proto__` stays an own key
@@ -569,7 +577,7 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
   const roomForOneMore = map.maxKeys === undefined ? undefined : map.maxKeys - 1;
   const base = () => validMap(schema, roomForOneMore).filter((value) => underLimit(value));
   const withPair = (key: fc.Arbitrary<string>, value: fc.Arbitrary<{ value: unknown; rule: BrokenRule } | unknown>) =>
-    fc.tuple(base(), key, value).filter(([object, k]) => !(k in object));
+    fc.tuple(base(), key, value).filter(([object, k]) => !Object.hasOwn(object, k));
 
   // A value that breaks its own rules, under a fresh valid key.
   const valueCases = invalidCases(map.valueSchema, `${path}/*`, `${name}/*`);
