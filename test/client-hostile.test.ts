@@ -8,9 +8,9 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../src/client.js';
 import { AdaConnectionError, AdaValidationError, ContractViolationError, ResponseTooLargeError, type AdaError } from '../src/errors.js';
-import { freePort } from '../src/prism.js';
 import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { mockClient, seedResponse, TEST_TOKEN } from './support.js';
+import { freePort } from './free-port.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

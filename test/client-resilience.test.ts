@@ -21,10 +21,10 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from '../src/errors.js';
-import { freePort } from '../src/prism.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/retry.js';
 import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from './support.js';
+import { freePort } from './free-port.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

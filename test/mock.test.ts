@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
-import { accepts, freePort, prismCliPath } from '../src/prism.js';
+import { accepts, prismCliPath } from '../src/prism.js';
 import { bundledSpecPath, openapiDocument } from '../src/spec.js';
 import { operations } from '../src/operations.js';
 import { validateResponse } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
+import { freePort } from './free-port.js';
 import type { Json } from '../src/json-pointer.js';
 
 describe('the shared mock', () => {
@@ -94,18 +95,38 @@ describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () =
   it(
     'plain Prism, without the kit’s HTTP front, dies on them',
     async () => {
-      const port = await freePort();
-      const prism = spawn(process.execPath, [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'], {
-        stdio: 'ignore',
-      });
-      const exited = new Promise((resolve) => prism.once('exit', resolve));
-      try {
-        while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 50));
-        await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
-        await exited;
-        expect(prism.exitCode).not.toBe(null);
-      } finally {
-        prism.kill('SIGKILL');
+      // Plain Prism on a port that was free a moment ago; sent to only once Prism itself says it listens
+      // there (another test's server may take the port first: Prism then exits, and a new port is tried).
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        const prism = spawn(
+          process.execPath,
+          [prismCliPath(), 'mock', fileURLToPath(bundledSpecPath), '--port', String(port), '--errors'],
+          {
+            stdio: ['ignore', 'pipe', 'ignore'],
+          },
+        );
+        const exited = new Promise((resolve) => prism.once('exit', resolve));
+        const listening = new Promise<boolean>((resolve) => {
+          let output = '';
+          prism.stdout.on('data', (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes(`Prism is listening on http://127.0.0.1:${port}`)) resolve(true);
+          });
+          void exited.then(() => resolve(false));
+        });
+        try {
+          if (!(await listening)) {
+            if (attempt < 5) continue;
+            throw new Error('plain Prism never listened');
+          }
+          await expect(send(`http://127.0.0.1:${port}`)).rejects.toThrow();
+          await exited;
+          expect(prism.exitCode).not.toBe(null);
+          return;
+        } finally {
+          prism.kill('SIGKILL');
+        }
       }
     },
     CHILD_PROCESS_TIMEOUT,

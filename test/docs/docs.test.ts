@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations as operationTable, webhooks as webhookTable } from '../../src/operations.js';
-import { freePort } from '../../src/prism.js';
+import { freePort } from '../free-port.js';
 import { nodeAt } from '../../src/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
 
