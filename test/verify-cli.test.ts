@@ -218,7 +218,7 @@ describe('npm run verify (the CLI)', () => {
           '--webhook-port',
           String(port),
           '--webhook-wait-ms',
-          '5000',
+          '60000', // ends as soon as both arrive
         ],
         { ADA_WEBHOOK_SECRET: secret },
       );
