@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { createScrub } from '../src/errors.js';
 import { describeNetworkError } from '../src/transport.js';
+import { describedEventTypes } from '../src/webhooks.js';
 import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify/index.js';
 
 const USAGE =
@@ -100,9 +101,7 @@ const options: VerifyOptions = {
           ...(webhookHost === undefined ? {} : { host: webhookHost }),
           ...(webhookWaitMs === undefined ? {} : { waitMs: webhookWaitMs }),
           onListening: (at: string) =>
-            console.error(
-              `verify: listening for webhooks on ${at}: the provider must deliver v1.end_user.created and v1.end_user.updated there`,
-            ),
+            console.error(`verify: listening for webhooks on ${at}: the provider must deliver ${describedEventTypes()} there`),
         },
       }
     : {}),

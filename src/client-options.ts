@@ -11,6 +11,14 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** The longest delay a Node timer can hold; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A delay of at least `least` ms that a timer can hold; else a TypeError naming it (`label`). */
+export function checkMilliseconds(label: string, value: unknown, least: number): number {
+  if (typeof value !== 'number' || !(value >= least) || value > MAX_TIMER_MS) {
+    throw new TypeError(`${label} must be a number of milliseconds from ${least} to ${MAX_TIMER_MS} (what a timer can hold)`);
+  }
+  return value;
+}
+
 export function checkToken(token: unknown): string {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) {
     // Never echo the value: it is a credential.
@@ -39,11 +47,7 @@ export function checkBackoff(value: unknown): { initialDelayMs?: number; maxDela
   for (const [name, delay] of Object.entries(value)) {
     if (name !== 'initialDelayMs' && name !== 'maxDelayMs')
       throw new TypeError(`createAdaClient: backoff.${name} is not an option; use initialDelayMs or maxDelayMs`);
-    if (typeof delay !== 'number' || !(delay >= 0) || delay > MAX_TIMER_MS) {
-      throw new TypeError(
-        `createAdaClient: backoff.${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`,
-      );
-    }
+    checkMilliseconds(`createAdaClient: backoff.${name}`, delay, 0);
   }
   return value as { initialDelayMs?: number; maxDelayMs?: number };
 }

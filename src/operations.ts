@@ -119,6 +119,15 @@ export const webhooks: Readonly<Record<string, WebhookInfo>> = Object.fromEntrie
   collect('webhooks', (event, method) => ({ ...describeOperation('webhooks', event, method), event })).map((hook) => [hook.event, hook]),
 );
 
+/**
+ * The response an operation documents for a status: the status itself, else its range (`4XX`), else
+ * `default`; undefined when none covers it.
+ */
+export function documentedResponse(operationId: string, status: number): OperationInfo['responses'][string] | undefined {
+  const { responses } = operation(operationId);
+  return responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+}
+
 /** The operation with this operationId; throws for one the spec does not have. */
 export function operation(operationId: string): OperationInfo {
   // Own keys only: `constructor` or `toString` must not find Object's.

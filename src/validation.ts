@@ -2,7 +2,7 @@
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { operation, webhooks, type OperationInfo } from './operations.js';
+import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
 import { pointerGet } from './json-pointer.js';
 import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
 
@@ -212,15 +212,16 @@ export function validateRequestBody(operationId: string, body: unknown): Validat
  * its range (`4XX`), else `default`. A status the operation does not document at all is an issue.
  */
 export function validateResponse(operationId: string, status: number, body: unknown): ValidationResult {
-  const { responses } = operation(operationId);
-  const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-  if (!documented)
+  const documented = documentedResponse(operationId, status);
+  if (!documented) {
+    const { responses } = operation(operationId);
     return {
       ok: false,
       errors: [
         { path: '', keyword: 'status', message: `must be a status ${operationId} documents (${Object.keys(responses).join(', ')})` },
       ],
     };
+  }
   if (!documented.schema) return { ok: true };
   return validateAgainstSpec(documented.schema, body);
 }

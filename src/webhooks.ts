@@ -3,7 +3,7 @@
 // delivered by Svix), over the raw body, before anything is parsed; then the payload is held to the
 // spec's webhook schema. Each way to fail has its own error; none of them carries the secret.
 import { Webhook, WebhookVerificationError as LibraryVerificationError } from 'standardwebhooks';
-import type { components } from '../generated/schema.js';
+import type { components, webhooks as WebhookTypes } from '../generated/schema.js';
 import { AdaError } from './errors.js';
 import { webhooks } from './operations.js';
 import { validateWebhookPayload, type ValidationIssue } from './validation.js';
@@ -14,6 +14,11 @@ export type EndUserCreatedEvent = components['schemas']['EndUserCreatedEvent'];
 export type EndUserUpdatedEvent = components['schemas']['EndUserUpdatedEvent'];
 /** An end-user webhook, discriminated by `type`. */
 export type EndUserWebhookEvent = EndUserCreatedEvent | EndUserUpdatedEvent;
+/** The event types the spec describes (its webhooks' names). */
+export type EndUserEventType = keyof WebhookTypes;
+
+/** The event types the spec describes, as prose: `v1.end_user.created and v1.end_user.updated`. */
+export const describedEventTypes = (): string => Object.keys(webhooks).join(' and ');
 
 /** Root of the errors of verifyWebhook: the message must not be trusted; answer it with a 4xx. */
 export class WebhookVerificationError extends AdaError {
@@ -44,7 +49,7 @@ export class WebhookPayloadError extends WebhookVerificationError {
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
 /** The value of a header, from a Headers object or Node's `req.headers` (any case). */
-function header(headers: HeaderBag, name: string): string | undefined {
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(' ') : value;
@@ -73,7 +78,7 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   const names = ['id', 'timestamp', 'signature'] as const;
   const signed = Object.fromEntries(
-    names.map((name) => [`webhook-${name}`, header(headers, `svix-${name}`) ?? header(headers, `webhook-${name}`) ?? '']),
+    names.map((name) => [`webhook-${name}`, headerValue(headers, `svix-${name}`) ?? headerValue(headers, `webhook-${name}`) ?? '']),
   );
   try {
     verifier.verify(body, signed, { jsonParse: false });

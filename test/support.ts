@@ -1,4 +1,5 @@
 // Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
+import { Webhook } from 'standardwebhooks';
 import { inject } from 'vitest';
 import { createAdaClient, type AdaClientOptions } from '../src/client.js';
 import type { Json } from '../src/json-pointer.js';
@@ -56,4 +57,13 @@ export function prismBodyLocations(headers: Headers): string[] {
 /** Whether Prism pointed at `path` itself or at an object holding it (for unknown keys, key names, required). */
 export function prismPointsAt(headers: Headers, path: string): boolean {
   return prismBodyLocations(headers).some((at) => path === at || path.startsWith(`${at}/`));
+}
+
+/** The svix-* headers of a message as Ada's webhooks carry them: `body` signed with `secret` (Svix's scheme) at `at`. */
+export function svixHeaders(secret: string, id: string, body: string, at = new Date()): Record<string, string> {
+  return {
+    'svix-id': id,
+    'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'svix-signature': new Webhook(secret).sign(id, at, body),
+  };
 }

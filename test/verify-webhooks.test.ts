@@ -3,13 +3,12 @@
 // tampers with it as a drifting provider would. verify judges every delivery as a receiver does and
 // expects the webhooks its writes made due; nothing arriving at all is no verdict.
 import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startProxies, type VerifyOptions, verifyProvider } from '../src/verify/index.js';
 import type { ServerResponse } from 'node:http';
 import { json, type RecordedRequest, startServer } from './http-server.js';
 import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN } from './providers.js';
-import { CHILD_PROCESS_TIMEOUT } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, svixHeaders } from './support.js';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 /** How long a run waits for webhooks that will never come (a test of their absence must end sometime). */
@@ -28,7 +27,6 @@ type Tamper =
 describe('verifyProvider with webhooks', () => {
   let tamper: Tamper = 'none';
   let receiver = ''; // verify's receiver, learnt through onListening
-  const signer = new Webhook(SECRET);
 
   const shared = (async () => {
     // The receiver may be gone (closed at the end of a run) while the fake still retries: the relay
@@ -55,22 +53,14 @@ describe('verifyProvider with webhooks', () => {
         if (tamper === 'payload-drift') payload.data.end_user_id = 42;
         body = JSON.stringify(payload);
         const at = new Date(Date.now() - (tamper === 'stale-timestamp' ? 10 * 60_000 : 0));
-        headers['svix-timestamp'] = String(Math.floor(at.getTime() / 1000));
-        headers['svix-signature'] = signer.sign(headers['svix-id']!, at, body);
+        Object.assign(headers, svixHeaders(SECRET, headers['svix-id']!, body, at));
       }
       // Before the delivery it accompanies: once verify has that one, it has this one too.
       if (tamper === 'other-event') {
         const other = JSON.stringify({ type: 'v1.conversation.created', timestamp: new Date().toISOString(), data: {} });
-        const id = `msg_other_${headers['svix-id']}`;
-        const at = new Date();
         const extra = await fetch(receiver, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'svix-id': id,
-            'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-            'svix-signature': signer.sign(id, at, other),
-          },
+          headers: { 'content-type': 'application/json', ...svixHeaders(SECRET, `msg_other_${headers['svix-id']}`, other) },
           body: other,
         });
         await extra.arrayBuffer();

@@ -2,7 +2,6 @@
 // (Svix's scheme), each way to fail with its own error, the payload held to the spec, and the secret in
 // no error.
 import { inspect } from 'node:util';
-import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import {
   verifyWebhook,
@@ -11,7 +10,7 @@ import {
   WebhookTimestampError,
   WebhookVerificationError,
 } from '../src/webhooks.js';
-import { seedResponse } from './support.js';
+import { seedResponse, svixHeaders } from './support.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -19,15 +18,7 @@ const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 /** A message as Ada's webhooks arrive: svix-* headers over the raw body, signed `at` (default now). */
 function signed(payload: unknown, { secret = SECRET, at = new Date(), raw }: { secret?: string; at?: Date; raw?: string } = {}) {
   const body = raw ?? JSON.stringify(payload);
-  const id = 'msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A';
-  return {
-    body,
-    headers: {
-      'svix-id': id,
-      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'svix-signature': new Webhook(secret).sign(id, at, body),
-    } as Record<string, string>,
-  };
+  return { body, headers: svixHeaders(secret, 'msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A', body, at) };
 }
 
 const created = () => ({

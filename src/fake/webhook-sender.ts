@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { components } from '../../generated/schema.js';
 import { formatValidationIssues, validateWebhookPayload } from '../validation.js';
+import type { EndUserEventType } from '../webhooks.js';
 
 type EndUser = components['schemas']['EndUser'];
-export type EndUserEventType = 'v1.end_user.created' | 'v1.end_user.updated';
 
 export interface WebhookTarget {
   /** Where to POST each event (your receiver). */

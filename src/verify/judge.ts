@@ -5,7 +5,7 @@
 // provider) throws VerifySetupError.
 import type { RawAnswer } from '../client.js';
 import type { Json } from '../json-pointer.js';
-import { operation } from '../operations.js';
+import { documentedResponse } from '../operations.js';
 import { prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism.js';
 import { derefNode, nodeAt, unescapePointerSegment } from '../spec.js';
 import { type Violation, VerifySetupError } from './report.js';
@@ -138,8 +138,7 @@ function ruleOf(violation: PrismViolation): string {
  */
 function explain(operationId: string, status: number, violation: PrismViolation): string {
   if (violation.code !== 'not') return violation.message;
-  const { responses } = operation(operationId);
-  const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+  const documented = documentedResponse(operationId, status);
   let schema: Json = documented?.schema ? nodeAt(documented.schema) : undefined;
   for (const segment of violation.location.slice(2)) {
     const resolved = derefNode(schema);

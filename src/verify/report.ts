@@ -1,6 +1,7 @@
 // What verifyProvider takes and reports, and the checks it makes of its options before anything starts.
 import { Webhook } from 'standardwebhooks';
 import { createAdaClient } from '../client.js';
+import { checkMilliseconds } from '../client-options.js';
 import type { RunningPrism } from '../prism.js';
 import { parameterPointers } from '../spec.js';
 import { formatValidationIssues, validateParameter } from '../validation.js';
@@ -126,9 +127,6 @@ export class VerifySetupError extends Error {
   override name = 'VerifySetupError';
 }
 
-/** The longest delay a Node timer can hold; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Every check verifyProvider makes before it starts anything, with the defaults it applies; throws a
  * TypeError naming the option and the rule. (The CLI calls it before it probes the provider.)
@@ -144,9 +142,7 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
     ['requestTimeoutMs', options.requestTimeoutMs ?? 1, 1],
     ['backoffBaseMs', options.backoffBaseMs ?? 0, 0],
   ] as const) {
-    if (typeof value !== 'number' || !(value >= least) || value > MAX_TIMER_MS) {
-      throw new TypeError(`${name} must be a number of milliseconds from ${least} to ${MAX_TIMER_MS} (what a timer can hold)`);
-    }
+    checkMilliseconds(name, value, least);
   }
   if (options.webhooks !== undefined) checkWebhookOptions(options.webhooks);
   // A bad token, URL or end-user id fails here: an id such as "." would send every request, and the
@@ -169,9 +165,7 @@ function checkWebhookOptions(webhooks: VerifyWebhookOptions): void {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError('webhooks.port must be an integer from 0 to 65535');
   if (webhooks.host !== undefined && (typeof webhooks.host !== 'string' || webhooks.host === ''))
     throw new TypeError('webhooks.host must be a host name or address to listen on');
-  const waitMs = webhooks.waitMs ?? 0;
-  if (typeof waitMs !== 'number' || !(waitMs >= 0) || waitMs > MAX_TIMER_MS)
-    throw new TypeError(`webhooks.waitMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold)`);
+  checkMilliseconds('webhooks.waitMs', webhooks.waitMs ?? 0, 0);
   if (webhooks.onListening !== undefined && typeof webhooks.onListening !== 'function')
     throw new TypeError('webhooks.onListening must be a function');
 }

@@ -32,6 +32,7 @@ import {
   type Violation,
   type VerifyWebhookOptions,
 } from './report.js';
+import { describedEventTypes, type EndUserEventType } from '../webhooks.js';
 import { WebhookListener } from './webhook-listener.js';
 
 /** A 429 is retried this often before its request counts as unjudged. */
@@ -110,7 +111,7 @@ class Run {
   private rulesTotal = 0;
 
   /** Webhooks the writes made are due: the event, and the end user it must name. */
-  private readonly webhooksDue: Array<{ type: string; endUserId: string; after: string }> = [];
+  private readonly webhooksDue: Array<{ type: EndUserEventType; endUserId: string; after: string }> = [];
 
   constructor(
     private readonly options: VerifyOptions,
@@ -301,7 +302,7 @@ class Run {
         reason:
           this.webhooksDue.length === 0
             ? 'no write succeeded, so no webhook was due, and none arrived'
-            : `no webhook reached ${listener.url} within ${waitMs} ms: register it (or a tunnel to it) as an endpoint for v1.end_user.created and v1.end_user.updated`,
+            : `no webhook reached ${listener.url} within ${waitMs} ms: register it (or a tunnel to it) as an endpoint for ${describedEventTypes()}`,
       });
       return;
     }

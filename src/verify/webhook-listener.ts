@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Json } from '../json-pointer.js';
 import { webhooks } from '../operations.js';
-import { verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../webhooks.js';
+import { headerValue, verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../webhooks.js';
 
 /** Larger bodies are refused (413), not kept: an end user's payload is a few KB (metadata at most 10 KB). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -65,7 +65,7 @@ export class WebhookListener {
       void readBody(req).then((read) => {
         if (read === 'failed') return; // the sender went away mid-body: nothing arrived to judge
         if (read === 'too-large') {
-          const id = header(req, 'svix-id');
+          const id = headerValue(req.headers, 'svix-id');
           this.note({ id, type: undefined, path: '', rule: 'size', message: `a delivery of over ${MAX_BODY_BYTES} bytes` });
           res.writeHead(413).end();
           return;
@@ -122,7 +122,7 @@ export class WebhookListener {
 
   /** Judges one delivery; the status to answer (2xx for an authentic one, so that it is not sent again). */
   private take(body: Buffer, req: IncomingMessage): number {
-    const id = header(req, 'svix-id') ?? header(req, 'webhook-id');
+    const id = headerValue(req.headers, 'svix-id') ?? headerValue(req.headers, 'webhook-id');
     try {
       const event = verifyWebhook(body, req.headers, this.secret);
       const data = event.data as Json;
@@ -168,11 +168,6 @@ export class WebhookListener {
     keep();
     for (const check of [...this.changed]) check();
   }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The event type a payload claims, for naming a delivery that failed verification. */
