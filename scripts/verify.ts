@@ -1,11 +1,12 @@
 // `npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N]
-//   [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N]
+//   [--max-time SECONDS] [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N]
 //   [--webhook-host H] [--webhook-wait-ms N]]`: checks that a real provider honours the contract, every
 //   operation (see src/verify/run.ts); --create also verifies the create, which makes real end users;
 //   --webhooks listens for the provider's webhooks and judges them (the secret may come from
 //   ADA_WEBHOOK_SECRET instead).
 // Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
-// problem, or a run that could not judge every request (rate limited throughout): never a false 0.
+// problem, or a run that could not judge every request (rate limited throughout, or its --max-time
+// budget, default 300 s, ran out): never a false 0. Every run ends within its budget.
 // The token is never printed (every line goes through redact()), nor a password in --base-url.
 import { parseArgs } from 'node:util';
 import { createScrub } from '../src/errors.js';
@@ -14,7 +15,7 @@ import { describedEventTypes } from '../src/webhooks.js';
 import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify/index.js';
 
 const USAGE =
-  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N] [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H] [--webhook-wait-ms N]]';
+  'usage: npm run verify -- --base-url <url> --token <token> --end-user-id <id> [--create] [--max-requests N] [--max-time SECONDS] [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H] [--webhook-wait-ms N]]';
 
 let token = process.env.ADA_API_TOKEN ?? '';
 let webhookSecret = process.env.ADA_WEBHOOK_SECRET ?? '';
@@ -44,6 +45,7 @@ try {
       'end-user-id': { type: 'string' },
       create: { type: 'boolean' },
       'max-requests': { type: 'string' },
+      'max-time': { type: 'string' },
       'interval-ms': { type: 'string' },
       seed: { type: 'string' },
       webhooks: { type: 'boolean' },
@@ -74,6 +76,7 @@ try {
 }
 if (url!.username || url!.password) fail(`--base-url must not contain credentials, got "${baseUrl}"; pass the API token as --token`);
 const maxRequests = integer('max-requests', text('max-requests'), 1);
+const maxTime = integer('max-time', text('max-time'), 1, Math.floor((2 ** 31 - 1) / 1000));
 const intervalMs = integer('interval-ms', text('interval-ms'), 0, 2 ** 31 - 1);
 const seed = integer('seed', text('seed'), 0);
 webhookSecret = text('webhook-secret') ?? webhookSecret;
@@ -91,6 +94,7 @@ const options: VerifyOptions = {
   endUserId: endUserId!,
   ...(values!.create ? { create: true } : {}),
   ...(maxRequests === undefined ? {} : { maxRequests }),
+  ...(maxTime === undefined ? {} : { maxTimeMs: maxTime * 1000 }),
   ...(intervalMs === undefined ? {} : { intervalMs }),
   ...(seed === undefined ? {} : { seed }),
   ...(values!.webhooks
@@ -125,13 +129,14 @@ try {
 
 try {
   const report = await verifyProvider(options);
-  if (report.rulesChecked < report.rulesTotal) {
+  if (report.rulesChecked < report.rulesTotal && !report.stopped) {
     console.error(
       `note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-request rules unchecked`,
     );
   }
   const count = report.violations.length;
   const unjudged = report.unjudged.length;
+  if (report.stopped) console.error(redact(`verify: stopped early: ${report.stopped}`));
   const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
   const hooks = report.webhooks;
   const webhooks = hooks

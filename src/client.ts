@@ -77,6 +77,12 @@ export type AdaClientOptions = (
   validateRequests?: boolean;
   /** Check every response body, success or error, against the contract (default false). */
   validateResponses?: boolean;
+  /**
+   * Which failures are worth another attempt (default `isRetryable`: connection errors, timeouts, 408,
+   * 429 and 5xx). Asked only where a retry is safe at all: a call that must not be sent twice is retried
+   * only where Ada cannot have acted on it, whatever this says.
+   */
+  shouldRetry?: (error: AdaError) => boolean;
   /** Called before each retry. */
   onRetry?: (info: RetryInfo) => void;
   /** Waits between retries (default: a timer). For tests and custom schedulers; must honour the signal. */
@@ -176,6 +182,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   const limits: ResponseLimits = { maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) };
   checkKinds('createAdaClient', options as unknown as Record<string, unknown>, {
     fetch: 'function',
+    shouldRetry: 'function',
     onRetry: 'function',
     sleep: 'function',
     validateRequests: 'boolean',
@@ -277,7 +284,7 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
 
   /** Whether to try again: what may pass on a second try, and, for a call that is not safe to send twice, only what Ada cannot have acted on. */
   function mayRetry(error: AdaError, policy: CallPolicy): boolean {
-    if (!isRetryable(error)) return false;
+    if (!(options.shouldRetry ?? isRetryable)(error)) return false;
     if (policy.idempotent) return true;
     return error instanceof RateLimitError || (error instanceof AdaConnectionError && cannotHaveArrived.has(error));
   }

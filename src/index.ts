@@ -3,6 +3,7 @@
 // provider verification, arbitraries) are in ./testing.ts, so that importing this entry never loads
 // fast-check or Prism.
 export { createAdaClient } from './client.js';
+export { isRetryable } from './retry.js';
 export type {
   AdaClient,
   AdaClientOptions,

@@ -1,7 +1,7 @@
 // The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
 // and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
 // process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
-// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?, answers?} (port 0: the system
+// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?, answers?, forwardHeaders?} (port 0: the system
 // picks a free one, so that concurrent runs never race for a port) and {id, type: 'stop', server: <id
 // of its start>}, which also cancels a start still under way. argv[2] is Prism's package.json, to load
 // Prism from there. Answers: {id, ok: true, port?} or {id, ok: false, error}. Logs (pino JSON lines,
@@ -12,6 +12,7 @@ const { createPrismServer } = require('./prism-http.cjs');
 
 const prism = {
   http: requirePrism('@stoplight/prism-http'),
+  mocker: requirePrism('@stoplight/prism-http/dist/mocker'),
   getHttpConfigFromRequest: requirePrism('@stoplight/prism-http-server/dist/getHttpConfigFromRequest').getHttpConfigFromRequest,
   serialize: requirePrism('@stoplight/prism-http-server/dist/serialize').serialize,
 };
@@ -24,7 +25,7 @@ const logger = createLogger('PRISM', { level: 'warn' });
  */
 const servers = new Map();
 
-async function start({ id, spec, host, port, errors, upstream, answers }) {
+async function start({ id, spec, host, port, errors, upstream, answers, forwardHeaders }) {
   const entry = { cancelled: false, listening: undefined };
   servers.set(id, entry);
   const operations = await prism.http.getHttpOperationsFromSpec(spec);
@@ -46,6 +47,7 @@ async function start({ id, spec, host, port, errors, upstream, answers }) {
     config,
     logger: logger.child({ name: 'HTTP SERVER' }),
     answers: answers || (upstream ? 'prism' : 'contract'),
+    forwardHeaders,
   });
   entry.listening = new Promise((resolve, reject) => {
     server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));

@@ -12,6 +12,8 @@
 // Plain CommonJS: it runs in the host process as shipped. `prism` is the set of Prism modules the host loaded.
 'use strict';
 const http = require('node:http');
+const https = require('node:https');
+const zlib = require('node:zlib');
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // Ada's request limit (10 MB)
 const MAX_DRAINED_BYTES = 64 * 1024 * 1024; // past this an upload is cut off, not read
@@ -64,11 +66,16 @@ function detailOf(violation) {
   };
 }
 
-/** The body: parsed JSON for JSON media types, text otherwise, null when there is none. Bounded. */
+/**
+ * The body: parsed JSON for JSON media types, text otherwise, null when there is none; and its bytes as
+ * received (a proxy forwards those, not a re-serialization). Bounded. JSON is UTF-8 on the wire (RFC
+ * 8259): bytes that are not UTF-8 are refused, never stored as U+FFFD.
+ */
 function readBody(req) {
   return new Promise((resolve) => {
     const length = req.headers['content-length'];
-    if (length === '0' || (req.headers['transfer-encoding'] === undefined && length === undefined)) return resolve({ body: null });
+    if (length === '0' || (req.headers['transfer-encoding'] === undefined && length === undefined))
+      return resolve({ body: null, bytes: null });
     const chunks = [];
     let bytes = 0;
     let done = false;
@@ -91,15 +98,58 @@ function readBody(req) {
     req.once('end', () => {
       if (done) return;
       done = true;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] || ''))) return resolve({ body: text });
+      const raw = Buffer.concat(chunks);
+      if (raw.length === 0) return resolve({ body: null, bytes: null }); // a chunked upload of nothing
+      if (!isJson(req.headers['content-type'])) return resolve({ body: raw.toString('utf8'), bytes: raw });
+      let text;
       try {
-        resolve({ body: JSON.parse(text) });
+        text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      } catch {
+        return resolve({ invalidJson: 'The body is not UTF-8 (JSON on the wire is UTF-8, RFC 8259).' });
+      }
+      try {
+        resolve({ body: JSON.parse(text), bytes: raw });
       } catch (error) {
         resolve({ invalidJson: error.message });
       }
     });
   });
+}
+
+function isJson(contentType) {
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(String(contentType || ''));
+}
+
+/**
+ * The request target as received: its path (no dot segments removed: `/v2/end-users/%2e` names the end
+ * user ".", which the contract refuses, not the list) and its query string. A path or query whose
+ * percent-encoding is not UTF-8 (`%FF`, `%`, `%2`, an encoded lone surrogate) is refused: no server
+ * could tell what it names. Returns undefined for such a target.
+ */
+function requestTarget(url) {
+  let target = url || '/';
+  if (!target.startsWith('/')) {
+    // absolute-form (`GET http://host/path`), as a client talking to a forward proxy sends it
+    try {
+      const parsed = new URL(target);
+      target = `${parsed.pathname}${parsed.search}`;
+    } catch {
+      return undefined;
+    }
+  }
+  const question = target.indexOf('?');
+  const path = question === -1 ? target : target.slice(0, question);
+  const search = question === -1 ? '' : target.slice(question);
+  const decodes = (text) => {
+    try {
+      decodeURIComponent(text.replace(/\+/g, ' '));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!decodes(path) || !search.slice(1).split('&').every(decodes)) return undefined;
+  return { path, search };
 }
 
 /** CORS for loopback origins only; returns whether the request was a preflight, answered here. */
@@ -124,12 +174,16 @@ function cors(req, res, methods) {
 
 /** Prism's own refusal (no route, no method, a bad Prefer header, ...) in the contract's shape. */
 function problemAsErrors(problem) {
-  const code = String(problem.type || '').startsWith(PROBLEM) ? problem.type.slice(PROBLEM.length) : 'UNKNOWN';
-  // A proxy's refusal of an invalid request lists its violations without the `request` prefix.
+  const type = String(problem.type || '');
+  const proxy = Object.keys(PROXY_PROBLEMS).find((key) => PROXY_PROBLEMS[key] === type);
+  const code = proxy ? 'bad_gateway' : type.startsWith(PROBLEM) ? type.slice(PROBLEM.length) : 'UNKNOWN';
+  // A proxy's refusal of an invalid request lists its violations without the `request` prefix, and
+  // some (a missing body, a wrong media type) without any location.
   const violations = Array.isArray(problem.validation)
-    ? problem.validation.map((v) =>
-        v.location[0] === 'request' || v.location[0] === 'response' ? v : { ...v, location: ['request', ...v.location] },
-      )
+    ? problem.validation.map((v) => {
+        const location = Array.isArray(v.location) ? v.location : [];
+        return location[0] === 'request' || location[0] === 'response' ? v : { ...v, location: ['request', ...location] };
+      })
     : undefined;
   if (code === 'UNPROCESSABLE_ENTITY' && violations?.length) {
     // As the mock answers an invalid request: Ada's 400, naming each violation.
@@ -150,13 +204,185 @@ function validationErrors(violations) {
 }
 
 /**
+ * Problem types of the kit's proxy, for answers the provider did not give: `upstreamFailed`, no answer
+ * came (the connection failed or broke off); `upstreamInvalid`, an answer came that no HTTP client can
+ * take (larger than 10 MB, not HTTP, an encoding it did not ask for). verify reads them.
+ */
+const PROXY_PROBLEMS = {
+  upstreamFailed: 'urn:ada-end-users-contract:proxy:upstream-failed',
+  upstreamInvalid: 'urn:ada-end-users-contract:proxy:upstream-invalid',
+};
+
+/** Headers of one connection, not of the message: never forwarded (RFC 9110 7.6.1), nor a length the proxy recomputes. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+const DECODERS = {
+  identity: (bytes) => bytes,
+  gzip: (bytes) => zlib.gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
+  'x-gzip': (bytes) => zlib.gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
+  deflate: (bytes) => zlib.inflateSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
+  br: (bytes) => zlib.brotliDecompressSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
+};
+
+function proxyProblem(type, title, status) {
+  return Object.assign(new Error(title), { name: type, status: 502, additional: status === undefined ? {} : { upstreamStatus: status } });
+}
+
+/** Header pairs (raw, as node:http gives them), hop-by-hop ones left out, names lower-cased, repeats kept. */
+function endToEnd(rawHeaders) {
+  const pairs = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (!HOP_BY_HOP.has(name)) pairs.push([name, rawHeaders[i + 1]]);
+  }
+  return pairs;
+}
+
+/**
+ * One request to the provider over node:http(s), which never follows a redirect. `path` goes as it is
+ * (a URL object would remove dot segments such as `%2e`). Resolves to its answer, read within 10 MB.
+ */
+function sendUpstream(origin, path, { method, headers, body, signal }) {
+  const url = `${origin}${path}`;
+  return new Promise((resolve, reject) => {
+    const { protocol, hostname, port } = new URL(origin);
+    const failed = (error) => {
+      const invalid = /^HPE_/.test(String(error?.code));
+      const reason = error?.message || String(error);
+      reject(
+        invalid
+          ? proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} is not valid HTTP: ${reason}`)
+          : proxyProblem(PROXY_PROBLEMS.upstreamFailed, `request to ${url} failed, reason: ${reason}`),
+      );
+    };
+    const request = (protocol === 'https:' ? https : http).request({ protocol, hostname, port, path, method, headers, signal }, (res) => {
+      const chunks = [];
+      let bytes = 0;
+      res.on('data', (chunk) => {
+        bytes += chunk.length;
+        if (bytes > MAX_BODY_BYTES) {
+          res.destroy();
+          return reject(proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} is larger than 10 MB`, res.statusCode));
+        }
+        chunks.push(chunk);
+      });
+      res.once('close', () => {
+        if (!res.complete) return failed(new Error('the connection closed before the answer ended'));
+        resolve({ status: res.statusCode, headers: endToEnd(res.rawHeaders), bytes: Buffer.concat(chunks) });
+      });
+    });
+    request.once('error', failed);
+    request.end(body || undefined);
+  });
+}
+
+/**
+ * Prism's `forward` component (a ReaderTaskEither), in place of Prism's own, which forwards through
+ * node-fetch: that one follows redirects, keeping Authorization for the same host name (so a 307 to
+ * another port took the token there), re-serializes the body (a JSON string lost its quotes, a falsy
+ * body was not sent), and turns an answer that is not JSON into its own 500. This one sends the request
+ * exactly as received (path, query and body bytes), never follows a 3xx (it is the provider's answer,
+ * returned as it is), reads the answer within 10 MB, and hands the client the provider's bytes as they
+ * came (`raw.answers`), while Prism validates them parsed. `headers` are added to every request (the
+ * stateful fake's key).
+ */
+function createForward(prism, raw, headers) {
+  const left = (error) => ({ _tag: 'Left', left: error });
+  const right = (value) => ({ _tag: 'Right', right: value });
+  return ({ data: input, validations }, upstream) =>
+    () =>
+    async () => {
+      if (validations.length > 0) {
+        // --errors: an invalid request is refused here, as Prism's own forwarder refuses it.
+        const security = validations.find((v) => v.code === 401);
+        return left(
+          security ? prism.mocker.createUnauthorisedResponse(security.tags) : prism.mocker.createUnprocessableEntityResponse(validations),
+        );
+      }
+      const received = raw.requests.get(input);
+      const base = new URL(upstream);
+      const path = `${base.pathname.replace(/\/+$/, '')}${received.path}${received.search}`;
+      const url = `${base.origin}${path}`;
+      const sent = Object.fromEntries(
+        Object.entries(input.headers).filter(([name]) => !HOP_BY_HOP.has(name) && !Object.hasOwn(headers, name)),
+      );
+      let answer;
+      try {
+        answer = await sendUpstream(base.origin, path, {
+          method: input.method.toUpperCase(),
+          headers: { ...sent, ...headers },
+          body: received.bytes,
+          signal: received.signal,
+        });
+      } catch (error) {
+        return left(error);
+      }
+      const header = (name) => answer.headers.find(([key]) => key === name)?.[1];
+      const encoding = String(header('content-encoding') || 'identity')
+        .trim()
+        .toLowerCase();
+      let decoded;
+      try {
+        if (!Object.hasOwn(DECODERS, encoding)) throw new Error(`content-encoding "${encoding}" is not one the proxy can read`);
+        decoded = DECODERS[encoding](answer.bytes);
+      } catch (error) {
+        return left(proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} does not decode: ${error.message}`, answer.status));
+      }
+      if (answer.status < 100 || answer.status > 599) {
+        return left(proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} has the status ${answer.status}`, answer.status));
+      }
+      const text = decoded.toString('utf8');
+      let body = answer.bytes.length === 0 ? undefined : text;
+      if (body !== undefined && isJson(header('content-type'))) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON, though it says so: Prism validates the text, and the client gets the bytes as they came.
+        }
+      }
+      const output = {
+        statusCode: answer.status,
+        headers: Object.fromEntries(
+          answer.headers.map(([name]) => [
+            name,
+            answer.headers
+              .filter(([key]) => key === name)
+              .map(([, v]) => v)
+              .join(', '),
+          ]),
+        ),
+        body,
+      };
+      raw.answers.set(output, answer);
+      return right(output);
+    };
+}
+
+/**
  * A node:http server answering through Prism. `operations` are Prism's, from the spec; `config` is
  * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger; `answers`:
  * `contract` (the mock, the stateful fake) shapes what the server answers itself as the contract's
  * errors[], `prism` (verify's proxies) keeps Prism's problem documents.
  */
-function createPrismServer(prism, { operations, config, logger, answers }) {
-  const instance = prism.http.createInstance(config, { logger });
+function createPrismServer(prism, { operations, config, logger, answers, forwardHeaders = {} }) {
+  // What a proxy forwards and answers as received, by Prism's input and output objects.
+  const raw = { requests: new WeakMap(), answers: new WeakMap() };
+  const instance = prism.http.createInstance(config, {
+    logger,
+    ...(config.isProxy ? { forward: createForward(prism, raw, forwardHeaders) } : {}),
+  });
   const methods = [...new Set(operations.map((op) => op.method.toUpperCase()).concat('OPTIONS'))].join(', ');
   const contractAnswers = answers === 'contract';
 
@@ -177,7 +403,17 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
         ]),
       );
     }
-    const { searchParams, pathname } = new URL(req.url, 'http://example.com');
+    const target = requestTarget(req.url);
+    if (!target) {
+      return sendJson(
+        res,
+        400,
+        errorsBody('validation_error', 'The request URL is not valid: its percent-encoding is not UTF-8.', [
+          { parameter: 'path', location: 'path', message: 'must be percent-encoded UTF-8 (RFC 3986)' },
+        ]),
+      );
+    }
+    const searchParams = new URLSearchParams(target.search);
     // fromEntries, not assignment: `?__proto__=a&__proto__=b` must stay a parameter, not make an array the prototype.
     const query = Object.fromEntries(
       [...new Set(searchParams.keys())].map((key) => {
@@ -187,10 +423,16 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
     );
     const input = {
       method: (req.method || 'get').toLowerCase(),
-      url: { path: pathname, baseUrl: searchParams.get('__server') || undefined, query },
+      url: { path: target.path, baseUrl: searchParams.get('__server') || undefined, query },
       headers: req.headers,
       body: read.body,
     };
+    if (config.isProxy) {
+      // The client went away: so does the request to the provider.
+      const upstream = new AbortController();
+      res.once('close', () => upstream.abort());
+      raw.requests.set(input, { ...target, bytes: read.bytes, signal: upstream.signal });
+    }
     const preferences = prism.getHttpConfigFromRequest(input);
     const outcome =
       preferences._tag === 'Left'
@@ -225,6 +467,14 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
     if (contractAnswers && !config.isProxy && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
       return sendJson(res, status, validationErrors(inputErrors), output.headers);
+    }
+    const forwarded = raw.answers.get(output);
+    if (forwarded) {
+      // The provider's answer as it came: its status, headers and bytes.
+      for (const [name, value] of forwarded.headers) res.appendHeader(name, value);
+      res.setHeader('content-length', forwarded.bytes.length);
+      res.statusCode = status;
+      return res.end(forwarded.bytes);
     }
     for (const [name, value] of Object.entries(output.headers || {})) res.setHeader(name, value);
     let payload;
@@ -267,4 +517,4 @@ function createPrismServer(prism, { operations, config, logger, answers }) {
   return server;
 }
 
-module.exports = { createPrismServer };
+module.exports = { createPrismServer, PROXY_PROBLEMS };

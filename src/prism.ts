@@ -23,6 +23,8 @@ export interface StartPrismOptions {
   errors: boolean;
   /** Proxy to this base URL instead of mocking. */
   upstream?: string;
+  /** Headers the proxy adds to every request it forwards (the stateful fake's per-start key). */
+  forwardHeaders?: Record<string, string>;
   /**
    * What Prism answers itself (no route, an invalid request, a response that breaks the contract):
    * `contract`, in the contract's errors[] shape (the default for a mock), or `prism`, Prism's problem
@@ -55,6 +57,15 @@ export function prismCliPath(): string {
 }
 
 const hostScript = fileURLToPath(new URL('./prism-host.cjs', import.meta.url));
+
+/**
+ * The problem types the kit's proxy answers with when the provider gave no answer a client can take
+ * (see prism-http.cjs, their one home): `upstreamFailed` (none came) and `upstreamInvalid` (not HTTP,
+ * too large, undecodable).
+ */
+export const PROXY_PROBLEMS: { upstreamFailed: string; upstreamInvalid: string } = createRequire(import.meta.url)(
+  './prism-http.cjs',
+).PROXY_PROBLEMS;
 
 interface Answer {
   id: number;
@@ -189,6 +200,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
       port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
       errors: options.errors,
       ...(options.upstream ? { upstream: options.upstream } : {}),
+      ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
       ...(options.answers ? { answers: options.answers } : {}),
     },
     timeoutMs,

@@ -31,6 +31,11 @@ export type Drift =
   | 'upsert-makes-new' // a create with a known external_id makes another end user (201)
   | 'lookup-returns-page' // a lookup by external_id answers a page
   | 'single-page' // the list never has a next page
+  | 'redirects' // 307 to the same path on another port of the same host (elsewhere), which answers honestly
+  | 'redirects-302' // the same with 302
+  | 'server-error-always' // 500 with an Errors body to everything
+  | 'unavailable-always' // 503 with an Errors body to everything
+  | 'hangs' // never answers (the connection stays open)
   | 'bounds-one-wider'; // takes limit=0, limit=101 and a 37-character external_id as the nearest value in bounds
 
 /** The end user verify's tests name (the spec's seed response), and one more, so that the list has pages. */
@@ -44,7 +49,10 @@ const seed = () => [
 export const VERIFY_TOKEN = 'tok_verify_c2VjcmV0LXZhbHVl';
 
 export interface Provider extends TestServer {
-  /** Where next_page_url points for the 'next-page-elsewhere' drift: it must never be requested. */
+  /**
+   * Another origin (the same host, another port) that answers as the honest provider does: where
+   * next_page_url points for 'next-page-elsewhere' and a redirect for 'redirects'. It must never be requested.
+   */
   elsewhere: TestServer;
   /** Back to the seeded end users (between runs that create or update). */
   reset(): void;
@@ -60,7 +68,9 @@ export async function startProvider(drift: Drift | (() => Drift), webhooks?: Web
   let server: TestServer | undefined;
   const sender = webhooks ? new WebhookSender(webhooks, () => {}) : undefined;
   const honest: FakeServer = await startFakeServer(store, sender, () => server!.url);
-  const elsewhere = await startServer((_request, response) => json(response, 200, { data: [] }));
+  const elsewhere = await startServer((request, response) => {
+    answer('none', 1, request, response, honest.url, '').catch(() => response.destroy());
+  });
   let served = 0; // requests served since the drift last changed
   let previous: Drift | undefined;
   server = await startServer((request, response) => {
@@ -105,6 +115,13 @@ async function answer(
   if (drift === 'truncated-json') {
     response.writeHead(200, { 'content-type': 'application/json' });
     return response.end('{"end_user_id": "5f7e');
+  }
+  if (drift === 'server-error-always') return json(response, 500, { errors: [{ type: 'internal_error', message: 'Boom.' }] });
+  if (drift === 'unavailable-always') return json(response, 503, { errors: [{ type: 'unavailable', message: 'Down.' }] });
+  if (drift === 'hangs') return; // the answer never comes
+  if ((drift === 'redirects' || drift === 'redirects-302') && request.method !== 'HEAD') {
+    response.writeHead(drift === 'redirects' ? 307 : 302, { location: `${elsewhereUrl}${request.url}` });
+    return response.end();
   }
   if (drift === 'refuses-token') {
     return json(response, 401, { errors: [{ type: 'unauthorized', message: `key ${request.headers.authorization} is not valid` }] });

@@ -45,11 +45,10 @@ describe('npm run verify (the CLI)', () => {
     async () => {
       // One provider that breaks the contract a different way on each request: one CLI run shows them all.
       // (The CLI's reachability probe, a HEAD, comes first.)
-      // (A body that is not JSON reaches verify as Prism's 500, which the client retries: it is in verify.test.ts.)
-      const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'method-not-allowed'];
+      const sequence: Drift[] = ['none', 'missing-required-field', 'text-plain', 'method-not-allowed', 'truncated-json'];
       let served = 0;
       const server = await provider(() => sequence[Math.min(served++, sequence.length - 1)]!);
-      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '4', '--seed', '3']);
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '5', '--seed', '3']);
       expect(code).toBe(1); // the provider's fault, never "request failed" (2)
       expect(stdout).toMatch(/^✗ getEndUser: the given end user: response \(body\) required: .*'created_at' \(status 200\)$/m);
       expect(stdout).toMatch(
@@ -59,10 +58,14 @@ describe('npm run verify (the CLI)', () => {
       expect(stdout).toMatch(
         /^✗ listEndUsers: page 1 \(limit 1\): status: answered 405 to a request the contract accepts: expected 200: Method not allowed/m,
       );
+      // The provider's status and content type, not a proxy's.
+      expect(stdout).toMatch(
+        /^✗ listEndUsers: lookup of the given end user’s external_id: response \(body\) json: the body is not JSON \(200, application\/json\): .* \(status 200\)$/m,
+      );
       expect(stdout).not.toContain('undefined');
-      expect(stdout).toMatch(/^verified 4 requests to getEndUser, listEndUsers, \d+ violations$/m);
+      expect(stdout).toMatch(/^verified 5 requests to getEndUser, listEndUsers, \d+ violations$/m);
       expect(stdout).toContain('replay this run with --seed 3');
-      expect(stderr).toBe('note: --max-requests 4 left 34 of 34 invalid-request rules unchecked\n');
+      expect(stderr).toBe('note: --max-requests 5 left 34 of 34 invalid-request rules unchecked\n');
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -120,6 +123,51 @@ describe('npm run verify (the CLI)', () => {
     CHILD_PROCESS_TIMEOUT,
   );
 
+  it.concurrent.each(['redirects', 'redirects-302'] as const)(
+    'a provider that redirects (%s, to another port of its host): exit 1, every 3xx a violation, nothing sent there',
+    async (kind) => {
+      const server = await provider(kind);
+      const { code, stdout } = await runVerify([...baseArgs(server.url), '--max-requests', '10', '--seed', '5']);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^✗ getEndUser: the given end user: status: answered 30[27] to a request the contract accepts: expected 200/m);
+      expect(stdout).toMatch(/^verified 10 requests to .*, \d+ violations$/m);
+      expect(server.elsewhere.requests).toEqual([]); // the token never left --base-url's origin
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.concurrent(
+    'a provider answering 500 to everything: exit 1 after three requests (not_a_server_error), not minutes of retries',
+    async () => {
+      const server = await provider('server-error-always');
+      const { code, stdout, stderr } = await runVerify(baseArgs(server.url));
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        /^✗ getEndUser: the given end user: status: answered 500 to a request the contract accepts: expected 200: Boom\. \(status 500\)$/m,
+      );
+      expect(stdout).toMatch(/^verified 3 requests to getEndUser, listEndUsers, 3 violations, 1 could not be judged/m);
+      expect(stderr).toMatch(/^verify: stopped early: the provider answered 5xx to 3 requests in a row/m);
+      expect(server.requests.filter((r) => r.method !== 'HEAD')).toHaveLength(3); // a 500 is not retried
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.concurrent(
+    'a provider that stops answering: the run ends when --max-time is spent, exit 2, saying so',
+    async () => {
+      let served = 0;
+      const server = await provider(() => (served++ < 4 ? 'none' : 'hangs')); // the HEAD probe, then three answers
+      const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-time', '4']);
+      expect(code).toBe(2);
+      expect(stdout).toMatch(
+        /^verified 4 requests to .*, 0 violations, 2 could not be judged \(the time budget \(4 s\) ran out; not sent: /m,
+      );
+      expect(stderr).toMatch(/^verify: stopped early: the time budget \(4 s\) ran out$/m);
+      expect(stderr).toMatch(/no verdict/);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
   const closedPort = freePort();
   const badArguments: Array<[string, () => Promise<string[]>, RegExp]> = [
     ['no token', async () => ['--base-url', 'http://127.0.0.1:9', '--end-user-id', 'x'], /--token is required/],
@@ -134,6 +182,11 @@ describe('npm run verify (the CLI)', () => {
       'an unreachable URL',
       async () => ['--base-url', `http://127.0.0.1:${await closedPort}`, '--token', TOKEN, '--end-user-id', 'x'],
       /cannot reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+    ],
+    [
+      'a bad --max-time',
+      async () => ['--base-url', 'http://127.0.0.1:9', '--token', TOKEN, '--end-user-id', 'x', '--max-time', '0'],
+      /--max-time must be an integer from 1 to 2147483/,
     ],
     [
       'a bad --max-requests',

@@ -4,7 +4,7 @@
 // what cannot be judged says so, and the token is never in the report.
 // (The command itself is in verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { prismProxyCanForward, startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
+import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
 import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
 import { freePort } from './free-port.js';
@@ -187,14 +187,40 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
     [
       'text-plain',
       { maxRequests: 1 },
-      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'media-type' },
+      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'media-type', status: 200 },
       /media type "text\/plain"/,
     ],
     [
       'truncated-json',
       { maxRequests: 1 },
-      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'json' },
-      /not JSON/,
+      { request: 'getEndUser: the given end user', in: 'response', path: '', rule: 'json', status: 200 },
+      /^the body is not JSON \(200, application\/json\): "\{\\"end_user_id\\": \\"5f7e"$/,
+    ],
+    // A redirect is an answer no operation documents: a violation, never followed.
+    [
+      'redirects',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'status', rule: 'status', status: 307 },
+      /^answered 307 to a request the contract accepts: expected 200/,
+    ],
+    [
+      'redirects-302',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'status', rule: 'status', status: 302 },
+      /^answered 302 to a request the contract accepts/,
+    ],
+    // A server error is never a right answer (Schemathesis: not_a_server_error).
+    [
+      'server-error-always',
+      { maxRequests: 1 },
+      { request: 'getEndUser: the given end user', in: 'status', rule: 'not_a_server_error', status: 500 },
+      /^answered 500 to a request the contract accepts: expected 200: Boom\.$/,
+    ],
+    [
+      'unavailable-always',
+      { maxRequests: 1, backoffBaseMs: 1 },
+      { request: 'getEndUser: the given end user', in: 'status', rule: 'not_a_server_error', status: 503 },
+      /^answered 503/,
     ],
     // What answers say together.
     [
@@ -259,8 +285,93 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
     'next-page-elsewhere: the other origin is never asked (the token stays home)',
     async () => {
       const { server } = await shared;
+      const before = server.elsewhere.requests.length;
       await verifyAs('next-page-elsewhere', { maxRequests: 6 });
-      expect(server.elsewhere.requests).toEqual([]);
+      expect(server.elsewhere.requests.slice(before)).toEqual([]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.each(['redirects', 'redirects-302'] as const)(
+    '%s: the redirect is never followed, so neither the token nor any request reaches the other origin',
+    async (kind) => {
+      const { server } = await shared;
+      const before = server.elsewhere.requests.length;
+      const { report, sent } = await verifyAs(kind, { maxRequests: 12, create: true });
+      expect(sent.length).toBeGreaterThanOrEqual(12);
+      expect(server.elsewhere.requests.slice(before)).toEqual([]);
+      expect(report.violations.length).toBeGreaterThanOrEqual(12); // every answer a 3xx, every one a violation
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'answers a retry cannot change are judged once: not JSON, a 500 (no retry reaches the provider)',
+    async () => {
+      for (const kind of ['truncated-json', 'text-plain', 'server-error-always'] as const) {
+        const { sent } = await verifyAs(kind, { maxRequests: 1, backoffBaseMs: 1 });
+        expect([kind, sent.length]).toEqual([kind, 1]);
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'a provider answering 5xx to everything is found quickly: three requests, three violations, then the run stops',
+    async () => {
+      for (const [kind, attempts] of [
+        ['server-error-always', 1],
+        ['unavailable-always', 5], // a 503 may pass: retried 4 times first
+      ] as const) {
+        const { report, sent } = await verifyAs(kind, { backoffBaseMs: 1 });
+        expect(report.requests).toBe(3);
+        expect(sent).toHaveLength(3 * attempts);
+        expect(report.violations.map((v) => v.rule)).toEqual(['not_a_server_error', 'not_a_server_error', 'not_a_server_error']);
+        expect(report.stopped).toMatch(/^the provider answered 5xx to 3 requests in a row/);
+        expect(report.unjudged).toContainEqual({ request: 'the rest of the run', reason: expect.stringMatching(/^not sent: /) });
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'every run ends: when maxTimeMs is spent mid-request, the run stops and says what it judged and what it could not',
+    async () => {
+      let served = 0;
+      const server = await provider(() => (served++ < 3 ? 'none' : 'hangs'));
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: GIVEN_END_USER_ID,
+        intervalMs: 0,
+        maxTimeMs: 3_000, // the request timeout (30 s) alone would not end it
+      });
+      expect(report.stopped).toBe('the time budget (3 s) ran out');
+      expect(report.requests).toBe(4); // three answered, the fourth cut off
+      expect(report.violations).toEqual([]);
+      expect(report.unjudged).toEqual([
+        { request: expect.stringMatching(/^listEndUsers: page 2/), reason: 'the time budget (3 s) ran out' },
+        { request: 'the rest of the run', reason: 'not sent: the time budget (3 s) ran out' },
+      ]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'a provider that goes away mid-run ends the run with what it judged (unjudged, not a setup error)',
+    async () => {
+      let served = 0;
+      const server = await provider(() => (served++ < 3 ? 'none' : 'hangs'));
+      const report = await verifyProvider({
+        baseUrl: server.url,
+        token: TOKEN,
+        endUserId: GIVEN_END_USER_ID,
+        intervalMs: 0,
+        requestTimeoutMs: 1_000,
+      });
+      expect(report.stopped).toMatch(/^the provider stopped answering \(no answer to listEndUsers: page 2 \(limit 1\) within 1000 ms\)$/);
+      expect(report.requests).toBe(4);
+      expect(report.unjudged).toHaveLength(2);
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -340,25 +451,23 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
     CHILD_PROCESS_TIMEOUT,
   );
 
-  // Prism proxy limitations that verify works around (pinned: when these fail, Prism changed).
   it(
-    'through the proxy a falsy JSON body gets no answer, and a string body loses its quotes',
+    'through the proxy every body reaches the provider byte for byte: falsy JSON, a JSON string, bytes that are not JSON',
     async () => {
       const { server, proxies } = await shared;
       drift = 'none';
-      const send = (body: string) =>
-        fetch(`${proxies.passthrough.url}/v2/end-users/${GIVEN_END_USER_ID}`, {
+      const before = server.requests.length;
+      const bodies = ['null', 'false', '0', '"text"', '{"profile": {}}', 'not json'];
+      for (const body of bodies) {
+        const answer = await fetch(`${proxies.passthrough.url}/v2/end-users/${GIVEN_END_USER_ID}`, {
           method: 'PATCH',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
           body,
-          signal: AbortSignal.timeout(500), // Prism never answers; half a second shows it
+          signal: AbortSignal.timeout(20_000), // Prism's own proxy never answered a falsy body
         });
-      await expect(send('null')).rejects.toMatchObject({ name: 'TimeoutError' });
-      const before = server.requests.length;
-      await send('"text"');
-      expect(server.requests.slice(before).map((r) => r.body)).toEqual(['text']);
-      expect([null, false, 0, '', 'text'].some(prismProxyCanForward)).toBe(false);
-      expect([true, 7, [], {}].every(prismProxyCanForward)).toBe(true);
+        await answer.arrayBuffer();
+      }
+      expect(server.requests.slice(before).map((r) => r.body)).toEqual(bodies.filter((body) => body !== 'not json'));
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -4,6 +4,7 @@
 // enforce the kit's own rules (x-disjoint-keys, x-max-json-bytes, x-exclusive-parameter-groups), so the
 // fake checks each request with the kit's validators too, and refuses as the mock's front refuses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { operations, type OperationInfo } from '../operations.js';
 import { parseQuery, validateRequest, type ValidationIssue } from '../validation.js';
@@ -27,14 +28,20 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/** The header that carries the store's key: the validating front adds it to every request it forwards. */
+export const FAKE_KEY_HEADER = 'x-ada-fake-key';
+
 /**
  * The fake on 127.0.0.1 (a port the system picks). `publicUrl()` is where clients reach it (Prism's
- * proxy in front): next_page_url is built on it, never on this server's own address.
+ * proxy in front): next_page_url is built on it, never on this server's own address. With `key`, only
+ * requests carrying it (in FAKE_KEY_HEADER) are answered: the port is on loopback, but any local
+ * process could reach it and bypass the front. `onError` hears what failed inside a handler.
  */
 export async function startFakeServer(
   store: EndUserStore,
   webhooks: WebhookSender | undefined,
   publicUrl: () => string,
+  { key, onError = () => {} }: { key?: string; onError?: (error: unknown) => void } = {},
 ): Promise<FakeServer> {
   const errors = (outcome: Extract<Outcome<unknown>, { ok: false }>): Answer => ({
     status: outcome.status,
@@ -77,34 +84,51 @@ export async function startFakeServer(
   };
 
   const routes = Object.values(operations).map((op) => ({ op, pattern: pathPattern(op) }));
+  const answerTo = (req: IncomingMessage, text: string): Answer => {
+    if (key !== undefined && !sameKey(req.headers[FAKE_KEY_HEADER], key)) {
+      // Only requests that came through the validating front (which adds the key) reach the store.
+      return { status: 403, body: { errors: [{ type: 'forbidden', message: 'The store answers only its validating front.' }] } };
+    }
+    // The path as sent: a URL object would resolve dot segments (`/v2/end-users/%2e` would be the list).
+    const [pathname = '/', search = ''] = (req.url ?? '/').split(/\?(.*)/s);
+    const route = routes.find(({ op, pattern }) => op.method === req.method?.toLowerCase() && pattern.test(pathname));
+    if (!route) return { status: 404, body: { errors: [{ type: 'not_found', message: 'No such operation.' }] } };
+    const handler = handlers[route.op.operationId];
+    if (!handler) {
+      return {
+        status: 501,
+        body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] },
+      };
+    }
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] } };
+    }
+    let path: Record<string, string>;
+    try {
+      path = Object.fromEntries(Object.entries(route.pattern.exec(pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    } catch {
+      return { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request path is not percent-encoded UTF-8.' }] } };
+    }
+    const query = new URLSearchParams(search);
+    const verdict = validateRequest(route.op.operationId, { path, query: parseQuery(route.op.operationId, query), body });
+    if (!verdict.ok) return refusal(verdict.errors);
+    return handler({ path, query, body });
+  };
   const server: Server = createServer((req, res) => {
     read(req).then(
       (text) => {
-        const url = new URL(req.url ?? '/', 'http://fake');
-        const route = routes.find(({ op, pattern }) => op.method === req.method?.toLowerCase() && pattern.test(url.pathname));
-        if (!route) return send(res, { status: 404, body: { errors: [{ type: 'not_found', message: 'No such operation.' }] } });
-        const handler = handlers[route.op.operationId];
-        if (!handler) {
-          return send(res, {
-            status: 501,
-            body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] },
-          });
-        }
-        let body: unknown;
+        let answer: Answer;
         try {
-          body = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          return send(res, {
-            status: 400,
-            body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] },
-          });
+          answer = answerTo(req, text);
+        } catch (error) {
+          // No request may take the host process down: whatever went wrong is this answer's 500.
+          onError(error);
+          answer = { status: 500, body: { errors: [{ type: 'internal_error', message: 'The fake failed to answer.' }] } };
         }
-        const path = Object.fromEntries(
-          Object.entries(route.pattern.exec(url.pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-        );
-        const verdict = validateRequest(route.op.operationId, { path, query: parseQuery(route.op.operationId, url.searchParams), body });
-        if (!verdict.ok) return send(res, refusal(verdict.errors));
-        send(res, handler({ path, query: url.searchParams, body }));
+        send(res, answer);
       },
       () => res.destroy(),
     );
@@ -143,6 +167,13 @@ function refusal(issues: readonly ValidationIssue[]): Answer {
 function pathPattern(op: OperationInfo): RegExp {
   const source = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)');
   return new RegExp(`^${source}$`);
+}
+
+/** Whether a header holds the key, compared in constant time. */
+function sameKey(given: string | string[] | undefined, key: string): boolean {
+  if (typeof given !== 'string') return false;
+  const [a, b] = [Buffer.from(given), Buffer.from(key)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function read(req: IncomingMessage): Promise<string> {

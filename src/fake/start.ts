@@ -2,10 +2,11 @@
 // proxy (`prism proxy --errors` in the kit's Prism host), so that every request is validated as the plain
 // mock validates it and every answer of the store is checked against the contract on its way out; and,
 // when asked, Ada's two webhooks, signed, sent to a receiver (webhook-sender.ts).
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startPrism, type RunningPrism } from '../prism.js';
 import { bundledSpecPath } from '../spec-file.js';
-import { startFakeServer } from './server.js';
+import { FAKE_KEY_HEADER, startFakeServer } from './server.js';
 import { EndUserStore, type SeedEndUser, type StoreOptions } from './store.js';
 import { WebhookSender, type Delivery, type WebhookTarget } from './webhook-sender.js';
 
@@ -39,13 +40,19 @@ export async function startFake(options: StartFakeOptions = {}): Promise<Running
   const log = options.onOutput ?? (() => {});
   const webhooks = options.webhooks ? new WebhookSender(options.webhooks, log) : undefined;
   let publicUrl = '';
-  const server = await startFakeServer(store, webhooks, () => publicUrl);
+  // A key per start: the store's port is on loopback, and only its validating front may use it.
+  const key = randomBytes(32).toString('base64url');
+  const server = await startFakeServer(store, webhooks, () => publicUrl, {
+    key,
+    onError: (error) => log(`[error] fake: a request failed: ${(error as Error)?.stack ?? String(error)}\n`),
+  });
   let proxy: RunningPrism;
   try {
     proxy = await startPrism({
       spec: fileURLToPath(bundledSpecPath),
       errors: true,
       upstream: server.url,
+      forwardHeaders: { [FAKE_KEY_HEADER]: key },
       answers: 'contract', // refusals in the contract's shape, as the plain mock answers them
       caller: 'startMock',
       ...(options.port === undefined ? {} : { port: options.port }),

@@ -6,7 +6,7 @@
 import type { RawAnswer } from '../client.js';
 import type { Json } from '../json-pointer.js';
 import { documentedResponse } from '../operations.js';
-import { prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism.js';
+import { PROXY_PROBLEMS, prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism.js';
 import { derefNode, nodeAt, unescapePointerSegment } from '../spec.js';
 import { type Violation, VerifySetupError } from './report.js';
 
@@ -60,15 +60,17 @@ export function judge(
   });
   if (status === 429) return { status, violations: [], unjudged: `rate limited (429) after ${retries} retries` };
 
-  // Prism's proxy answers 500 {type: "FetchError", title} when the provider cannot be reached ("request
-  // to … failed, reason: …"), and also when the provider's JSON does not parse ("invalid json response
-  // body at … reason: …"): the first is a setup problem, the second the provider's violation.
-  if (json?.type === 'FetchError') {
-    const title = String(json.title ?? '');
-    if (/^invalid json response body/.test(title)) {
-      return { status, violations: [violation('response', '', 'json', `the body is not JSON (${title.replace(/^.* reason: /, '')})`)] };
-    }
-    throw new VerifySetupError(`the provider did not answer: ${title}`);
+  // The kit's proxy answers for the provider only when the provider gave no answer an HTTP client can
+  // take: none at all (a setup problem: unreachable, or gone), or one that is not HTTP, too large, or
+  // undecodable (the provider's violation, with its own status where it had one).
+  const proxyProblem = typeof json?.type === 'string' ? json.type : undefined;
+  if (proxyProblem === PROXY_PROBLEMS.upstreamFailed) throw new VerifySetupError(`the provider did not answer: ${String(json?.title)}`);
+  if (proxyProblem === PROXY_PROBLEMS.upstreamInvalid) {
+    const own = typeof json?.upstreamStatus === 'number' ? json.upstreamStatus : undefined;
+    return {
+      status: own ?? status,
+      violations: [{ ...violation('response', '', 'http', String(json?.title)), ...(own === undefined ? {} : { status: own }) }],
+    };
   }
   if (status === 401 || status === 403) {
     if (!state.tokenAccepted) throw new VerifySetupError(`the provider refused the token (${status}); check --token`);
@@ -76,7 +78,7 @@ export function judge(
   }
   state.tokenAccepted = true;
 
-  const problem = typeof json?.type === 'string' && json.type.startsWith(PRISM_PROBLEM) ? json.type.slice(PRISM_PROBLEM.length) : undefined;
+  const problem = proxyProblem?.startsWith(PRISM_PROBLEM) ? proxyProblem.slice(PRISM_PROBLEM.length) : undefined;
   if (problem) {
     // Prism answered in the provider's stead: the kit sent something Prism could not route or forward.
     return {
@@ -86,15 +88,21 @@ export function judge(
     };
   }
 
+  const notJson = !parsed.ok && answer.text !== '';
   const found = prismViolations(headers)
     .filter((v) => v.location[0] === 'response')
+    // A body that is not JSON breaks every rule of its schema: that is one finding (below), not one per rule.
+    .filter((v) => !(notJson && v.location[1] === 'body'))
     .map((v) => violation('response', pointer(v.location.slice(2)), ruleOf(v), explain(operationId, status, v)));
-  if (!parsed.ok && answer.text !== '' && !found.some((v) => v.rule === 'media-type')) {
+  if (notJson && !found.some((v) => v.rule === 'media-type')) {
     // Prism checks media types, not whether JSON parses: a body that claims JSON and is not.
-    found.push(violation('response', '', 'json', `the body is not JSON: ${JSON.stringify(answer.text.slice(0, 60))}`));
+    const type = headers.get('content-type') ?? 'no content-type';
+    found.push(violation('response', '', 'json', `the body is not JSON (${status}, ${type}): ${quote(answer.text)}`));
   }
+  // Schemathesis's name for it: a server error is never a right answer, whatever was sent.
+  const statusRule = status >= 500 ? 'not_a_server_error' : 'status';
   const wrong = (expected: string) =>
-    violation('status', '', 'status', `answered ${status} to ${expected}${status >= 400 ? `: ${firstMessage(json)}` : ''}`);
+    violation('status', '', statusRule, `answered ${status} to ${expected}${status >= 400 ? `: ${firstMessage(json)}` : ''}`);
 
   switch (expectation.kind) {
     case 'accept':
@@ -115,6 +123,11 @@ export function judge(
       break;
   }
   return { status, ...(json === undefined ? {} : { json }), violations: found };
+}
+
+/** The start of a body, quoted, for a message: at most 60 characters of it. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

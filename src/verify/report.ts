@@ -26,8 +26,14 @@ export interface VerifyOptions {
   seed?: number;
   /** Called after each request. */
   onResult?: (result: RequestResult) => void;
-  /** Base of the backoff for 429 answers (ms; default 1000). */
+  /** Base of the backoff before a retry (ms; default 1000). */
   backoffBaseMs?: number;
+  /**
+   * The run's time budget, from its first request (ms; default 300 000, 5 minutes; starting Prism has
+   * its own 30 s limit). When it is spent, the run stops sending, and reports what it judged and what
+   * it could not (`stopped`): a run always ends.
+   */
+  maxTimeMs?: number;
   /** How long to wait for each answer (ms; default 30 000). */
   requestTimeoutMs?: number;
   /**
@@ -73,7 +79,11 @@ export interface Violation {
   in: 'response' | 'status' | 'behaviour' | 'webhook' | 'kit';
   /** JSON pointer in the response body (or the webhook's payload), `''` for the whole body. */
   path: string;
-  /** The rule, e.g. `required`, `type`, `not`, `media-type`, `json`; `status` for a wrong status; `limit`, `same-origin`, `upsert`, ... for behaviour. */
+  /**
+   * The rule, e.g. `required`, `type`, `not`, `media-type`, `json`, `http` (an answer no HTTP client can
+   * take); `status` for a wrong status, `not_a_server_error` for a 5xx; `limit`, `same-origin`, `upsert`,
+   * ... for behaviour.
+   */
   rule: string;
   message: string;
 }
@@ -119,6 +129,12 @@ export interface VerifyReport {
    * new event type is a safe change).
    */
   webhooks?: { url: string; received: number; ignored: number };
+  /**
+   * Why the run stopped before it sent everything it would have: its time budget ran out, the provider
+   * stopped answering, or it answered 5xx to several requests in a row. Absent for a run that ran to
+   * its end. What was left is also in `unjudged`.
+   */
+  stopped?: string;
   seed: number;
 }
 
@@ -131,8 +147,9 @@ export class VerifySetupError extends Error {
  * Every check verifyProvider makes before it starts anything, with the defaults it applies; throws a
  * TypeError naming the option and the rule. (The CLI calls it before it probes the provider.)
  */
-export function checkVerifyOptions(options: VerifyOptions): { maxRequests: number; intervalMs: number; seed: number } {
+export function checkVerifyOptions(options: VerifyOptions): { maxRequests: number; intervalMs: number; seed: number; maxTimeMs: number } {
   const maxRequests = options.maxRequests ?? 100;
+  const maxTimeMs = options.maxTimeMs ?? 300_000;
   const intervalMs = options.intervalMs ?? 250;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new TypeError('maxRequests must be a positive integer');
@@ -141,6 +158,7 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
     ['intervalMs', intervalMs, 0],
     ['requestTimeoutMs', options.requestTimeoutMs ?? 1, 1],
     ['backoffBaseMs', options.backoffBaseMs ?? 0, 0],
+    ['maxTimeMs', maxTimeMs, 1],
   ] as const) {
     checkMilliseconds(name, value, least);
   }
@@ -150,7 +168,7 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
   const id = validateParameter(parameterPointers.endUserId, options.endUserId);
   if (!id.ok) throw new TypeError(`endUserId: ${formatValidationIssues(id.errors)}`);
-  return { maxRequests, intervalMs, seed };
+  return { maxRequests, intervalMs, seed, maxTimeMs };
 }
 
 function checkWebhookOptions(webhooks: VerifyWebhookOptions): void {

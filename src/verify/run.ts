@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
 import { type AdaClient, createAdaClient, type RawAnswer } from '../client.js';
-import { AdaConnectionError, AdaTimeoutError, ContractViolationError, createScrub } from '../errors.js';
+import { AdaApiError, AdaConnectionError, type AdaError, AdaTimeoutError, ContractViolationError, createScrub } from '../errors.js';
 import type { Json } from '../json-pointer.js';
 import { operation } from '../operations.js';
 import type { RunningPrism } from '../prism.js';
@@ -35,8 +35,12 @@ import {
 import { describedEventTypes, type EndUserEventType } from '../webhooks.js';
 import { WebhookListener } from './webhook-listener.js';
 
-/** A 429 is retried this often before its request counts as unjudged. */
+/** What a retry can change is retried this often: a 429 (then its request counts as unjudged), a 502, 503 or 504, no answer. */
 const RATE_LIMIT_RETRIES = 4;
+/** Statuses a second try may change. Any other answer is the provider's, judged at once: sent again, it would say the same. */
+const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
+/** After this many requests in a row answered 5xx, the run stops: each is a violation, and the rest would say no more. */
+const SERVER_ERROR_STREAK = 3;
 /** The list is walked with this page size, and this many pages at most. */
 const PAGE_LIMIT = 1;
 const MAX_PAGES = 3;
@@ -44,13 +48,17 @@ const MAX_PAGES = 3;
 const UNDOCUMENTED_RULES = new Set(['parameter', 'x-exclusive-parameter-groups']);
 
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyReport> {
-  const { maxRequests, intervalMs, seed } = checkVerifyOptions(options);
+  const { maxRequests, intervalMs, seed, maxTimeMs } = checkVerifyOptions(options);
   const listener = options.webhooks ? await listenFor(options.webhooks) : undefined;
   try {
     const proxy = options.proxies?.passthrough ?? (await startProxyFor(options.baseUrl));
     try {
       if (listener) options.webhooks?.onListening?.(listener.url);
-      const run = new Run(options, proxy, { maxRequests, intervalMs, seed }, listener);
+      // The run's end, from its first request (starting Prism has a limit of its own): every request,
+      // wait and retry is cut off when the budget is spent.
+      const budget = AbortSignal.timeout(maxTimeMs);
+      const deadline = Date.now() + maxTimeMs;
+      const run = new Run(options, proxy, { maxRequests, intervalMs, seed, maxTimeMs, budget, deadline }, listener);
       await run.all();
       return run.report();
     } finally {
@@ -82,15 +90,6 @@ function startProxyFor(baseUrl: string): Promise<RunningPrism> {
   });
 }
 
-/**
- * Prism's proxy mangles some JSON bodies (pinned in test/verify.test.ts): a falsy body (null, false, 0)
- * gets no answer at all, and a string body is forwarded without its quotes. Such bodies only arise for
- * the "body must be an object" rule, which other samples (true, 7, []) check as well.
- */
-export function prismProxyCanForward(body: unknown): boolean {
-  return Boolean(body) && typeof body !== 'string';
-}
-
 /** A made-up value, the same for a seed: an id or external_id no provider should hold. */
 function madeUp(seed: number, what: string, length: number): string {
   return createHash('sha256').update(`${seed}:${what}`).digest('hex').slice(0, length);
@@ -106,6 +105,11 @@ class Run {
   private readonly unjudged: Unjudged[] = [];
   private readonly operations = new Set<string>();
   private sent = 0;
+  /** Requests that got an answer judged: before the first, a failure is the setup's. */
+  private answered = 0;
+  private serverErrorStreak = 0;
+  /** Why the run stopped early, once it did. */
+  private stopped: string | undefined;
   private retries = 0;
   private rulesChecked = 0;
   private rulesTotal = 0;
@@ -116,7 +120,14 @@ class Run {
   constructor(
     private readonly options: VerifyOptions,
     proxy: RunningPrism,
-    private readonly limits: { maxRequests: number; intervalMs: number; seed: number },
+    private readonly limits: {
+      maxRequests: number;
+      intervalMs: number;
+      seed: number;
+      maxTimeMs: number;
+      budget: AbortSignal;
+      deadline: number;
+    },
     private readonly listener?: WebhookListener,
   ) {
     this.scrub = createScrub(options.token);
@@ -127,6 +138,10 @@ class Run {
       maxRetries: RATE_LIMIT_RETRIES,
       timeoutMs: options.requestTimeoutMs ?? 30_000,
       backoff: { initialDelayMs: options.backoffBaseMs ?? 1_000, maxDelayMs: 30_000 },
+      shouldRetry: (error: AdaError) =>
+        error instanceof AdaApiError
+          ? RETRIED_STATUSES.has(error.status)
+          : error instanceof AdaConnectionError && !(error instanceof AdaTimeoutError), // a timeout already waited its whole limit
       onRetry: () => this.retries++,
     });
   }
@@ -142,6 +157,7 @@ class Run {
       ...(this.listener
         ? { webhooks: { url: this.listener.url, received: this.listener.received.length, ignored: this.listener.ignored.length } }
         : {}),
+      ...(this.stopped ? { stopped: this.stopped } : {}),
       seed: this.limits.seed,
     };
   }
@@ -166,27 +182,57 @@ class Run {
     if (this.listener) await this.judgeWebhooks(this.listener);
   }
 
-  /** One request through the proxy, judged; undefined when the budget is spent. */
+  /** One request through the proxy, judged; undefined when the request budget or the time budget is spent, or the run stopped. */
   private async send(
     label: string,
     operationId: string,
     input: RequestParts & { rawQuery?: string },
     expectation: Expectation,
   ): Promise<Judged | undefined> {
-    if (this.sent >= this.limits.maxRequests) return undefined;
-    if (this.sent > 0 && this.limits.intervalMs > 0) await sleep(this.limits.intervalMs);
+    if (this.stopped !== undefined || this.sent >= this.limits.maxRequests) return undefined;
+    const { budget } = this.limits;
+    if (this.sent > 0 && this.limits.intervalMs > 0) await sleep(this.limits.intervalMs, budget).catch(() => undefined);
+    if (budget.aborted) return this.stop(label, this.budgetSpent());
     this.sent++;
     this.operations.add(operationId);
     let judged: Judged;
     try {
-      const answer: RawAnswer = await this.client.request(operationId, input);
+      const answer: RawAnswer = await this.client.request(operationId, input, { signal: budget });
       judged = judge(label, operationId, answer, expectation, this.state, RATE_LIMIT_RETRIES);
     } catch (error) {
-      judged = this.failed(label, error);
+      if (budget.aborted) return this.stop(label, this.budgetSpent());
+      try {
+        judged = this.failed(label, error);
+      } catch (setup) {
+        // Before any answer, the setup is wrong; after some, the provider went away: the run ends with what it judged.
+        if (!(setup instanceof VerifySetupError) || this.answered === 0) throw setup;
+        return this.stop(label, `the provider stopped answering (${this.scrub(setup.message)})`);
+      }
     }
+    this.answered++;
     judged.violations = judged.violations.map((v) => ({ ...v, message: this.scrub(v.message) }));
     this.record(label, judged);
+    this.serverErrorStreak = judged.status >= 500 && judged.status <= 599 ? this.serverErrorStreak + 1 : 0;
+    if (this.serverErrorStreak >= SERVER_ERROR_STREAK) {
+      this.stop(
+        undefined,
+        `the provider answered 5xx to ${SERVER_ERROR_STREAK} requests in a row (each a violation; the rest would say no more)`,
+      );
+    }
     return judged;
+  }
+
+  private budgetSpent(): string {
+    return `the time budget (${this.limits.maxTimeMs / 1000} s) ran out`;
+  }
+
+  /** Ends the run early: nothing more is sent, and what was left is unjudged (the request cut off, if any, and the rest). */
+  private stop(label: string | undefined, reason: string): undefined {
+    if (this.stopped !== undefined) return undefined;
+    this.stopped = reason;
+    if (label !== undefined) this.unjudged.push({ request: label, reason });
+    this.unjudged.push({ request: 'the rest of the run', reason: `not sent: ${reason}` });
+    return undefined;
   }
 
   /** What a request that got no judgeable answer means: a setup problem, or an answer that breaks the contract as a whole. */
@@ -282,10 +328,17 @@ class Run {
    * endpoint may not be registered, or not reachable.
    */
   private async judgeWebhooks(listener: WebhookListener): Promise<void> {
-    const waitMs = this.options.webhooks?.waitMs ?? 30_000;
+    // Within what is left of the budget: a run always ends.
+    const asked = this.options.webhooks?.waitMs ?? 30_000;
+    const waitMs = Math.min(asked, Math.max(0, this.limits.deadline - Date.now()));
     const arrived = (due: (typeof this.webhooksDue)[number]) =>
       listener.received.some((r) => r.type === due.type && r.endUserId === due.endUserId);
     await listener.until(() => this.webhooksDue.every(arrived), waitMs);
+    if (waitMs < asked && !this.webhooksDue.every(arrived)) {
+      // Not waited for as long as asked: what did not arrive may still be on its way. No verdict on it.
+      this.stop('webhooks', this.budgetSpent());
+      this.webhooksDue.length = 0;
+    }
     for (const problem of listener.problems) {
       this.finding({
         request: `webhook ${problem.type ?? '(no type)'} ${problem.id}`,
@@ -296,6 +349,7 @@ class Run {
       });
     }
     if (listener.received.length === 0 && listener.problems.length === 0) {
+      if (this.stopped !== undefined) return;
       // (Deliveries of other event types only say the endpoint is reachable, not that these events come.)
       this.unjudged.push({
         request: 'webhooks',
@@ -424,10 +478,7 @@ class Run {
     for (const [index, { operationId, c }] of cases.entries()) {
       if (this.sent >= this.limits.maxRequests) return;
       // One past the bound where the rule is a bound: a provider off by one refuses most other values.
-      const forwardable = (c.boundary ?? c.arbitrary).filter(
-        ({ request }) => request.body === undefined || prismProxyCanForward(request.body),
-      );
-      const { request, rule } = fc.sample(forwardable, { numRuns: 1, seed: this.limits.seed + index })[0]!;
+      const { request, rule } = fc.sample(c.boundary ?? c.arbitrary, { numRuns: 1, seed: this.limits.seed + index })[0]!;
       const [where, ...rest] = c.name.split(' ');
       // Only the broken part: the other parameters a case carries are valid, but a cursor made up is one no provider knows.
       const input: RequestParts =
