@@ -4,6 +4,7 @@
 //   --seed file.json  --metadata merge|replace  --upsert-profile ignore|apply
 //   --webhook-url URL --webhook-secret whsec_…
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startMock, type RunningMock, type SeedEndUser, type StartFakeOptions } from '../src/mock.js';
@@ -136,18 +137,23 @@ function tryIt(op: OperationInfo, skip: readonly string[] = []): string {
 }
 
 // Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
-// killed with SIGKILL): the mock never outlives whoever started it. A second signal, or a stop that
-// takes longer than 3 s, ends the process at once (the Prism host follows it: it exits on disconnect).
+// killed with SIGKILL): the mock never outlives whoever started it. A signal exits with 128 + its number
+// (130 for Ctrl-C), as a shell reports it, however many copies arrive: Ctrl-C signals the whole process
+// group, and npm passes its own copy on. A stop that takes longer than 3 s ends the process at once
+// (the Prism host follows it: it exits on disconnect).
 const parent = process.ppid;
 let stopping = false;
-function shutdown(): void {
-  if (stopping) process.exit(1);
+function shutdown(code: number): void {
+  if (stopping) return;
   stopping = true;
-  setTimeout(() => process.exit(1), 3000).unref();
-  void mock.stop().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  setTimeout(() => process.exit(code), 3000).unref();
+  void mock.stop().finally(() => process.exit(code));
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
-setInterval(() => process.ppid !== parent && shutdown(), 500).unref();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(128 + constants.signals[signal]));
+setInterval(() => process.ppid !== parent && shutdown(1), 500).unref();
+// The mock is gone without a stop (its Prism host killed, out of memory): say so, and fail.
+void mock!.ended.then((reason) => {
+  if (reason === undefined || stopping) return;
+  console.error(`npm start: the mock stopped serving: ${reason}`);
+  shutdown(1);
+});

@@ -14,6 +14,11 @@ export interface RunningPrism {
   port: number;
   /** Stops this Prism server; the host process stays for the next start and ends with this process. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Resolves when the server stops serving: to undefined after stop(), or to why it stopped on its own
+   * (its Prism host process died: killed, out of memory). A command that serves until Ctrl-C waits on it.
+   */
+  readonly ended: Promise<string | undefined>;
 }
 
 export interface StartPrismOptions {
@@ -87,6 +92,7 @@ class PrismHost {
   private serving = 0;
   private tail = '';
   private exitCode: number | null | undefined;
+  private readonly exitListeners = new Set<(reason: string) => void>();
   /** Settles when Prism's modules are loaded (ok) or the host died first; no timeout of its own. */
   readonly loaded: Promise<Answer>;
 
@@ -101,12 +107,14 @@ class PrismHost {
     const kill = () => signalGroup(this.child, 'SIGKILL');
     process.once('exit', kill);
     this.child.on('message', (answer: Answer) => this.waiting.get(answer.id)?.(answer));
-    this.child.once('exit', (code) => {
+    this.child.once('exit', (code, signal) => {
       process.off('exit', kill);
       this.exitCode = code;
       if (host === this) host = undefined;
-      const answer = { ok: false, error: `Prism exited with code ${code}${this.tail ? `\n${this.tail.trim()}` : ''}` };
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const answer = { ok: false, error: `Prism ${how}${this.tail ? `\n${this.tail.trim()}` : ''}` };
       for (const [id, resolve] of this.waiting) resolve({ id, ...answer });
+      for (const listener of this.exitListeners) listener(`the Prism host process (pid ${this.child.pid}) ${how}`);
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
@@ -149,6 +157,12 @@ class PrismHost {
     if (!listener) return () => {};
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` with why, if the host process ends; returns the way to stop listening. */
+  onExit(listener: (reason: string) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
   }
 
   lastOutput(): string {
@@ -214,12 +228,17 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   const port = started.port!;
   current.adjustServing(+1);
 
+  let end!: (reason: string | undefined) => void;
+  const ended = new Promise<string | undefined>((resolve) => (end = resolve));
+  const stopWatching = current.onExit((reason) => end(reason));
   const stop = once(async () => {
     stopListening();
+    stopWatching();
     if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);
     current.adjustServing(-1);
+    end(undefined);
   });
-  return { url: `http://${HOST}:${port}`, port, stop };
+  return { url: `http://${HOST}:${port}`, port, stop, ended };
 }
 
 /** Prism logs pino JSON lines; a person reads `[level] name: message`. */

@@ -7,7 +7,9 @@ import { createAdaClient } from '../src/client.js';
 import { startMock, type RunningFake, type StartFakeOptions } from '../src/mock.js';
 import { validateResponse } from '../src/validation.js';
 import { verifyWebhook, type EndUserWebhookEvent } from '../src/webhooks.js';
-import { json, startServer, type TestServer } from './http-server.js';
+import { FAKE_KEY_HEADER, startFakeServer } from '../src/fake/server.js';
+import { EndUserStore } from '../src/fake/store.js';
+import { json, rawRequest, startServer, type TestServer } from './http-server.js';
 import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from './support.js';
 import type { Json } from '../src/json-pointer.js';
 
@@ -184,6 +186,99 @@ describe('the stateful fake, through HTTP', () => {
     expect((await call(api, 'getEndUser', 'GET', `/v2/end-users/${created.body.end_user_id}`)).body.profile.metadata).toEqual({
       a: 'x'.repeat(9000),
     });
+  });
+});
+
+describe('the fake at its edges: bad bytes get a 400, the store answers only its front, nothing ends the process', () => {
+  const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+  const jsonHeaders = { ...auth, 'content-type': 'application/json' };
+
+  it.each([
+    ['null', jsonHeaders, 'null'],
+    ['false', jsonHeaders, 'false'],
+    ['0', jsonHeaders, '0'],
+    ['no body', jsonHeaders, undefined],
+    ['text/plain', { ...auth, 'content-type': 'text/plain' }, '{"profile":{}}'],
+    [
+      'JSON that is not UTF-8',
+      jsonHeaders,
+      Buffer.concat([Buffer.from('{"profile":{"first_name":"'), Buffer.from([0xff]), Buffer.from('"}}')]),
+    ],
+  ] as const)('a create whose body is %s: 400 naming the body, never a 500, nothing stored', async (_name, headers, body) => {
+    const api = await fake();
+    const answer = await rawRequest(api.url, { method: 'POST', path: '/v2/end-users/', headers, ...(body === undefined ? {} : { body }) });
+    expect([answer.status, JSON.parse(answer.body).errors[0].type]).toEqual([400, 'validation_error']);
+    expect(api.size).toBe(0);
+  });
+
+  it('a valid create sent chunked (no content-length, as fetch sends a stream) is created', async () => {
+    const api = await fake();
+    const answer = await rawRequest(api.url, {
+      method: 'POST',
+      path: '/v2/end-users/',
+      headers: jsonHeaders,
+      body: '{"profile":{"first_name":"Ada"}}',
+      chunked: true,
+    });
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body).profile.first_name).toBe('Ada');
+  });
+
+  it.each(['%FF', '%', '%2', '%ED%A0%80', '%E0%A4%A'])('a path whose percent-encoding is not UTF-8 (%s): 400', async (segment) => {
+    const api = await fake();
+    const answer = await rawRequest(api.url, { path: `/v2/end-users/${segment}`, headers: auth });
+    expect(answer.status).toBe(400);
+  });
+
+  it('GET /v2/end-users/%2e names the end user ".", which no URL can carry: 400, not the list', async () => {
+    const api = await fake({ seed: [{ end_user_id: 'u-1', profile: {} }] });
+    const answer = await rawRequest(api.url, { path: '/v2/end-users/%2e', headers: auth });
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toContain('u-1');
+  });
+
+  it('the store answers only requests that carry its key (the front adds it); a malformed path there is a 400', async () => {
+    const store = new EndUserStore();
+    const server = await startFakeServer(store, undefined, () => 'http://127.0.0.1:1', { key: 'k'.repeat(43) });
+    try {
+      const bypass = await rawRequest(server.url, {
+        method: 'POST',
+        path: '/v2/end-users/',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(bypass.status).toBe(403);
+      const wrongKey = await rawRequest(server.url, {
+        method: 'POST',
+        path: '/v2/end-users/',
+        headers: { 'content-type': 'application/json', [FAKE_KEY_HEADER]: 'k'.repeat(42) },
+        body: '{}',
+      });
+      expect(wrongKey.status).toBe(403);
+      expect(store.size).toBe(0);
+      const malformed = await rawRequest(server.url, { path: '/v2/end-users/%E0%A4%A', headers: { [FAKE_KEY_HEADER]: 'k'.repeat(43) } });
+      expect(malformed.status).toBe(400); // it threw an uncaught URIError, which ended the process
+      const created = await rawRequest(server.url, {
+        method: 'POST',
+        path: '/v2/end-users/',
+        headers: { 'content-type': 'application/json', [FAKE_KEY_HEADER]: 'k'.repeat(43) },
+        body: '{}',
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a client cannot bring its own key through the front: the front sends the store its own', async () => {
+    const api = await fake();
+    const answer = await rawRequest(api.url, {
+      method: 'POST',
+      path: '/v2/end-users/',
+      headers: { ...jsonHeaders, [FAKE_KEY_HEADER]: 'forged' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(201);
   });
 });
 

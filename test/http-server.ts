@@ -1,5 +1,5 @@
 // A real HTTP server on 127.0.0.1 for client tests: records what arrives and answers as told.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -71,4 +71,39 @@ export async function startRawServer(answer: (requestHead: string) => string | B
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A request over node:http with the path exactly as given (fetch's URL parsing would turn `%2e` into a
+ * dot segment and drop it) and the body as bytes; `chunked` sends it without a content-length.
+ */
+export function rawRequest(
+  base: string,
+  {
+    method = 'GET',
+    path,
+    headers = {},
+    body,
+    chunked = false,
+  }: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean },
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    if (body !== undefined && !chunked) req.setHeader('content-length', Buffer.byteLength(body));
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
 }

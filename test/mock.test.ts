@@ -161,6 +161,7 @@ describe('the mock enforces the contract on its own answers (--errors)', () => {
         rmSync(dir, { recursive: true, force: true });
       }
       expect(await accepts(port)).toBe(false);
+      expect(await mock.ended).toBeUndefined(); // stopped, not died
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -238,9 +239,51 @@ describe.concurrent('npm start', () => {
         expect({ left: processesWith(marker), accepting: await accepts(port), exitCode: await exited }).toEqual({
           left: [],
           accepting: false,
-          exitCode: 0,
+          exitCode: signal === 'SIGINT' ? 130 : 143, // 128 + the signal's number, as a shell reports it
         });
       }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  // [what runs, npm's arguments, curl lines it prints]
+  const modes = [
+    ['the mock', ['start', '--silent'], Object.keys(operations).length],
+    ['the fake', ['start', '--silent', '--', '--stateful'], 2],
+  ] as const;
+
+  it.each(modes)(
+    'Ctrl-C (SIGINT to the whole process group, as a terminal sends it) exits 130 and stops everything: %s',
+    async (_name, args, lines) => {
+      const marker = randomUUID();
+      const { child, port } = await startNpmStart('npm', [...args], marker, lines);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      process.kill(-child.pid!, 'SIGINT'); // npm and the script each get it, and npm passes its copy on too
+      const code = await exited;
+      const stopped = await eventually(async () => processesWith(marker).length === 0 && !(await accepts(port)), 15_000);
+      if (!stopped) for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
+      expect({ code, stopped }).toEqual({ code: 130, stopped: true });
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it.each(modes)(
+    'a Prism host that dies ends npm start with exit 1, saying what died: %s',
+    async (_name, args, lines) => {
+      const marker = randomUUID();
+      const { child } = await startNpmStart('npm', [...args], marker, lines);
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const host = processesWith(marker).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('prism-host.cjs'));
+      process.kill(host!, 'SIGKILL');
+      const code = await Promise.race([
+        exited,
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+      ]);
+      if (code === 'still running') process.kill(-child.pid!, 'SIGKILL');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^npm start: the mock stopped serving: the Prism host process \(pid \d+\) was killed \(SIGKILL\)$/m);
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -68,6 +68,7 @@ export async function startFake(options: StartFakeOptions = {}): Promise<Running
   return {
     url: proxy.url,
     port: proxy.port,
+    ended: proxy.ended,
     stop: () => {
       stopped ??= (async () => {
         webhooks?.reset();
