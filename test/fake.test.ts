@@ -431,12 +431,69 @@ describe('webhooks: signed as Ada’s, received here, verified with verifyWebhoo
       [{ url: 'ftp://127.0.0.1/x' }, 'webhooks.url must be an absolute http(s) URL'],
       [{ url: '/relative' }, 'webhooks.url must be an absolute http(s) URL'],
       [{ keepDeliveries: 0 }, 'webhooks.keepDeliveries must be a positive integer'],
-      [{ timeoutMs: -1 }, 'webhooks.timeoutMs must be a positive integer'],
-      [{ retryDelaysMs: [10, -5] }, 'webhooks.retryDelaysMs must be an array of non-negative integers (milliseconds)'],
+      [{ timeoutMs: -1 }, 'webhooks.timeoutMs must be a number of milliseconds from 1 to 2147483647'],
+      // A timer cannot hold 2^31 ms: Node would fire it at once, and every attempt would fail.
+      [{ timeoutMs: 2 ** 31 }, 'webhooks.timeoutMs must be a number of milliseconds from 1 to 2147483647'],
+      [{ retryDelaysMs: [10, -5] }, 'webhooks.retryDelaysMs[1] must be a number of milliseconds from 0 to 2147483647'],
+      [{ retryDelaysMs: [2 ** 31] }, 'webhooks.retryDelaysMs[0] must be a number of milliseconds from 0 to 2147483647'],
+      [{ retryDelaysMs: 'soon' }, 'webhooks.retryDelaysMs must be an array of delays (milliseconds)'],
     ] as const) {
       const webhooks = { url: 'http://127.0.0.1:9', secret: SECRET, ...(changes as object) };
       await expect(startMock({ stateful: true, webhooks })).rejects.toThrow(message);
     }
+  });
+
+  it.each([307, 308, 302, 301])(
+    'a receiver answering %i: a failed attempt (retried, then a failure), never followed to where it points',
+    async (status) => {
+      const target = await receiver(200);
+      const inbox = await startServer((_req, res) => {
+        res.writeHead(status, { location: `${target.url}/moved` });
+        res.end();
+      });
+      receivers.push(inbox);
+      const api = await fake({ webhooks: { url: inbox.url, secret: SECRET, retryDelaysMs: [5] } });
+      await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+      await api.webhooksSettled();
+      expect(inbox.requests).toHaveLength(2);
+      expect(target.requests).toEqual([]); // neither the signed body nor a GET went there
+      expect(api.webhookFailures).toMatchObject([{ attempts: 2, lastError: `the receiver answered ${status} (a redirect: not followed)` }]);
+    },
+  );
+
+  it('a receiver whose answer never ends: its status counts, a few KB of the body are read, then the connection is let go', async () => {
+    let closed!: () => void;
+    const gone = new Promise<void>((resolve) => (closed = resolve));
+    let written = 0;
+    const inbox = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return; // on again at 'drain'
+        }
+      };
+      res.on('drain', pump);
+      res.once('close', closed);
+      pump();
+    });
+    receivers.push(inbox);
+    const api = await fake({ webhooks: { url: inbox.url, secret: SECRET, retryDelaysMs: [], timeoutMs: 20_000 } });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    await api.webhooksSettled();
+    expect(api.webhookDeliveries).toMatchObject([{ state: 'delivered', attempts: 1 }]);
+    await gone; // the sender hung up
+    // What the socket buffers took, not the body: read whole, it was read until the 20 s timeout (GBs).
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('webhooks.url may be a URL object', async () => {
+    const inbox = await receiver(200);
+    const api = await fake({ webhooks: { url: new URL('/hooks', inbox.url), secret: SECRET } });
+    await call(api, 'createEndUser', 'POST', '/v2/end-users/', {});
+    await api.webhooksSettled();
+    expect(inbox.requests.map((request) => request.url)).toEqual(['/hooks']);
   });
 
   it('a secret that is not one is refused at start, without echoing it', async () => {

@@ -6,14 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { components } from '../../generated/schema.js';
+import { checkMilliseconds } from '../client-options.js';
 import { formatValidationIssues, validateWebhookPayload } from '../validation.js';
 import type { EndUserEventType } from '../webhooks.js';
 
 type EndUser = components['schemas']['EndUser'];
 
 export interface WebhookTarget {
-  /** Where to POST each event (your receiver). */
-  url: string;
+  /** Where to POST each event (your receiver). A redirect it answers is a failed attempt, never followed. */
+  url: string | URL;
   /** The endpoint's signing secret, `whsec_` and base64, as Ada shows it. */
   secret: string;
   /** Waits before each retry of a failed delivery (default 100, 500 and 2 000 ms: short, for tests). */
@@ -57,7 +58,8 @@ export class WebhookSender {
     target: WebhookTarget,
     private readonly log: (line: string) => void,
   ) {
-    const url = typeof target.url === 'string' && URL.canParse(target.url) ? new URL(target.url) : undefined;
+    const given = target.url instanceof URL ? target.url.href : target.url;
+    const url = typeof given === 'string' && URL.canParse(given) ? new URL(given) : undefined;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new TypeError('webhooks.url must be an absolute http(s) URL');
     this.shownUrl = `${url.origin}${url.pathname}`;
@@ -77,14 +79,12 @@ export class WebhookSender {
     this.retryDelaysMs = target.retryDelaysMs ?? [100, 500, 2_000];
     this.timeoutMs = target.timeoutMs ?? 5_000;
     this.keepDeliveries = target.keepDeliveries ?? 1_000;
-    for (const [name, value] of [
-      ['timeoutMs', this.timeoutMs],
-      ['keepDeliveries', this.keepDeliveries],
-    ] as const) {
-      if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`webhooks.${name} must be a positive integer`);
-    }
-    if (!Array.isArray(this.retryDelaysMs) || !this.retryDelaysMs.every((delay) => Number.isSafeInteger(delay) && delay >= 0))
-      throw new TypeError('webhooks.retryDelaysMs must be an array of non-negative integers (milliseconds)');
+    // A delay no timer can hold (2^31 ms or more) would fire at once: every attempt would fail at once.
+    checkMilliseconds('webhooks.timeoutMs', this.timeoutMs, 1);
+    if (!Number.isSafeInteger(this.keepDeliveries) || this.keepDeliveries < 1)
+      throw new TypeError('webhooks.keepDeliveries must be a positive integer');
+    if (!Array.isArray(this.retryDelaysMs)) throw new TypeError('webhooks.retryDelaysMs must be an array of delays (milliseconds)');
+    this.retryDelaysMs.forEach((delay, index) => checkMilliseconds(`webhooks.retryDelaysMs[${index}]`, delay, 0));
   }
 
   /** Deliveries that failed on every attempt. */
@@ -158,14 +158,18 @@ export class WebhookSender {
           },
           body,
           signal: AbortSignal.timeout(this.timeoutMs),
+          // A 3xx is the receiver's answer, not a new address: following one would re-post the signed
+          // body elsewhere (307/308), or send a body-less GET and count it delivered (302).
+          redirect: 'manual',
         });
-        await response.arrayBuffer().catch(() => undefined);
+        await drain(response);
         if (response.ok) {
           delivery.state = 'delivered';
           delete delivery.lastError;
           return;
         }
-        delivery.lastError = `the receiver answered ${response.status}`;
+        const redirect = response.status >= 300 && response.status < 400 ? ' (a redirect: not followed)' : '';
+        delivery.lastError = `the receiver answered ${response.status}${redirect}`;
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         delivery.lastError = cause?.code ?? cause?.message ?? (error as Error).message;
@@ -176,5 +180,24 @@ export class WebhookSender {
     this.log(
       `[warn] webhooks: ${delivery.event} ${delivery.id} to ${this.shownUrl} failed after ${delivery.attempts} attempts: ${delivery.lastError}\n`,
     );
+  }
+}
+
+/** Of a receiver's answer only the status counts: read a few KB of its body at most, then let it go. */
+const MAX_ANSWER_BYTES = 4096;
+
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  try {
+    for (let bytes = 0; bytes <= MAX_ANSWER_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      bytes += value.byteLength;
+    }
+  } catch {
+    // A body that breaks off changes nothing: the status has arrived.
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
