@@ -84,7 +84,7 @@ export class WebhookSender {
     if (!Number.isSafeInteger(this.keepDeliveries) || this.keepDeliveries < 1)
       throw new TypeError('webhooks.keepDeliveries must be a positive integer');
     if (!Array.isArray(this.retryDelaysMs)) throw new TypeError('webhooks.retryDelaysMs must be an array of delays (milliseconds)');
-    this.retryDelaysMs.forEach((delay, index) => checkMilliseconds(`webhooks.retryDelaysMs[${index}]`, delay, 0));
+    for (const [index, delay] of this.retryDelaysMs.entries()) checkMilliseconds(`webhooks.retryDelaysMs[${index}]`, delay, 0);
   }
 
   /** Deliveries that failed on every attempt. */
