@@ -72,7 +72,8 @@ export type AdaClientOptions = (
   maxResponseBytes?: number;
   /**
    * Check request bodies and query parameters against the contract before sending (default true). Path
-   * parameters are checked either way: a bad one would send the request, and the token, to another URL.
+   * parameters are checked either way (a bad one would send the request, and the token, to another URL),
+   * and so is text no URL can carry (a lone surrogate).
    */
   validateRequests?: boolean;
   /** Check every response body, success or error, against the contract (default false). */
@@ -371,9 +372,10 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     if (perCall.signal !== undefined && !(perCall.signal instanceof AbortSignal))
       throw new TypeError(`${operationId}: signal must be an AbortSignal`);
     const verdict = validateRequest(operationId, { ...input, ...(input.rawQuery === undefined ? {} : { query: {} }) });
+    // What no URL can carry is refused even unvalidated: it would change the URL, or fail to encode at all.
     const issues: ValidationIssue[] = verdict.ok
       ? []
-      : verdict.errors.filter((issue) => options.validateRequests !== false || issue.in === 'path');
+      : verdict.errors.filter((issue) => options.validateRequests !== false || issue.in === 'path' || issue.keyword === 'unicode');
     let text: string | undefined;
     if (input.body !== undefined) {
       const json = serializeJsonBody(input.body);

@@ -269,9 +269,9 @@ function where(issue: ValidationIssue): string {
 
 /**
  * Validates a parameter value against the Parameter object at `pointer` in the bundled spec (its
- * `schema`), and a path parameter also against what a URL can carry: it must be one path segment that
- * names something, so "." and ".." (which URL parsing collapses into the parent path) and text with lone
- * surrogates (which cannot be percent-encoded) are refused.
+ * `schema`), and against what a URL can carry: no text with lone surrogates (which cannot be
+ * percent-encoded), and a path parameter must be one path segment that names something, so "." and ".."
+ * (which URL parsing collapses into the parent path) are refused.
  */
 export function validateParameter(pointer: string, value: unknown): ValidationResult {
   const parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' };
@@ -283,19 +283,16 @@ export function validateParameter(pointer: string, value: unknown): ValidationRe
   const issues: ValidationIssue[] = [];
   const verdict = validateAgainstSpec(`${pointer}/schema`, value);
   if (!verdict.ok) issues.push(...verdict.errors.map(({ path, message, keyword }) => located({ message, keyword }, path)));
-  if (parameter.in === 'path' && typeof value === 'string') {
-    if (value === '.' || value === '..') {
-      issues.push(
-        located({
-          keyword: 'path-segment',
-          message: 'must not be "." or "..": URL parsing would drop it and send the request to the parent path',
-        }),
-      );
-    }
-    if (/\p{Cs}/u.test(value))
-      issues.push(
-        located({ keyword: 'unicode', message: 'must be well-formed Unicode (it has a lone surrogate, which no URL can carry)' }),
-      );
+  if (parameter.in === 'path' && (value === '.' || value === '..')) {
+    issues.push(
+      located({
+        keyword: 'path-segment',
+        message: 'must not be "." or "..": URL parsing would drop it and send the request to the parent path',
+      }),
+    );
+  }
+  if (typeof value === 'string' && /\p{Cs}/u.test(value)) {
+    issues.push(located({ keyword: 'unicode', message: 'must be well-formed Unicode (it has a lone surrogate, which no URL can carry)' }));
   }
   return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
 }

@@ -111,6 +111,29 @@ describe('end-user ids that cannot name one end user are refused before anything
     expect(retries).toEqual([]);
   });
 
+  it.each([
+    ['findEndUserByExternalId', 'external_id', (ada: ReturnType<typeof client>['ada']) => ada.findEndUserByExternalId('a\ud800')],
+    ['listEndUsers', 'cursor', (ada: ReturnType<typeof client>['ada']) => ada.listEndUsers({ cursor: '\ud800' })],
+    [
+      'request',
+      'external_id',
+      (ada: ReturnType<typeof client>['ada']) => ada.request('listEndUsers', { query: { external_id: '\udfffz' } }),
+    ],
+  ] as const)(
+    'a lone surrogate in a query value (%s): an AdaValidationError naming the query parameter, not a URIError, even unvalidated',
+    async (_name, parameter, call) => {
+      server = await startServer((_req, res) => json(res, 200, seedResponse()));
+      for (const validateRequests of [true, false]) {
+        const error = await failure(Promise.resolve().then(() => call(client({ validateRequests }).ada)));
+        expect(error).toBeInstanceOf(AdaValidationError);
+        expect((error as AdaValidationError).issues).toEqual([
+          { path: `/${parameter}`, in: 'query', keyword: 'unicode', message: expect.stringContaining('must be well-formed Unicode') },
+        ]);
+      }
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it('a non-string id is refused the same way', async () => {
     server = await startServer((_req, res) => json(res, 200, seedResponse()));
     const error = await failure(client().ada.updateEndUser(42 as never, { profile: {} }));

@@ -110,6 +110,8 @@ describe('the rules of each operation’s parameters all have cases', () => {
       'query /external_id minLength',
       'query /external_id maxLength',
       'query /external_id pattern',
+      'query /external_id unicode',
+      'query /cursor unicode',
       'query /cursor x-exclusive-parameter-groups',
       'query /limit x-exclusive-parameter-groups',
       'query /* parameter',
@@ -125,16 +127,20 @@ describe('the rules of each operation’s parameters all have cases', () => {
     expect(parameterCases.sort()).toEqual([...(expected[operationId] ?? ['(an operation this test does not know yet)'])].sort());
   });
 
-  it('a path segment URL parsing would change is marked as not sendable, and only that', () => {
+  it('a path segment URL parsing would change, and text no URL can carry, are marked as not sendable, and only those', () => {
     const unsendable = operationIds.flatMap((id) =>
       invalidRequestCases(id)
         .filter((c) => !c.sendable)
         .map((c) => `${id} ${c.name}`),
     );
     expect(unsendable.sort()).toEqual(
-      ['getEndUser', 'updateEndUser']
-        .flatMap((id) => ['minLength', 'path-segment', 'unicode'].map((k) => `${id} path /end_user_id ${k}`))
-        .sort(),
+      [
+        ...['getEndUser', 'updateEndUser'].flatMap((id) =>
+          ['minLength', 'path-segment', 'unicode'].map((k) => `${id} path /end_user_id ${k}`),
+        ),
+        'listEndUsers query /external_id unicode',
+        'listEndUsers query /cursor unicode',
+      ].sort(),
     );
   });
 });
