@@ -28,7 +28,7 @@ import {
 } from './errors.js';
 import { serializeJsonBody } from './json-body.js';
 import { operation } from './operations.js';
-import { PagePromise, type Page } from './pagination.js';
+import { type NextPage, PagePromise, PageTrail, type Page } from './pagination.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
 import { createFetchTransport, createNodeTransport, LightRequest, TransportError, type ResponseLimits } from './transport.js';
 import { validateEndUserResponse, validateRequest, validateResponse, type RequestParts, type ValidationIssue } from './validation.js';
@@ -390,10 +390,11 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   const endUser = (answer: Answer) => answer.body as EndUser;
 
   /**
-   * A page of the list, from its answer; the next one is requested only through this client's own list
-   * URL, and a next_page_url already followed is refused (a server that loops would never let go).
+   * A page of the list, from its answer. Its next page is requested only where the walk's PageTrail
+   * allows (this client's own list URL, a page not read yet, a walk that brings new end users), and only
+   * once: asked again, getNextPage() gives the same page.
    */
-  function page(answer: Answer, perCall: RequestOptions, followed: ReadonlySet<string> = new Set()): EndUserPage {
+  function page(answer: Answer, perCall: RequestOptions, trail: PageTrail): EndUserPage {
     const body = answer.body as { data?: unknown; meta?: { next_page_url?: unknown } };
     if (!Array.isArray(body?.data)) {
       throw new ContractViolationError(
@@ -402,58 +403,33 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
         { scrub },
       );
     }
+    const data = body.data as EndUser[];
     const next = typeof body.meta?.next_page_url === 'string' ? body.meta.next_page_url : null;
+    let verdict: NextPage | undefined;
+    let following: Promise<EndUserPage> | undefined;
     return {
-      data: body.data as EndUser[],
+      data,
       nextPageUrl: next,
       hasNextPage: () => next !== null,
-      async getNextPage() {
-        if (next === null) throw new Error('listEndUsers: this is the last page (hasNextPage() is false)');
-        // Checked when followed, so that a page with a bad next_page_url still gives its own end users.
-        const query = nextPageQuery(answer.status, next);
-        if (followed.has(next)) {
-          throw new ContractViolationError(
-            answer.status,
-            [
-              {
-                path: '/meta/next_page_url',
-                keyword: 'next-page',
-                message: 'must lead to a page not read yet: it repeats one already followed',
-              },
-            ],
-            { scrub },
-          );
-        }
-        return page(await call('listEndUsers', { rawQuery: query }, perCall, { idempotent: true }), perCall, new Set([...followed, next]));
+      getNextPage() {
+        if (next === null) return Promise.reject(new Error('listEndUsers: this is the last page (hasNextPage() is false)'));
+        // Judged when followed, so that a page with a bad next_page_url still gives its own end users.
+        verdict ??= trail.next(
+          next,
+          data.map((user) => String(user?.end_user_id)),
+        );
+        if (!verdict.ok) return Promise.reject(new ContractViolationError(answer.status, [verdict.issue], { scrub }));
+        const query = verdict.query;
+        following ??= call('listEndUsers', { rawQuery: query }, perCall, { idempotent: true }).then(
+          (nextAnswer) => page(nextAnswer, perCall, trail),
+          (error: unknown) => {
+            following = undefined; // a failed request may be asked for again
+            throw error;
+          },
+        );
+        return following;
       },
     };
-  }
-
-  /** The query of a next_page_url, when it points at this client's own list URL; refused otherwise. */
-  function nextPageQuery(status: number, url: string): string {
-    const list = new URL(`${baseUrl}${operation('listEndUsers').path}`);
-    let next: URL;
-    try {
-      next = new URL(url);
-    } catch {
-      throw new ContractViolationError(status, [{ path: '/meta/next_page_url', keyword: 'format', message: 'must be an absolute URL' }], {
-        scrub,
-      });
-    }
-    if (next.origin !== list.origin || next.pathname !== list.pathname) {
-      throw new ContractViolationError(
-        status,
-        [
-          {
-            path: '/meta/next_page_url',
-            keyword: 'same-origin',
-            message: `must be on this client's list URL (${list.origin}${list.pathname}), is ${next.origin}${next.pathname}: not requested, it would carry the token`,
-          },
-        ],
-        { scrub },
-      );
-    }
-    return next.search.slice(1);
   }
 
   return {
@@ -501,7 +477,9 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     listEndUsers(params = {}, options = {}) {
       if (typeof params !== 'object' || params === null) throw new TypeError('listEndUsers: params must be an object');
       const query = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
-      return new PagePromise(async () => page(await call('listEndUsers', { query }, options, { idempotent: true }), options));
+      const trail = () =>
+        new PageTrail(`${baseUrl}${operation('listEndUsers').path}`, new URLSearchParams(query as Record<string, string>));
+      return new PagePromise(async () => page(await call('listEndUsers', { query }, options, { idempotent: true }), options, trail()));
     },
   };
 }

@@ -1,6 +1,8 @@
 // Pages of a list, as the Stainless SDKs have them: awaiting the call gives one page, and `for await`
 // walks every item across pages. Nothing is requested until the caller awaits or iterates (an unobserved
 // request could only end as an unhandled rejection), and a next page is requested only when wanted.
+// PageTrail holds the rules a next_page_url must meet to be followed, for the client and verify alike.
+import type { ValidationIssue } from './validation.js';
 
 export interface Page<Item> {
   /** The items of this page. */
@@ -8,7 +10,7 @@ export interface Page<Item> {
   /** Where the next page is, as the server said (`null` on the last page). */
   nextPageUrl: string | null;
   hasNextPage(): boolean;
-  /** The next page; throws when there is none (`hasNextPage()` is false). */
+  /** The next page (requested once: asked again, the same page); throws when there is none (`hasNextPage()` is false). */
   getNextPage(): Promise<Page<Item>>;
 }
 
@@ -43,5 +45,67 @@ export class PagePromise<Item> implements PromiseLike<Page<Item>>, AsyncIterable
     for (let page: Page<Item> | undefined = await this.#first(); page; page = page.hasNextPage() ? await page.getNextPage() : undefined) {
       yield* page.data;
     }
+  }
+}
+
+/** Where a next_page_url may lead: the query to request it with, or what is wrong with it (at `/meta/next_page_url`). */
+export type NextPage = { ok: true; query: string } | { ok: false; issue: ValidationIssue };
+
+/**
+ * One walk through a list's pages, and the rules its next_page_urls must meet to be followed: an
+ * absolute URL on the list's own origin and path (any other would receive the token); a cursor not
+ * followed before (without a cursor, a query not requested before); and a page that brought at least
+ * one item not seen on an earlier page. A server that breaks the last two would keep a walk going
+ * forever: with an extra query value on each link, or the same items under fresh cursors.
+ */
+export class PageTrail {
+  readonly #list: URL;
+  readonly #followed = new Set<string>();
+  readonly #seen = new Set<string>();
+  #pages = 0;
+
+  /** `listUrl`: the list's URL; `firstQuery`: the query the first page was asked for with. */
+  constructor(listUrl: string, firstQuery: URLSearchParams) {
+    this.#list = new URL(listUrl);
+    this.#followed.add(PageTrail.#key(firstQuery));
+  }
+
+  /** Records a page (the ids of its items) and judges its next_page_url. Call it once per page, in order. */
+  next(nextPageUrl: string, ids: readonly string[]): NextPage {
+    const first = this.#pages++ === 0;
+    const fresh = ids.filter((id) => !this.#seen.has(id));
+    for (const id of ids) this.#seen.add(id);
+    const refuse = (keyword: string, message: string): NextPage => ({
+      ok: false,
+      issue: { path: '/meta/next_page_url', keyword, message },
+    });
+    let url: URL;
+    try {
+      url = new URL(nextPageUrl);
+    } catch {
+      return refuse('format', 'must be an absolute URL');
+    }
+    if (url.origin !== this.#list.origin || url.pathname !== this.#list.pathname) {
+      return refuse(
+        'same-origin',
+        `must be on the list's own URL (${this.#list.origin}${this.#list.pathname}), is ${url.origin}${url.pathname}: not requested, it would carry the token`,
+      );
+    }
+    const key = PageTrail.#key(url.searchParams);
+    if (this.#followed.has(key)) return refuse('next-page', 'must lead to a page not read yet: it repeats a cursor already followed');
+    if (!first && fresh.length === 0) {
+      return refuse('next-page', 'must lead further: this page brought no item not seen on an earlier page, so the walk would not end');
+    }
+    this.#followed.add(key);
+    return { ok: true, query: url.search.slice(1) };
+  }
+
+  /** What names a page: its cursor, or (without one) its whole query, in order. */
+  static #key(query: URLSearchParams): string {
+    const cursor = query.get('cursor');
+    if (cursor !== null) return `cursor:${cursor}`;
+    const sorted = new URLSearchParams(query);
+    sorted.sort();
+    return `query:${sorted}`;
   }
 }

@@ -111,15 +111,13 @@ describe('end-user ids that cannot name one end user are refused before anything
     expect(retries).toEqual([]);
   });
 
-  it.each([
-    ['findEndUserByExternalId', 'external_id', (ada: ReturnType<typeof client>['ada']) => ada.findEndUserByExternalId('a\ud800')],
-    ['listEndUsers', 'cursor', (ada: ReturnType<typeof client>['ada']) => ada.listEndUsers({ cursor: '\ud800' })],
-    [
-      'request',
-      'external_id',
-      (ada: ReturnType<typeof client>['ada']) => ada.request('listEndUsers', { query: { external_id: '\udfffz' } }),
-    ],
-  ] as const)(
+  type Ada = ReturnType<typeof client>['ada'];
+  const calls: Array<[string, string, (ada: Ada) => PromiseLike<unknown>]> = [
+    ['findEndUserByExternalId', 'external_id', (ada) => ada.findEndUserByExternalId('a\ud800')],
+    ['listEndUsers', 'cursor', (ada) => ada.listEndUsers({ cursor: '\ud800' })],
+    ['request', 'external_id', (ada) => ada.request('listEndUsers', { query: { external_id: '\udfffz' } })],
+  ];
+  it.each(calls)(
     'a lone surrogate in a query value (%s): an AdaValidationError naming the query parameter, not a URIError, even unvalidated',
     async (_name, parameter, call) => {
       server = await startServer((_req, res) => json(res, 200, seedResponse()));

@@ -274,6 +274,57 @@ describe('listEndUsers', () => {
     expect(server.requests.length).toBeLessThanOrEqual(3);
   });
 
+  /** A server that never lets go: page after page by `answer`, until it gives up at the 20th request (a 400). */
+  async function endless(answer: (n: number, origin: string) => { data: unknown[]; next: string }) {
+    let n = 0;
+    const server = await serve((_req, res) => {
+      if (++n > 20) return json(res, 400, { errors: [{ type: 'bad_request', message: 'gave up' }] });
+      const { data, next } = answer(n, server.url);
+      json(res, 200, { data, meta: { next_page_url: next } });
+    });
+    return server;
+  }
+  const walk = async (server: Awaited<ReturnType<typeof serve>>) => {
+    const ids: string[] = [];
+    const error = await (async () => {
+      for await (const found of client(server).ada.listEndUsers({ limit: 2 })) ids.push(found.end_user_id);
+    })().catch((e: unknown) => e);
+    return { ids, error };
+  };
+
+  it('a next_page_url that differs only by an extra query value leads back to a cursor already followed: refused', async () => {
+    const server = await endless((n, origin) => ({ data: [user(`u${n}`)], next: `${origin}/v2/end-users/?cursor=c1&limit=2&n=${n}` }));
+    const { error } = await walk(server);
+    expect(error).toMatchObject({
+      name: 'ContractViolationError',
+      issues: [{ path: '/meta/next_page_url', keyword: 'next-page', message: expect.stringContaining('a cursor already followed') }],
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('pages that repeat the same end users under fresh cursors: refused once a page brings nothing new', async () => {
+    const server = await endless((n, origin) => ({ data: [user('u1'), user('u2')], next: `${origin}/v2/end-users/?cursor=c${n}&limit=2` }));
+    const { ids, error } = await walk(server);
+    expect(error).toMatchObject({
+      name: 'ContractViolationError',
+      issues: [
+        { path: '/meta/next_page_url', keyword: 'next-page', message: expect.stringContaining('no item not seen on an earlier page') },
+      ],
+    });
+    expect(ids).toEqual(['u1', 'u2', 'u1', 'u2']); // each page's own end users, then the refusal
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('getNextPage() asked twice on one page: the same page, requested once', async () => {
+    const server = await pages(6);
+    const first = await client(server).ada.listEndUsers({ limit: 2 });
+    const [a, b] = await Promise.all([first.getNextPage(), first.getNextPage()]);
+    expect(a).toBe(b);
+    expect(await first.getNextPage()).toBe(a);
+    expect((await a.getNextPage()).data.map((u) => u.end_user_id)).toEqual(['u4', 'u5']);
+    expect(server.requests).toHaveLength(3);
+  });
+
   it.each([
     [{ limit: 0 }, 'must be >= 1'],
     [{ limit: 101 }, 'must be <= 100'],

@@ -17,6 +17,7 @@ import { type AdaClient, createAdaClient, type RawAnswer } from '../client.js';
 import { AdaApiError, AdaConnectionError, type AdaError, AdaTimeoutError, ContractViolationError, createScrub } from '../errors.js';
 import type { Json } from '../json-pointer.js';
 import { operation } from '../operations.js';
+import { PageTrail } from '../pagination.js';
 import type { RunningPrism } from '../prism.js';
 import { startProxy } from '../proxy.js';
 import { sleep } from '../retry.js';
@@ -371,9 +372,16 @@ class Run {
     }
   }
 
-  /** The list, page by page through next_page_url: each page within its limit, every end user once, every link on the provider's own list URL. */
+  /**
+   * The list, page by page through next_page_url: each page within its limit, every end user once, and
+   * every link one the client would follow (PageTrail: the provider's own list URL, a page not read
+   * yet, a walk that brings new end users).
+   */
   private async pages(): Promise<void> {
-    const list = new URL(`${this.options.baseUrl.replace(/\/+$/, '')}${operation('listEndUsers').path}`);
+    const trail = new PageTrail(
+      `${this.options.baseUrl.replace(/\/+$/, '')}${operation('listEndUsers').path}`,
+      new URLSearchParams({ limit: String(PAGE_LIMIT) }),
+    );
     const seen = new Set<string>();
     let input: { query?: Record<string, unknown>; rawQuery?: string } = { query: { limit: PAGE_LIMIT } };
     for (let number = 1; number <= MAX_PAGES; number++) {
@@ -387,8 +395,8 @@ class Run {
       if (page.json.data.length > PAGE_LIMIT) {
         this.behaviour(label, 200, 'limit', '/data', `holds ${page.json.data.length} end users, more than limit=${PAGE_LIMIT}`);
       }
-      for (const user of page.json.data as Json[]) {
-        const id = String(user?.end_user_id);
+      const ids = (page.json.data as Json[]).map((user) => String(user?.end_user_id));
+      for (const id of ids) {
         if (seen.has(id)) this.behaviour(label, 200, 'unique', '/data', `end user ${id} was on an earlier page already`);
         seen.add(id);
       }
@@ -402,23 +410,18 @@ class Run {
         }
         return;
       }
-      let url: URL | undefined;
-      try {
-        url = new URL(next);
-      } catch {
-        url = undefined;
-      }
-      if (!url || url.origin !== list.origin || url.pathname !== list.pathname) {
+      const verdict = trail.next(next, ids);
+      if (!verdict.ok) {
         this.behaviour(
           label,
           200,
-          'same-origin',
-          '/meta/next_page_url',
-          `must be on the provider's list URL (${list.origin}${list.pathname}), is ${url ? `${url.origin}${url.pathname}` : JSON.stringify(next)}: not followed, it would carry the token`,
+          verdict.issue.keyword,
+          verdict.issue.path,
+          `${verdict.issue.message} (${JSON.stringify(next)}): not followed`,
         );
         return;
       }
-      input = { rawQuery: url.search.slice(1) };
+      input = { rawQuery: verdict.query };
     }
   }
 
