@@ -24,7 +24,7 @@ export {
   WebhookTimestampError,
   WebhookVerificationError,
 } from './webhooks.js';
-export type { EndUserCreatedEvent, EndUserUpdatedEvent, EndUserWebhookEvent } from './webhooks.js';
+export type { EndUserCreatedEvent, EndUserUpdatedEvent, EndUserWebhookEvent, HeaderBag } from './webhooks.js';
 // The spec's operations and webhooks as data (the generated types keep the names `operations`, `webhooks`).
 export { operations as operationTable, webhooks as webhookTable } from './operations.js';
 export type { MediaInfo, OperationInfo, ParameterInfo, WebhookInfo } from './operations.js';

@@ -46,23 +46,40 @@ export class WebhookPayloadError extends WebhookVerificationError {
   }
 }
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+/**
+ * A request's headers as servers hand them over: a fetch `Headers` (Workers, Deno, Bun, Next.js), a
+ * plain object (Express, Fastify), Node's `req.headers` (`IncomingHttpHeaders`, repeated ones as
+ * arrays), or a `Map`. Names in any case.
+ */
+export type HeaderBag =
+  | Headers
+  | ReadonlyMap<string, string | readonly string[] | undefined>
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The value of a header, from a Headers object or Node's `req.headers` (any case). */
+/** The value of a header from any HeaderBag (repeated values joined by a space, as signatures are listed). */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(' ') : value;
+  const wanted = name.toLowerCase();
+  if (headers instanceof Headers) return headers.get(wanted) ?? undefined;
+  const entries = headers instanceof Map ? headers.entries() : Object.entries(headers);
+  for (const [key, value] of entries as Iterable<[unknown, unknown]>) {
+    if (typeof key !== 'string' || key.toLowerCase() !== wanted || value === undefined || value === null) continue;
+    return Array.isArray(value) ? value.map(String).join(' ') : String(value);
   }
   return undefined;
+}
+
+/** Whether `headers` is a HeaderBag at all: anything else is the caller's mistake, told as such. */
+function isHeaderBag(headers: unknown): headers is HeaderBag {
+  return typeof headers === 'object' && headers !== null && !Array.isArray(headers);
 }
 
 /**
  * Verifies a webhook from Ada and returns its event. `rawBody` is the body exactly as received (verify
  * before any JSON parsing: a re-serialized body no longer matches its signature); `headers` the request's
- * headers (`svix-id`, `svix-timestamp`, `svix-signature`; the Standard Webhooks `webhook-*` names are
- * read too); `secret` the endpoint's signing secret (`whsec_…`). Throws WebhookSignatureError,
- * WebhookTimestampError or WebhookPayloadError (all WebhookVerificationErrors).
+ * headers, in any form a server hands them over (HeaderBag: `svix-id`, `svix-timestamp`,
+ * `svix-signature`; the Standard Webhooks `webhook-*` names are read too); `secret` the endpoint's
+ * signing secret (`whsec_…`). Throws WebhookSignatureError, WebhookTimestampError or WebhookPayloadError
+ * (all WebhookVerificationErrors); a TypeError for arguments of the wrong kind.
  */
 export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, secret: string): EndUserWebhookEvent {
   let verifier: Webhook;
@@ -74,6 +91,11 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
   }
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
     throw new TypeError('verifyWebhook: rawBody must be the body as received, a string or bytes (not parsed JSON)');
+  }
+  if (!isHeaderBag(headers)) {
+    throw new TypeError(
+      "verifyWebhook: headers must be the request's headers: a Headers, a Map, or an object of names and values (Node's req.headers)",
+    );
   }
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   const names = ['id', 'timestamp', 'signature'] as const;

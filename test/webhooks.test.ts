@@ -53,6 +53,28 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(body, renamed, SECRET).type).toBe('v1.end_user.created');
   });
 
+  it('headers as any server hands them over: Headers, a plain object, Node’s req.headers (repeats as arrays), a Map', () => {
+    const { body, headers } = signed(created());
+    const other = svixHeaders(OTHER_SECRET, 'msg_2Kq1c0ZkXyJ7Wb1ZbY3fD9pQx2A', body)['svix-signature'];
+    const node = { ...headers, 'svix-signature': [other!, headers['svix-signature']!] }; // one of several signatures matches
+    const upper = new Map(Object.entries(headers).map(([name, value]) => [name.toUpperCase(), value]));
+    for (const form of [new Headers(headers), headers, node, new Map(Object.entries(headers)), upper]) {
+      expect(verifyWebhook(body, form, SECRET).type).toBe('v1.end_user.created');
+    }
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'svix-id: msg_1'],
+    ['an array of pairs', [['svix-id', 'msg_1']]],
+  ])('headers that are %s: a TypeError naming the argument, not a crash', (_name, headers) => {
+    const { body } = signed(created());
+    const error = failure(() => verifyWebhook(body, headers as never, SECRET));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^verifyWebhook: headers must be the request's headers/);
+  });
+
   it('a body changed after signing: WebhookSignatureError', () => {
     const { body, headers } = signed(created());
     const error = failure(() => verifyWebhook(body.replace('Ada', 'Eve'), headers, SECRET));
