@@ -419,10 +419,7 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   };
   if (typeof before.node === 'boolean' || typeof after.node === 'boolean') {
     if (before.node !== after.node)
-      report(
-        `schema ${JSON.stringify(before.node)} → ${JSON.stringify(after.node)}`,
-        after.node === false || before.node === true ? 'tighter' : 'looser',
-      );
+      report(`schema ${quote(before.node)} → ${quote(after.node)}`, after.node === false || before.node === true ? 'tighter' : 'looser');
     return;
   }
   const b: Json = before.node ?? {};
@@ -439,14 +436,14 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   for (const keyword of MIN_KEYWORDS)
     report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
   for (const keyword of ['pattern', 'format'])
-    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareRule(b[keyword], a[keyword]));
+    report(`${keyword} ${clip(String(b[keyword] ?? 'none'))} → ${clip(String(a[keyword] ?? 'none'))}`, compareRule(b[keyword], a[keyword]));
   report(
     'not changed',
     compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)),
   );
   // The kit's rule that keys of several objects may not overlap: a rule added or changed tightens.
   report(
-    `x-disjoint-keys ${JSON.stringify(b['x-disjoint-keys'] ?? 'none')} → ${JSON.stringify(a['x-disjoint-keys'] ?? 'none')}`,
+    `x-disjoint-keys ${quote(b['x-disjoint-keys'] ?? 'none')} → ${quote(a['x-disjoint-keys'] ?? 'none')}`,
     compareRule(b['x-disjoint-keys'] && JSON.stringify(b['x-disjoint-keys']), a['x-disjoint-keys'] && JSON.stringify(a['x-disjoint-keys'])),
   );
   const sub = (
@@ -631,9 +628,27 @@ function compareSets(before?: unknown[], after?: unknown[]): Verdict {
   return lost && gained ? 'changed' : lost ? 'tighter' : gained ? 'looser' : 'same';
 }
 
+/** Values a line quotes, at most: an enum of 200,000 values is not a line someone reads. */
+const MAX_QUOTED_VALUES = 8;
+
 function describeSet(keyword: string, before?: unknown[], after?: unknown[]): string {
-  const show = (values?: unknown[]) => (values === undefined ? 'any' : values.map((v) => JSON.stringify(v)).join('|'));
+  const show = (values?: unknown[]) =>
+    values === undefined
+      ? 'any'
+      : values
+          .slice(0, MAX_QUOTED_VALUES)
+          .map((v) => quote(v))
+          .join('|') + (values.length > MAX_QUOTED_VALUES ? `|… (${values.length} values)` : '');
   return `${keyword} ${show(before)} → ${show(after)}`;
+}
+
+/** A value as a line quotes it: JSON, cut at 80 characters. */
+function quote(value: unknown): string {
+  return clip(JSON.stringify(value) ?? String(value));
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 function compareBound(before: number | undefined, after: number | undefined, kind: 'max' | 'min'): Verdict {

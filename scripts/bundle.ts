@@ -12,14 +12,35 @@ export const GENERATED_DIR = join(ROOT, 'generated');
 const API_ALIAS = 'ada-end-users@v2'; // declared in redocly.yaml
 const redocly = join(ROOT, 'node_modules', '.bin', 'redocly');
 
-/** openapi.json and openapi.yaml in `outDir` (generated/ by default), or only the formats asked for. */
+/**
+ * openapi.json and openapi.yaml in `outDir` (generated/ by default), or only the formats asked for.
+ * A spec Redocly cannot bundle (not YAML, empty, a $ref to a missing file) throws one line naming the
+ * file and the cause, as Redocly words them.
+ */
 export function bundleSpec(outDir: string = GENERATED_DIR, formats: ReadonlyArray<'json' | 'yaml'> = ['json', 'yaml']): void {
   mkdirSync(outDir, { recursive: true });
   for (const ext of formats) {
-    execFileSync(redocly, ['bundle', API_ALIAS, '--ext', ext, '-o', join(outDir, `openapi.${ext}`)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off' }, // Redocly CLI reports usage otherwise
-    });
+    try {
+      execFileSync(redocly, ['bundle', API_ALIAS, '--ext', ext, '-o', join(outDir, `openapi.${ext}`)], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off' }, // Redocly CLI reports usage otherwise
+      });
+    } catch (error) {
+      throw new Error(`the spec does not bundle: ${redoclyCause(String((error as { stderr?: unknown }).stderr ?? error))}`);
+    }
   }
+}
+
+/** The first words of Redocly's complaint (where, then what), without its banners and code frames. */
+function redoclyCause(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^[║╔╚]/.test(line) && !/^bundling /.test(line));
+  const cause = lines
+    .slice(0, 2)
+    .join(' ')
+    .replace(/:\s*-\s+/, ': ');
+  return (cause || 'Redocly failed without saying why').slice(0, 400);
 }

@@ -61,12 +61,28 @@ function specAt(commit: string): unknown {
   }
 }
 
-const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
+/** The working tree's spec, bundled now (generated/ may be stale while editing). */
+function workingTreeSpec(): unknown {
+  const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
+  try {
+    bundleSpec(fresh, ['json']);
+    return JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8'));
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+let head: unknown;
 try {
-  bundleSpec(fresh, ['json']); // the working tree's spec, bundled now: generated/ may be stale while editing
+  head = workingTreeSpec();
+} catch (error) {
+  // No verdict is possible on a spec that cannot be read: one line, and not the "breaking" exit code.
+  fail(`cannot read the working tree's spec/openapi.yaml: ${(error as Error).message}`);
+}
+{
   let comparison: Comparison;
   try {
-    comparison = compareSpecs(specAt(ref), JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8')));
+    comparison = compareSpecs(specAt(ref), head);
   } catch (error) {
     // Something the checker cannot even walk: that is no verdict, and never a pass.
     comparison = { changes: [], cannotJudge: [`# (${(error as Error).message})`] };
@@ -90,6 +106,4 @@ try {
   } else {
     console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'}${unknownNote})`);
   }
-} finally {
-  rmSync(fresh, { recursive: true, force: true });
 }

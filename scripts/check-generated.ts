@@ -25,6 +25,9 @@ try {
   } else {
     console.log(`generated/ is up to date (${GENERATED_FILES.length} files)`);
   }
+} catch (error) {
+  console.error(`check:generated: ${(error as Error).message}`); // a spec that does not bundle: one line, no stack
+  process.exitCode = 1;
 } finally {
   rmSync(fresh, { recursive: true, force: true });
 }

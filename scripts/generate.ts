@@ -34,11 +34,16 @@ export async function generate(outDir: string = GENERATED_DIR): Promise<void> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outFlag = process.argv.indexOf('--out');
   const outDir = outFlag === -1 ? GENERATED_DIR : resolve(process.argv[outFlag + 1] ?? '');
-  if (process.argv.includes('--bundle-only')) {
-    bundleSpec(outDir);
-    console.log(`bundled openapi.json, openapi.yaml in ${outDir}`);
-  } else {
-    await generate(outDir);
-    console.log(`generated ${GENERATED_FILES.join(', ')} in ${outDir}`);
+  try {
+    if (process.argv.includes('--bundle-only')) {
+      bundleSpec(outDir);
+      console.log(`bundled openapi.json, openapi.yaml in ${outDir}`);
+    } else {
+      await generate(outDir);
+      console.log(`generated ${GENERATED_FILES.join(', ')} in ${outDir}`);
+    }
+  } catch (error) {
+    console.error(`generate: ${(error as Error).message}`); // a spec that does not bundle: one line, no stack
+    process.exitCode = 1;
   }
 }

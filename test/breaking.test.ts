@@ -111,24 +111,66 @@ describe('npm run check:breaking', () => {
     CHILD_PROCESS_TIMEOUT,
   );
 
-  // A repository of its own: the spec committed, then changed in a way the checker cannot judge.
-  const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  // Repositories of their own: the spec committed (HEAD~1, the base), then changed in the working tree.
+  const repos: string[] = [];
+  afterAll(() => {
+    for (const repo of repos) rmSync(repo, { recursive: true, force: true });
+  });
+  async function specRepository(): Promise<string> {
+    const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
+    repos.push(repo);
+    for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
+      cpSync(join(root, entry), join(repo, entry), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
+    const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
+    const commit = (message: string) =>
+      git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
+    await git('init', '-q');
+    await git('add', '-A');
+    await commit('spec');
+    await commit('later');
+    return repo;
+  }
+
+  it.each([
+    ['not YAML', 'spec/openapi.yaml', 'openapi: [unclosed\n', /spec\/openapi\.yaml: deficient indentation/],
+    ['empty', 'spec/openapi.yaml', '', /spec\/openapi\.yaml: Document must be JSON object/],
+    ['a $ref to a missing file', 'spec/components/schemas/Email.yaml', undefined, /Can't resolve \$ref: .*Email\.yaml/],
+  ])(
+    'a working-tree spec that cannot be read (%s): one line naming the file and the cause, exit 2 (no verdict), no stack trace',
+    async (_name, file, content, cause) => {
+      const repo = await specRepository();
+      if (content === undefined) rmSync(join(repo, file));
+      else writeFileSync(join(repo, file), content);
+      const { code, stdout, stderr } = await run([], repo);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr.split('\n')).toHaveLength(2); // one line, and the newline that ends it
+      expect(stderr).toMatch(/^check:breaking: cannot read the working tree's spec\/openapi\.yaml: the spec does not bundle: /);
+      expect(stderr).toMatch(cause);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'a line quotes a few values, not an enum of 200,000',
+    async () => {
+      const repo = await specRepository();
+      const language = join(repo, 'spec', 'components', 'schemas', 'Language.yaml');
+      const values = Array.from({ length: 200_000 }, (_, i) => `xx-${i}`);
+      writeFileSync(language, `${readFileSync(language, 'utf8')}\nenum: ${JSON.stringify(values)}\n`);
+      const { code, stdout } = await run([], repo);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/enum any → "xx-0"\|"xx-1"\|.*\|… \(200000 values\)/);
+      expect(Math.max(...stdout.split('\n').map((line) => line.length))).toBeLessThan(1_000);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 
   it(
     'a difference it cannot judge fails the run (exit 1), naming its pointer; --allow-unknown lets it through',
     async () => {
-      for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
-        cpSync(join(root, entry), join(repo, entry), { recursive: true });
-      }
-      symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
-      const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
-      const commit = (message: string) =>
-        git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
-      await git('init', '-q');
-      await git('add', '-A');
-      await commit('spec'); // HEAD~1, the base
-      await commit('later');
+      const repo = await specRepository();
       const spec = join(repo, 'spec', 'components', 'schemas', 'ExternalId.yaml');
       writeFileSync(spec, `x-min-words: 2\n${readFileSync(spec, 'utf8')}`);
 

@@ -37,6 +37,35 @@ describe('check:generated', () => {
     },
     CHILD_PROCESS_TIMEOUT,
   ); // a child process that bundles twice and generates types
+
+  it(
+    'a spec that does not bundle: one line naming the file and the cause, exit 1, no stack trace (check:generated and generate)',
+    async () => {
+      const spec = join(copy, 'spec', 'openapi.yaml');
+      const original = readFileSync(spec, 'utf8');
+      writeFileSync(spec, 'openapi: [unclosed\n');
+      try {
+        const { code, output } = await checkGenerated();
+        expect({ code, output }).toEqual({
+          code: 1,
+          output: expect.stringMatching(
+            /^check:generated: the spec does not bundle: Failed to parse API description at .*openapi\.yaml: deficient indentation.*\n$/,
+          ),
+        });
+        const generate = await promisify(execFile)(
+          process.execPath,
+          ['--import', 'tsx', 'scripts/generate.ts', '--out', join(copy, 'out')],
+          {
+            cwd: copy,
+          },
+        ).catch((error: { code: number; stderr: string }) => error);
+        expect(generate).toMatchObject({ code: 1, stderr: expect.stringMatching(/^generate: the spec does not bundle: [^\n]*\n$/) });
+      } finally {
+        writeFileSync(spec, original);
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
 });
 
 describe('versioning', () => {
