@@ -321,6 +321,36 @@ describe('the fake’s options, seed and reset', () => {
     expect(api.size).toBe(0);
   });
 
+  it('external_ids stay indexed through every write: set, changed, cleared, freed for another, and after reset()', () => {
+    const store = new EndUserStore({}, [{ end_user_id: 'u1', external_id: 'CRM-1', profile: {} }]);
+    const holder = (externalId: string) => {
+      const found = store.findByExternalId(externalId);
+      return found.ok ? found.value.end_user_id : null;
+    };
+    expect(holder('crm-1')).toBe('u1'); // case-insensitive
+    expect(store.update('u1', { external_id: 'CRM-2', profile: {} }).ok).toBe(true);
+    expect([holder('crm-1'), holder('crm-2')]).toEqual([null, 'u1']);
+    const other = store.create({ external_id: 'crm-1' }); // freed: another may take it
+    expect(other).toMatchObject({ ok: true, value: { created: true } });
+    expect(store.create({ external_id: 'Crm-2' })).toMatchObject({ ok: true, value: { created: false, endUser: { end_user_id: 'u1' } } });
+    expect(store.update('u1', { external_id: null, profile: {} }).ok).toBe(true);
+    expect(holder('crm-2')).toBeNull();
+    const page = store.page(10);
+    const otherId = other.ok ? other.value.endUser.end_user_id : '';
+    expect(page.ok ? page.value.data.map((user) => user.end_user_id) : page).toEqual(['u1', otherId]);
+    store.reset([{ end_user_id: 'u9', external_id: 'CRM-1', profile: {} }]);
+    expect([holder('crm-1'), holder('crm-2'), store.size]).toEqual(['u9', null, 1]);
+    expect(store.page(1, 'u1')).toMatchObject({ ok: false, status: 400 }); // gone with the reset
+  });
+
+  it('a seed’s profile keeps a key named __proto__ as a key (it was dropped: it set the prototype)', async () => {
+    const seed = JSON.parse('[{"end_user_id":"u-proto","profile":{"first_name":"Ada","__proto__":{"plan":"pro"}}}]');
+    const api = await fake({ seed });
+    const read = await call(api, 'getEndUser', 'GET', '/v2/end-users/u-proto');
+    expect(Object.hasOwn(read.body.profile, '__proto__')).toBe(true);
+    expect(read.body.profile.__proto__).toEqual({ plan: 'pro' });
+  });
+
   it('a seed the contract does not allow is refused at start, naming the entry and the rule', async () => {
     await expect(startMock({ stateful: true, seed: [{ profile: { email: 'not an address' } }] })).rejects.toThrow(
       /^seed\[0\] is not an end user the contract allows:\n\/profile\/email: must be an email address/,

@@ -41,13 +41,22 @@ const PROFILE_FIELDS = ['first_name', 'last_name', 'display_name', 'avatar', 'em
 /** Ada's metadata limit (10 KB; the spec's x-max-json-bytes), which a merge can reach although each request is under it. */
 const MAX_METADATA_BYTES = 10_240;
 
+/** An external_id as the store compares them: Ada stores external_id case-insensitively. */
+const fold = (externalId: string) => externalId.toLowerCase();
+
 /** A timestamp as Ada shows them: `2020-09-20T00:00:00+00:00`. */
 function stamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 export class EndUserStore {
+  /** End users by id, in creation order (a Map keeps it). */
   private readonly byId = new Map<string, Stored>();
+  /** The same, by case-folded external_id: a lookup or an upsert is one step, not a scan. */
+  private readonly byExternalId = new Map<string, Stored>();
+  /** Ids in creation order and where each stands, for pages from a cursor. */
+  private readonly order: string[] = [];
+  private readonly position = new Map<string, number>();
   private readonly options: Required<StoreOptions>;
 
   constructor(options: StoreOptions = {}, seed: readonly SeedEndUser[] = []) {
@@ -58,6 +67,9 @@ export class EndUserStore {
   /** Forgets every end user, then holds the seed again (none by default). */
   reset(seed: readonly SeedEndUser[] = []): void {
     this.byId.clear();
+    this.byExternalId.clear();
+    this.order.length = 0;
+    this.position.clear();
     this.seed(seed);
   }
 
@@ -82,7 +94,7 @@ export class EndUserStore {
     const stored: Stored = { id: this.newId(), externalId, profile: {}, sensitive: new Map(), createdAt: now, updatedAt: now };
     this.applyProfile(stored, body.profile ?? {});
     this.applySensitive(stored, body.profile?.sensitive_metadata);
-    this.byId.set(stored.id, stored);
+    this.add(stored);
     return { ok: true, value: { endUser: this.view(stored), profileChanged: true, created: true } };
   }
 
@@ -108,7 +120,9 @@ export class EndUserStore {
         return { ok: false, status: 409, type: 'conflict', message: 'The external_id is already assigned to a different end user.' };
       }
       if (externalId !== stored.externalId) {
+        if (stored.externalId !== null) this.byExternalId.delete(fold(stored.externalId));
         stored.externalId = externalId;
+        if (externalId !== null) this.byExternalId.set(fold(externalId), stored);
         changed = true;
       }
     }
@@ -120,11 +134,10 @@ export class EndUserStore {
 
   /** A page from `cursor` (an end_user_id, inclusive) in creation order, and the id that starts the next one. */
   page(limit: number, cursor?: string): Outcome<{ data: EndUser[]; next: string | null }> {
-    const all = [...this.byId.values()];
-    const start = cursor === undefined ? 0 : all.findIndex((stored) => stored.id === cursor);
-    if (start === -1) return { ok: false, status: 400, type: 'validation_error', message: 'The cursor names no end user.' };
-    const data = all.slice(start, start + limit);
-    return { ok: true, value: { data: data.map((stored) => this.view(stored)), next: all[start + limit]?.id ?? null } };
+    const start = cursor === undefined ? 0 : this.position.get(cursor);
+    if (start === undefined) return { ok: false, status: 400, type: 'validation_error', message: 'The cursor names no end user.' };
+    const data = this.order.slice(start, start + limit).map((id) => this.view(this.byId.get(id)!));
+    return { ok: true, value: { data, next: this.order[start + limit] ?? null } };
   }
 
   /** The sensitive keys stored for an end user (never their values): for tests of the write-only field. */
@@ -146,8 +159,8 @@ export class EndUserStore {
         createdAt: user.created_at ?? now,
         updatedAt: user.updated_at ?? user.created_at ?? now,
       };
-      const { system_properties: _system, ...profile } = user.profile ?? {};
-      Object.assign(stored.profile, profile);
+      // Own keys as given, `__proto__` included (Object.assign would set the prototype instead and drop it).
+      stored.profile = Object.fromEntries(Object.entries(user.profile ?? {}).filter(([key]) => key !== 'system_properties'));
       const at = `seed[${index}]`;
       if (this.byId.has(stored.id)) throw new TypeError(`${at}: end_user_id ${stored.id} is another seeded end user's`);
       if (stored.externalId && this.holderOf(stored.externalId))
@@ -155,14 +168,19 @@ export class EndUserStore {
       // The fake answers only what the contract allows: a seed it could not answer is refused at once.
       const verdict = validateEndUserResponse(this.view(stored));
       if (!verdict.ok) throw new TypeError(`${at} is not an end user the contract allows:\n${formatValidationIssues(verdict.errors)}`);
-      this.byId.set(stored.id, stored);
+      this.add(stored);
     }
   }
 
+  private add(stored: Stored): void {
+    this.byId.set(stored.id, stored);
+    if (stored.externalId !== null) this.byExternalId.set(fold(stored.externalId), stored);
+    this.position.set(stored.id, this.order.length);
+    this.order.push(stored.id);
+  }
+
   private holderOf(externalId: string): Stored | undefined {
-    const wanted = externalId.toLowerCase(); // Ada stores external_id case-insensitively
-    for (const stored of this.byId.values()) if (stored.externalId?.toLowerCase() === wanted) return stored;
-    return undefined;
+    return this.byExternalId.get(fold(externalId));
   }
 
   /** The profile fields the body sends; returns whether a value the API returns changed. */
