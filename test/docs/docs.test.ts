@@ -37,6 +37,9 @@ beforeAll(async () => {
       '--no-first-run',
       '--disable-quic',
       '--disable-sync',
+      // No name is looked up at all (even headless, Chromium resolves Google's hosts at start): a test
+      // makes no request, not even a DNS query, beyond loopback.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
     ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -61,6 +64,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+});
+
+describe('the browser the docs test drives', () => {
+  it('resolves no host name, not even localhost: nothing is looked up beyond loopback', async () => {
+    const bare = await browser.newPage(); // no route: only the resolver rules stand in the way
+    try {
+      const error = await bare.goto(`${origin.replace('127.0.0.1', 'localhost')}/`).catch((e: Error) => e);
+      expect(String(error)).toContain('ERR_NAME_NOT_RESOLVED');
+    } finally {
+      await bare.close();
+    }
+  });
 });
 
 describe('the docs site', () => {
