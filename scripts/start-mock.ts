@@ -84,7 +84,10 @@ const spec = fileURLToPath(new URL('../spec/openapi.yaml', import.meta.url));
 const onOutput = (text: string) => process.stderr.write(text);
 let mock: RunningMock;
 try {
-  mock = flags.stateful ? await startMock({ stateful: true, port, onOutput, ...fakeOptions() }) : await startMock({ port, spec, onOutput });
+  // The spec as written (edits show at the next start); the kit's rules too, as startMock() holds them.
+  mock = flags.stateful
+    ? await startMock({ stateful: true, port, onOutput, ...fakeOptions() })
+    : await startMock({ port, spec, onOutput, rules: 'kit' });
 } catch (error) {
   // A bad seed or webhook option is a usage error; anything else (a port in use) a failed start.
   if (error instanceof TypeError) fail((error as Error).message);

@@ -1,10 +1,13 @@
 // startMock(): a real Prism mock of the bundled spec on a free loopback port, for this repo's tests and
-// for consumers' own. Prism runs with --errors, so a mock answer that breaks the contract is a 500.
+// for consumers' own. Prism runs with --errors, so a mock answer that breaks the contract is a 500; what
+// Prism lets through is held to the kit's own validators too (`rules: 'kit'`), so that the mock refuses
+// every request the contract forbids.
 // With `stateful: true`, the stateful fake instead: a store that behaves like Ada, behind Prism.
 import { fileURLToPath } from 'node:url';
 import { startFake, type RunningFake, type StartFakeOptions } from './fake/start.js';
 import { startPrism, type RunningPrism } from './prism.js';
 import { bundledSpecPath } from './spec-file.js';
+import { refuse } from './wire-request.js';
 
 export type { RunningFake, StartFakeOptions } from './fake/start.js';
 export type { SeedEndUser } from './fake/store.js';
@@ -19,6 +22,14 @@ export interface StartMockOptions {
   readyTimeoutMs?: number;
   /** Receives Prism's own output (warnings and errors); by default it is kept only for error messages. */
   onOutput?: (text: string) => void;
+  /**
+   * Which requests are refused (400, naming each violation). `kit` (the default on the kit's spec):
+   * every request the kit's validators refuse, as the stateful fake does, including the rules Prism
+   * does not enforce (an empty query value, keys shared by metadata and sensitive metadata, metadata
+   * over 10 KB, `external_id` with `cursor` or `limit`, an unknown query parameter). `prism` (the
+   * default with `spec`, whose rules the kit's validators do not know): only what Prism enforces.
+   */
+  rules?: 'kit' | 'prism';
 }
 
 export type RunningMock = RunningPrism;
@@ -34,6 +45,19 @@ export function startMock(
       return Promise.reject(new TypeError('startMock: the stateful fake serves the kit’s own spec; spec cannot be given'));
     return startFake(fake);
   }
-  const { spec = fileURLToPath(bundledSpecPath), stateful: _stateful, ...rest } = options as StartMockOptions & { stateful?: boolean };
-  return startPrism({ ...rest, spec, errors: true, caller: 'startMock' });
+  const {
+    spec,
+    rules = spec === undefined ? 'kit' : 'prism',
+    stateful: _stateful,
+    ...rest
+  } = options as StartMockOptions & { stateful?: boolean };
+  if (rules !== 'kit' && rules !== 'prism')
+    return Promise.reject(new TypeError(`startMock: rules must be kit or prism, got ${JSON.stringify(rules)}`));
+  return startPrism({
+    ...rest,
+    spec: spec ?? fileURLToPath(bundledSpecPath),
+    errors: true,
+    caller: 'startMock',
+    ...(rules === 'kit' ? { judge: refuse } : {}),
+  });
 }

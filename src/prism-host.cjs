@@ -1,11 +1,13 @@
 // The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
 // and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
 // process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
-// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?, answers?, forwardHeaders?} (port 0: the system
-// picks a free one, so that concurrent runs never race for a port) and {id, type: 'stop', server: <id
-// of its start>}, which also cancels a start still under way. argv[2] is Prism's package.json, to load
-// Prism from there. Answers: {id, ok: true, port?} or {id, ok: false, error}. Logs (pino JSON lines,
-// level warn) go to stdout.
+// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?, answers?,
+// forwardHeaders?, judge?} (port 0: the system picks a free one, so that concurrent runs never race for a
+// port) and {id, type: 'stop', server: <id of its start>}, which also cancels a start still under way.
+// argv[2] is Prism's package.json, to load Prism from there. Answers: {id, ok: true, port?} or {id, ok:
+// false, error}. With `judge`, the server asks the parent about each request Prism let through:
+// {type: 'judge', server, call, request} to the parent, {type: 'judged', call, answer?} back. Logs (pino
+// JSON lines, level warn) go to stdout.
 'use strict';
 const requirePrism = require('node:module').createRequire(process.argv[2]);
 const { createPrismServer } = require('./prism-http.cjs');
@@ -25,7 +27,33 @@ const logger = createLogger('PRISM', { level: 'warn' });
  */
 const servers = new Map();
 
-async function start({ id, spec, host, port, errors, upstream, answers, forwardHeaders }) {
+/**
+ * Requests the parent judges (the kit's own validators live there): each call waits for its `judged`
+ * answer. One the parent cannot answer within 30 s is refused (503): never passed unjudged.
+ */
+const judging = new Map();
+let judgeCalls = 0;
+function judgeVia(server) {
+  return (request) =>
+    new Promise((resolve) => {
+      const call = ++judgeCalls;
+      const timer = setTimeout(() => {
+        judging.delete(call);
+        resolve({
+          status: 503,
+          body: { errors: [{ type: 'unavailable', message: 'The mock could not check the request against the contract in time.' }] },
+        });
+      }, 30_000);
+      judging.set(call, (answer) => {
+        clearTimeout(timer);
+        judging.delete(call);
+        resolve(answer);
+      });
+      process.send({ type: 'judge', server, call, request });
+    });
+}
+
+async function start({ id, spec, host, port, errors, upstream, answers, forwardHeaders, judge }) {
   const entry = { cancelled: false, listening: undefined };
   servers.set(id, entry);
   const operations = await prism.http.getHttpOperationsFromSpec(spec);
@@ -48,6 +76,7 @@ async function start({ id, spec, host, port, errors, upstream, answers, forwardH
     logger: logger.child({ name: 'HTTP SERVER' }),
     answers: answers || (upstream ? 'prism' : 'contract'),
     forwardHeaders,
+    judge: judge ? judgeVia(id) : undefined,
   });
   entry.listening = new Promise((resolve, reject) => {
     server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));
@@ -76,6 +105,7 @@ async function stop(id) {
 }
 
 process.on('message', async (message) => {
+  if (message.type === 'judged') return judging.get(message.call)?.(message.answer);
   const answer = (extra) => process.send({ id: message.id, ...extra });
   try {
     if (message.type === 'start') {

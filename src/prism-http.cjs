@@ -374,9 +374,11 @@ function createForward(prism, raw, headers) {
  * A node:http server answering through Prism. `operations` are Prism's, from the spec; `config` is
  * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger; `answers`:
  * `contract` (the mock, the stateful fake) shapes what the server answers itself as the contract's
- * errors[], `prism` (verify's proxies) keeps Prism's problem documents.
+ * errors[], `prism` (verify's proxies) keeps Prism's problem documents. `forwardHeaders` go with every
+ * request a proxy forwards; `judge(request)` (the mock) resolves to the kit's refusal of a request
+ * Prism let through ({status, body}), or undefined.
  */
-function createPrismServer(prism, { operations, config, logger, answers, forwardHeaders = {} }) {
+function createPrismServer(prism, { operations, config, logger, answers, forwardHeaders = {}, judge }) {
   // What a proxy forwards and answers as received, by Prism's input and output objects.
   const raw = { requests: new WeakMap(), answers: new WeakMap() };
   const instance = prism.http.createInstance(config, {
@@ -467,6 +469,17 @@ function createPrismServer(prism, { operations, config, logger, answers, forward
     if (contractAnswers && !config.isProxy && inputErrors.length > 0 && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       // The spec's 400 example describes some invalid request; this one names what is wrong with this request.
       return sendJson(res, status, validationErrors(inputErrors), output.headers);
+    }
+    if (judge && inputErrors.length === 0 && status !== 401 && status !== 403) {
+      // What Prism let through, held to the kit's own validators (Prism does not enforce every rule of a
+      // 3.1 schema, nor the kit's x- rules): the same 400 the stateful fake answers.
+      const refused = await judge({
+        method: input.method,
+        path: target.path,
+        search: target.search.slice(1),
+        body: read.body ?? undefined,
+      });
+      if (refused) return sendJson(res, refused.status, refused.body);
     }
     const forwarded = raw.answers.get(output);
     if (forwarded) {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WireAnswer, WireRequest } from './wire-request.js';
 
 export const HOST = '127.0.0.1';
 
@@ -30,6 +31,11 @@ export interface StartPrismOptions {
   upstream?: string;
   /** Headers the proxy adds to every request it forwards (the stateful fake's per-start key). */
   forwardHeaders?: Record<string, string>;
+  /**
+   * Judges each request Prism let through (the kit's own validators run in this process, not in the
+   * host): its refusal (status and body), or undefined to let Prism's answer go.
+   */
+  judge?: (request: WireRequest) => WireAnswer | undefined;
   /**
    * What Prism answers itself (no route, an invalid request, a response that breaks the contract):
    * `contract`, in the contract's errors[] shape (the default for a mock), or `prism`, Prism's problem
@@ -80,6 +86,14 @@ interface Answer {
   port?: number;
 }
 
+/** A server of the host asking this process to judge a request (see prism-host.cjs). */
+interface JudgeCall {
+  type: 'judge';
+  server: number;
+  call: number;
+  request: WireRequest;
+}
+
 /**
  * One Prism host per process (src/prism-host.cjs): Prism's modules load once, and each start is a new
  * server in it. The host dies with this process; it holds this process open only while it serves.
@@ -106,7 +120,10 @@ class PrismHost {
     this.loaded = this.request({}, Infinity, 0);
     const kill = () => signalGroup(this.child, 'SIGKILL');
     process.once('exit', kill);
-    this.child.on('message', (answer: Answer) => this.waiting.get(answer.id)?.(answer));
+    this.child.on('message', (message: Answer | JudgeCall) => {
+      if ('type' in message && message.type === 'judge') this.judgeCall(message);
+      else this.waiting.get((message as Answer).id)?.(message as Answer);
+    });
     this.child.once('exit', (code, signal) => {
       process.off('exit', kill);
       this.exitCode = code;
@@ -159,6 +176,23 @@ class PrismHost {
     return () => this.listeners.delete(listener);
   }
 
+  /** The judges of the servers that have one, by the id of their start. */
+  readonly judges = new Map<number, NonNullable<StartPrismOptions['judge']>>();
+
+  private judgeCall({ server, call, request }: JudgeCall): void {
+    let answer: WireAnswer | undefined;
+    try {
+      // A server stopped meanwhile has no judge: its request is moot, and goes as Prism answered it.
+      answer = this.judges.get(server)?.(request);
+    } catch (error) {
+      answer = {
+        status: 500,
+        body: { errors: [{ type: 'mock_error', message: `The mock failed to check the request: ${(error as Error).message}` }] },
+      };
+    }
+    if (this.child.connected) this.child.send({ type: 'judged', call, ...(answer ? { answer } : {}) });
+  }
+
   /** Calls `listener` with why, if the host process ends; returns the way to stop listening. */
   onExit(listener: (reason: string) => void): () => void {
     this.exitListeners.add(listener);
@@ -206,6 +240,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   const loaded = await within(current.loaded, timeoutMs, { id: 0, ok: false, error: `Prism did not load within ${timeoutMs} ms` });
   if (!loaded.ok) fail(loaded.error ?? 'Prism did not start');
   const startId = current.nextRequestId();
+  if (options.judge) current.judges.set(startId, options.judge);
   const started = await current.request(
     {
       type: 'start',
@@ -215,6 +250,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
       errors: options.errors,
       ...(options.upstream ? { upstream: options.upstream } : {}),
       ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
+      ...(options.judge ? { judge: true } : {}),
       ...(options.answers ? { answers: options.answers } : {}),
     },
     timeoutMs,
@@ -223,6 +259,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   if (!started.ok || started.port === undefined) {
     // A start that timed out may still complete in the host: stop it there, so that nothing stays bound.
     if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);
+    current.judges.delete(startId);
     fail(started.error ?? 'Prism did not start');
   }
   const port = started.port!;
@@ -235,6 +272,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
     stopListening();
     stopWatching();
     if (current.alive) await current.request({ type: 'stop', server: startId }, 10_000);
+    current.judges.delete(startId);
     current.adjustServing(-1);
     end(undefined);
   });

@@ -15,6 +15,7 @@ import { operations } from '../src/operations.js';
 import { validateResponse } from '../src/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
 import { freePort } from './free-port.js';
+import { rawRequest } from './http-server.js';
 import type { Json } from '../src/json-pointer.js';
 
 describe('the shared mock', () => {
@@ -36,6 +37,29 @@ describe('the shared mock', () => {
       body: JSON.stringify(seedRequest()),
     });
     expect(response.status).toBe(401);
+  });
+
+  it.each(['%FF', '%', '%2', '%ED%A0%80'])('a path whose percent-encoding is not UTF-8 (%s): 400, not a 500', async (segment) => {
+    const answer = await rawRequest(mockUrl(), { path: `/v2/end-users/${segment}`, headers: { authorization: 'Bearer t' } });
+    expect(answer.status).toBe(400);
+  });
+
+  it('/v2/end-users/%2e names the end user ".", which no URL can carry: 400 (path-segment), not the list', async () => {
+    const answer = await rawRequest(mockUrl(), { path: '/v2/end-users/%2e', headers: { authorization: 'Bearer t' } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ errors: [{ details: [{ parameter: 'end_user_id', location: 'path' }] }] });
+  });
+
+  it('a JSON body that is not UTF-8: 400, never stored or echoed as U+FFFD', async () => {
+    const body = Buffer.concat([Buffer.from('{"profile":{"first_name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const answer = await rawRequest(mockUrl(), {
+      method: 'PATCH',
+      path: '/v2/end-users/x',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('not UTF-8');
   });
 
   it('knows no other method on the path', async () => {

@@ -1,10 +1,13 @@
 // Every rule of the request schema, checked twice: by the kit's local validator and by the real Prism
-// mock (through the real client), which must agree on the verdict and on where the problem is.
-import { describe, expect, it } from 'vitest';
+// mock (through the real client), which must agree on the verdict and on where the problem is: Prism
+// names it in sl-violations, or, for a rule Prism cannot enforce, the mock's front in its 400.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAdaClient } from '../src/client.js';
 import { AdaApiError } from '../src/errors.js';
+import { startMock, type RunningMock } from '../src/mock.js';
 import { validateUpdateEndUserRequest } from '../src/validation.js';
 import { invalidRequestCases } from './invalid-requests.js';
-import { END_USER_ID, mockClient, prismPointsAt, seedRequest } from './support.js';
+import { END_USER_ID, mockClient, prismPointsAt, seedRequest, TEST_TOKEN } from './support.js';
 import type { Json } from '../src/json-pointer.js';
 
 const ok = (body: Record<string, Json>) => body;
@@ -79,11 +82,28 @@ describe('invalid request bodies: one broken rule each', () => {
     expect(prismPointsAt(apiError.headers, path)).toBe(true);
   });
 
-  // Pins a known Prism limitation, so the README's claim stays true: if Prism ever starts enforcing
-  // these, this test fails and the case moves to the test above.
+  // What Prism cannot enforce, the mock's front does with the kit's validators: the same 400 the fake answers.
   const notEnforcedByPrism = invalidRequestCases.filter((c) => c.prismCannotEnforce);
-  it.each(notEnforcedByPrism)('$rule: Prism lets it through ($prismCannotEnforce)', async ({ body }) => {
-    const user = await mockClient({ validateRequests: false }).updateEndUser(END_USER_ID, body as never);
+  it.each(notEnforcedByPrism)('$rule: the mock rejects it with 400 naming $path (the kit’s rules, not Prism’s)', async ({ body, path }) => {
+    const error = await mockClient({ validateRequests: false })
+      .updateEndUser(END_USER_ID, body as never)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 400,
+      errors: [{ details: [{ parameter: path.slice(1).split('/').join('.'), location: 'body' }] }],
+    });
+  });
+
+  // Pins a known Prism limitation, so the README's claim stays true: if Prism ever starts enforcing
+  // these, this test fails and the case moves to the test above. (`rules: 'prism'`: Prism alone.)
+  let prismOnly: RunningMock | undefined;
+  afterAll(() => prismOnly?.stop());
+  it.each(notEnforcedByPrism)('$rule: Prism alone lets it through ($prismCannotEnforce)', async ({ body }) => {
+    prismOnly ??= await startMock({ rules: 'prism' });
+    const user = await createAdaClient({ baseUrl: prismOnly.url, token: TEST_TOKEN, validateRequests: false }).updateEndUser(
+      END_USER_ID,
+      body as never,
+    );
     expect(user.end_user_id).toEqual(expect.any(String));
   });
 

@@ -2,12 +2,11 @@
 // conform, and everything it answers is checked by Prism against the contract on the way out. Routes
 // come from the operations table; each operation the fake implements has a handler here. Prism cannot
 // enforce the kit's own rules (x-disjoint-keys, x-max-json-bytes, x-exclusive-parameter-groups), so the
-// fake checks each request with the kit's validators too, and refuses as the mock's front refuses.
+// fake checks each request with the kit's validators too (wire-request.ts), as the mock's front does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { operations, type OperationInfo } from '../operations.js';
-import { parseQuery, validateRequest, type ValidationIssue } from '../validation.js';
+import { answer, refuse, route } from '../wire-request.js';
 import type { EndUserStore, Outcome } from './store.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -83,52 +82,39 @@ export async function startFakeServer(
     },
   };
 
-  const routes = Object.values(operations).map((op) => ({ op, pattern: pathPattern(op) }));
   const answerTo = (req: IncomingMessage, text: string): Answer => {
     if (key !== undefined && !sameKey(req.headers[FAKE_KEY_HEADER], key)) {
       // Only requests that came through the validating front (which adds the key) reach the store.
-      return { status: 403, body: { errors: [{ type: 'forbidden', message: 'The store answers only its validating front.' }] } };
+      return answer(403, 'forbidden', 'The store answers only its validating front.');
     }
     // The path as sent: a URL object would resolve dot segments (`/v2/end-users/%2e` would be the list).
     const [pathname = '/', search = ''] = (req.url ?? '/').split(/\?(.*)/s);
-    const route = routes.find(({ op, pattern }) => op.method === req.method?.toLowerCase() && pattern.test(pathname));
-    if (!route) return { status: 404, body: { errors: [{ type: 'not_found', message: 'No such operation.' }] } };
-    const handler = handlers[route.op.operationId];
-    if (!handler) {
-      return {
-        status: 501,
-        body: { errors: [{ type: 'not_implemented', message: `The fake does not implement ${route.op.operationId}.` }] },
-      };
-    }
+    const routed = route({ method: req.method ?? 'GET', path: pathname, search });
+    if (!routed.operation) return routed.refusal ?? answer(404, 'not_found', 'No such operation.');
+    const handler = handlers[routed.operation.operationId];
+    if (!handler) return answer(501, 'not_implemented', `The fake does not implement ${routed.operation.operationId}.`);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
-      return { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request body is not valid JSON.' }] } };
+      return answer(400, 'validation_error', 'The request body is not valid JSON.');
     }
-    let path: Record<string, string>;
-    try {
-      path = Object.fromEntries(Object.entries(route.pattern.exec(pathname)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
-    } catch {
-      return { status: 400, body: { errors: [{ type: 'validation_error', message: 'The request path is not percent-encoded UTF-8.' }] } };
-    }
-    const query = new URLSearchParams(search);
-    const verdict = validateRequest(route.op.operationId, { path, query: parseQuery(route.op.operationId, query), body });
-    if (!verdict.ok) return refusal(verdict.errors);
-    return handler({ path, query, body });
+    const refused = refuse({ method: req.method ?? 'GET', path: pathname, search, body });
+    if (refused) return refused;
+    return handler({ path: routed.path, query: routed.query, body });
   };
   const server: Server = createServer((req, res) => {
     read(req).then(
       (text) => {
-        let answer: Answer;
+        let answered: Answer;
         try {
-          answer = answerTo(req, text);
+          answered = answerTo(req, text);
         } catch (error) {
           // No request may take the host process down: whatever went wrong is this answer's 500.
           onError(error);
-          answer = { status: 500, body: { errors: [{ type: 'internal_error', message: 'The fake failed to answer.' }] } };
+          answered = answer(500, 'internal_error', 'The fake failed to answer.');
         }
-        send(res, answer);
+        send(res, answered);
       },
       () => res.destroy(),
     );
@@ -144,29 +130,6 @@ export async function startFakeServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/**
- * A 400 as the mock's front words one (each issue: field, location, message and rule); with Ada's own
- * message where Ada documents one (metadata over 10 KB).
- */
-function refusal(issues: readonly ValidationIssue[]): Answer {
-  const metadataTooLarge = issues.every((issue) => issue.keyword === 'x-max-json-bytes' && issue.path.endsWith('/metadata'));
-  const message = metadataTooLarge
-    ? 'Metadata exceeds the maximum size of 10 KB.'
-    : `The request breaks the contract (${issues.length} violation${issues.length === 1 ? '' : 's'}).`;
-  const details = issues.map((issue) => ({
-    parameter: issue.path.slice(1).split('/').join('.') || 'body',
-    location: issue.in ?? 'body',
-    message: `${issue.message} (${issue.keyword})`,
-  }));
-  return { status: 400, body: { errors: [{ type: 'validation_error', message, details }] } };
-}
-
-/** A path template as a regular expression with a named group per parameter. */
-function pathPattern(op: OperationInfo): RegExp {
-  const source = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)');
-  return new RegExp(`^${source}$`);
 }
 
 /** Whether a header holds the key, compared in constant time. */
