@@ -133,7 +133,7 @@ export interface AdaClient {
    * body as received. `rawQuery` sends a query string as a server wrote it (a next_page_url's).
    */
   request(operationId: string, input: RequestParts & { rawQuery?: string }, options?: RequestOptions): Promise<RawAnswer>;
-  /** The underlying typed openapi-fetch client (auth middleware included; no retries, timeouts or limits). */
+  /** The underlying typed openapi-fetch client (auth middleware included, redirects not followed; no retries, timeouts or limits). */
   readonly fetchClient: Client<paths>;
 }
 
@@ -192,7 +192,9 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
   const scrub = createScrub(token);
   const wait = options.sleep ?? realSleep;
 
-  const fetchClient = createClient<paths>({ baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  // `redirect: 'manual'`: Ada's API does not redirect, so a 3xx is an answer (an AdaApiError), never
+  // followed: a caller's fetch would take the request, and on the same origin the token, where it points.
+  const fetchClient = createClient<paths>({ baseUrl, redirect: 'manual', ...(options.fetch ? { fetch: options.fetch } : {}) });
   fetchClient.use(bearerAuth(token));
   // A middleware of the caller's sees (and may replace) real Requests; without one, the client hands
   // openapi-fetch a lighter Request class (bench/RESULTS.md: about 0.2 ms a call).

@@ -91,6 +91,26 @@ describe('statuses outside 200-599', () => {
   });
 });
 
+describe('a redirect is an answer, never followed: nothing reaches where it points, the token least of all', () => {
+  it.each(transports)('%s: request() returns the 307; a method throws it as an AdaApiError', async (_name, transport) => {
+    const elsewhere = await startServer((_req, res) => json(res, 200, seedResponse()));
+    try {
+      server = await startServer((req, res) => {
+        res.writeHead(307, { location: `${elsewhere.url}${req.url}` });
+        res.end();
+      });
+      const { ada, retries } = client(transport);
+      const answer = await ada.request('getEndUser', { path: { end_user_id: 'x' } });
+      expect([answer.status, answer.headers.get('location')]).toEqual([307, `${elsewhere.url}/v2/end-users/x`]);
+      expect(await failure(ada.getEndUser('x'))).toMatchObject({ name: 'AdaApiError', status: 307 });
+      expect(elsewhere.requests).toEqual([]);
+      expect(retries).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
+
 describe('end-user ids that cannot name one end user are refused before anything is sent', () => {
   const ids: Array<[string, string, string]> = [
     ['.', 'path-segment', 'must not be "." or ".."'],

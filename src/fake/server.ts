@@ -83,10 +83,6 @@ export async function startFakeServer(
   };
 
   const answerTo = (req: IncomingMessage, text: string): Answer => {
-    if (key !== undefined && !sameKey(req.headers[FAKE_KEY_HEADER], key)) {
-      // Only requests that came through the validating front (which adds the key) reach the store.
-      return answer(403, 'forbidden', 'The store answers only its validating front.');
-    }
     // The path as sent: a URL object would resolve dot segments (`/v2/end-users/%2e` would be the list).
     const [pathname = '/', search = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const routed = route({ method: req.method ?? 'GET', path: pathname, search });
@@ -104,6 +100,12 @@ export async function startFakeServer(
     return handler({ path: routed.path, query: routed.query, body });
   };
   const server: Server = createServer((req, res) => {
+    if (key !== undefined && !sameKey(req.headers[FAKE_KEY_HEADER], key)) {
+      // Only requests that came through the validating front (which adds the key) reach the store; any
+      // other is answered before its body is read.
+      res.setHeader('connection', 'close');
+      return send(res, answer(403, 'forbidden', 'The store answers only its validating front.'));
+    }
     read(req).then(
       (text) => {
         let answered: Answer;
@@ -139,10 +141,18 @@ function sameKey(given: string | string[] | undefined, key: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Past this a body is cut off (the front forwards at most Ada's 10 MB). */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_BODY_BYTES) return reject(new Error('body too large'));
+      chunks.push(chunk);
+    });
     req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.once('error', reject);
   });
