@@ -8,7 +8,11 @@
 // - CORS is granted to loopback pages only (a local docs page, a browser test), without credentials;
 // - `sl-violations` survives text outside Latin-1 (stoplightio/prism#1934: Node refuses such a header,
 //   and the whole process died), escaped as \uXXXX so that it parses back to the same JSON;
-// - a proxy's answers stay Prism's own (problem+json), which verify reads to tell Prism from the provider.
+// - a proxy's answers stay Prism's own (problem+json), which verify reads to tell Prism from the provider;
+// - a proxy forwards with the kit's own forwarder (createForward): never following a redirect, the
+//   request and the provider's answer passed on byte for byte;
+// - the mock holds what Prism let through to the kit's own validators (`judge`, asked of the parent);
+// - a path whose percent-encoding is not UTF-8, or a JSON body that is not UTF-8, is a 400, not a 500.
 // Plain CommonJS: it runs in the host process as shipped. `prism` is the set of Prism modules the host loaded.
 'use strict';
 const http = require('node:http');

