@@ -4,6 +4,7 @@
 // what cannot be judged says so, and the token is never in the report.
 // (The command itself is in verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
+import { startProxy } from '../src/proxy.js';
 import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
 import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
@@ -302,6 +303,26 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
       expect(sent.length).toBeGreaterThanOrEqual(12);
       expect(server.elsewhere.requests.slice(before)).toEqual([]);
       expect(report.violations.length).toBeGreaterThanOrEqual(12); // every answer a 3xx, every one a violation
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'startProxy (with --errors, its default) never follows a redirect either: the other origin gets nothing',
+    async () => {
+      const server = await provider('redirects');
+      const proxy = await startProxy({ upstream: server.url });
+      try {
+        const answer = await fetch(`${proxy.url}/v2/end-users/${GIVEN_END_USER_ID}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+          redirect: 'manual',
+        });
+        await answer.arrayBuffer();
+        expect(answer.status).toBeGreaterThanOrEqual(300); // the provider's 307, or --errors' 500 for it: never the 200 from elsewhere
+        expect(server.elsewhere.requests).toEqual([]);
+      } finally {
+        await proxy.stop();
+      }
     },
     CHILD_PROCESS_TIMEOUT,
   );
