@@ -333,9 +333,13 @@ if (process.env.BENCH_SKIP_PIPELINE !== '1') {
     const started = performance.now();
     let ok = true;
     try {
-      execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: 'ignore' });
-    } catch {
+      execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: 'pipe', maxBuffer: 256 * 1024 * 1024 });
+    } catch (error) {
       ok = false;
+      // A failed step is timed all the same; what failed is shown, so that a rare failure can be found.
+      const { stdout = '', stderr = '' } = error as { stdout?: Buffer | string; stderr?: Buffer | string };
+      const tail = `${stdout}${stderr}`.split('\n').filter((line) => /×|FAIL|Error|expected/.test(line));
+      console.error(`bench: npm run ${script} failed:\n${tail.slice(0, 40).join('\n')}`);
     }
     pipeline.push([`npm run ${script}${ok ? '' : ' (failed)'}`, (performance.now() - started) / 1000]);
   }
