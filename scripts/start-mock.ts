@@ -80,9 +80,26 @@ function fakeOptions(): StartFakeOptions {
   return options;
 }
 
+// Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
+// killed with SIGKILL): the mock never outlives whoever started it. A signal exits with 128 + its number
+// (130 for Ctrl-C), as a shell reports it, however many copies arrive: Ctrl-C signals the whole process
+// group, and npm passes its own copy on. The handlers are in place before anything starts or is printed:
+// a signal that came first would end the process with the default action (and npm then re-raises it).
+// A stop that takes longer than 3 s ends the process at once (the Prism host exits on disconnect).
+const parent = process.ppid;
+let mock: RunningMock | undefined;
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(code), 3000).unref();
+  void (mock?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(128 + constants.signals[signal]));
+setInterval(() => process.ppid !== parent && shutdown(1), 500).unref();
+
 const spec = fileURLToPath(new URL('../spec/openapi.yaml', import.meta.url));
 const onOutput = (text: string) => process.stderr.write(text);
-let mock: RunningMock;
 try {
   // The spec as written (edits show at the next start); the kit's rules too, as startMock() holds them.
   mock = flags.stateful
@@ -139,21 +156,6 @@ function tryIt(op: OperationInfo, skip: readonly string[] = []): string {
   ].join(' ');
 }
 
-// Shutdown: SIGINT (Ctrl-C) and SIGTERM (`kill`, CI), or the parent going away without a word (npm
-// killed with SIGKILL): the mock never outlives whoever started it. A signal exits with 128 + its number
-// (130 for Ctrl-C), as a shell reports it, however many copies arrive: Ctrl-C signals the whole process
-// group, and npm passes its own copy on. A stop that takes longer than 3 s ends the process at once
-// (the Prism host follows it: it exits on disconnect).
-const parent = process.ppid;
-let stopping = false;
-function shutdown(code: number): void {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(code), 3000).unref();
-  void mock.stop().finally(() => process.exit(code));
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(128 + constants.signals[signal]));
-setInterval(() => process.ppid !== parent && shutdown(1), 500).unref();
 // The mock is gone without a stop (its Prism host killed, out of memory): say so, and fail.
 void mock!.ended.then((reason) => {
   if (reason === undefined || stopping) return;

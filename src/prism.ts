@@ -162,7 +162,9 @@ class PrismHost {
       };
       this.waiting.set(id, finish);
       this.updateRef();
-      if (id !== 0) this.child.send({ ...message, id });
+      // With a callback, a send to a host that just died fails there, not as an 'error' event nobody hears
+      // (which would end this process); the host's exit answers every request still waiting.
+      if (id !== 0) this.child.send({ ...message, id }, () => {});
     });
   }
 
@@ -190,7 +192,7 @@ class PrismHost {
         body: { errors: [{ type: 'mock_error', message: `The mock failed to check the request: ${(error as Error).message}` }] },
       };
     }
-    if (this.child.connected) this.child.send({ type: 'judged', call, ...(answer ? { answer } : {}) });
+    if (this.child.connected) this.child.send({ type: 'judged', call, ...(answer ? { answer } : {}) }, () => {});
   }
 
   /** Calls `listener` with why, if the host process ends; returns the way to stop listening. */
