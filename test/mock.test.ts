@@ -298,7 +298,8 @@ describe.concurrent('npm start', () => {
       const { child } = await startNpmStart('npm', [...args], marker, lines);
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      // 'close', not 'exit': only then has everything the process wrote been read (Node 24 told them apart).
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
       const host = processesWith(marker).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('prism-host.cjs'));
       process.kill(host!, 'SIGKILL');
       const code = await Promise.race([
