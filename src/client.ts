@@ -479,9 +479,14 @@ export function createAdaClient(options: AdaClientOptions): AdaClient {
     listEndUsers(params = {}, options = {}) {
       if (typeof params !== 'object' || params === null) throw new TypeError('listEndUsers: params must be an object');
       const query = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
-      const trail = () =>
-        new PageTrail(`${baseUrl}${operation('listEndUsers').path}`, new URLSearchParams(query as Record<string, string>));
-      return new PagePromise(async () => page(await call('listEndUsers', { query }, options, { idempotent: true }), options, trail()));
+      return new PagePromise(async () => {
+        const first = await call('listEndUsers', { query }, options, { idempotent: true });
+        return page(
+          first,
+          options,
+          new PageTrail(`${baseUrl}${operation('listEndUsers').path}`, new URLSearchParams(query as Record<string, string>)),
+        );
+      });
     },
   };
 }

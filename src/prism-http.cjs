@@ -356,19 +356,10 @@ function createForward(prism, raw, headers) {
           // Not JSON, though it says so: Prism validates the text, and the client gets the bytes as they came.
         }
       }
-      const output = {
-        statusCode: answer.status,
-        headers: Object.fromEntries(
-          answer.headers.map(([name]) => [
-            name,
-            answer.headers
-              .filter(([key]) => key === name)
-              .map(([, v]) => v)
-              .join(', '),
-          ]),
-        ),
-        body,
-      };
+      // Prism reads headers as one value a name, repeats joined; a Map, as names come from the wire.
+      const joined = new Map();
+      for (const [name, value] of answer.headers) joined.set(name, joined.has(name) ? `${joined.get(name)}, ${value}` : value);
+      const output = { statusCode: answer.status, headers: Object.fromEntries(joined), body };
       raw.answers.set(output, answer);
       return right(output);
     };

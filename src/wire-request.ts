@@ -48,9 +48,13 @@ export function route(request: Pick<WireRequest, 'method' | 'path' | 'search'>):
 /** The kit's 400 for a request that breaks the contract, or undefined when it keeps it (or is for no operation). */
 export function refuse(request: WireRequest): WireAnswer | undefined {
   const routed = route(request);
-  if (!routed.operation) return routed.refusal;
+  return routed.operation ? refuseRouted(routed, request.body) : routed.refusal;
+}
+
+/** The same, for a request already routed (the fake routes it to find its handler). */
+export function refuseRouted(routed: Extract<Routed, { operation: OperationInfo }>, body: unknown): WireAnswer | undefined {
   const { operationId } = routed.operation;
-  const verdict = validateRequest(operationId, { path: routed.path, query: parseQuery(operationId, routed.query), body: request.body });
+  const verdict = validateRequest(operationId, { path: routed.path, query: parseQuery(operationId, routed.query), body });
   return verdict.ok ? undefined : refusal(verdict.errors);
 }
 

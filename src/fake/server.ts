@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { answer, refuse, route } from '../wire-request.js';
+import { answer, refuseRouted, route } from '../wire-request.js';
 import type { EndUserStore, Outcome } from './store.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -95,7 +95,7 @@ export async function startFakeServer(
     } catch {
       return answer(400, 'validation_error', 'The request body is not valid JSON.');
     }
-    const refused = refuse({ method: req.method ?? 'GET', path: pathname, search, body });
+    const refused = refuseRouted(routed, body);
     if (refused) return refused;
     return handler({ path: routed.path, query: routed.query, body });
   };

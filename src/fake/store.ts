@@ -31,6 +31,8 @@ interface Stored {
   externalId: string | null;
   profile: Record<string, unknown>;
   sensitive: Map<string, unknown>;
+  /** Where it stands in creation order (set when added): a page from a cursor starts there. */
+  position: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,9 +56,8 @@ export class EndUserStore {
   private readonly byId = new Map<string, Stored>();
   /** The same, by case-folded external_id: a lookup or an upsert is one step, not a scan. */
   private readonly byExternalId = new Map<string, Stored>();
-  /** Ids in creation order and where each stands, for pages from a cursor. */
-  private readonly order: string[] = [];
-  private readonly position = new Map<string, number>();
+  /** In creation order, for pages. */
+  private readonly order: Stored[] = [];
   private readonly options: Required<StoreOptions>;
 
   constructor(options: StoreOptions = {}, seed: readonly SeedEndUser[] = []) {
@@ -69,7 +70,6 @@ export class EndUserStore {
     this.byId.clear();
     this.byExternalId.clear();
     this.order.length = 0;
-    this.position.clear();
     this.seed(seed);
   }
 
@@ -91,7 +91,15 @@ export class EndUserStore {
       return { ok: true, value: { endUser: this.view(existing), profileChanged: false, created: false } };
     }
     const now = stamp(new Date());
-    const stored: Stored = { id: this.newId(), externalId, profile: {}, sensitive: new Map(), createdAt: now, updatedAt: now };
+    const stored: Stored = {
+      id: this.newId(),
+      externalId,
+      profile: {},
+      sensitive: new Map(),
+      position: -1,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.applyProfile(stored, body.profile ?? {});
     this.applySensitive(stored, body.profile?.sensitive_metadata);
     this.add(stored);
@@ -134,10 +142,10 @@ export class EndUserStore {
 
   /** A page from `cursor` (an end_user_id, inclusive) in creation order, and the id that starts the next one. */
   page(limit: number, cursor?: string): Outcome<{ data: EndUser[]; next: string | null }> {
-    const start = cursor === undefined ? 0 : this.position.get(cursor);
+    const start = cursor === undefined ? 0 : this.byId.get(cursor)?.position;
     if (start === undefined) return { ok: false, status: 400, type: 'validation_error', message: 'The cursor names no end user.' };
-    const data = this.order.slice(start, start + limit).map((id) => this.view(this.byId.get(id)!));
-    return { ok: true, value: { data, next: this.order[start + limit] ?? null } };
+    const data = this.order.slice(start, start + limit).map((stored) => this.view(stored));
+    return { ok: true, value: { data, next: this.order[start + limit]?.id ?? null } };
   }
 
   /** The sensitive keys stored for an end user (never their values): for tests of the write-only field. */
@@ -156,6 +164,7 @@ export class EndUserStore {
         externalId: user.external_id ?? null,
         profile: {},
         sensitive: new Map(),
+        position: -1, // set by add()
         createdAt: user.created_at ?? now,
         updatedAt: user.updated_at ?? user.created_at ?? now,
       };
@@ -175,8 +184,8 @@ export class EndUserStore {
   private add(stored: Stored): void {
     this.byId.set(stored.id, stored);
     if (stored.externalId !== null) this.byExternalId.set(fold(stored.externalId), stored);
-    this.position.set(stored.id, this.order.length);
-    this.order.push(stored.id);
+    stored.position = this.order.length;
+    this.order.push(stored);
   }
 
   private holderOf(externalId: string): Stored | undefined {

@@ -55,11 +55,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyRepo
     const proxy = options.proxies?.passthrough ?? (await startProxyFor(options.baseUrl));
     try {
       if (listener) options.webhooks?.onListening?.(listener.url);
-      // The run's end, from its first request (starting Prism has a limit of its own): every request,
-      // wait and retry is cut off when the budget is spent.
-      const budget = AbortSignal.timeout(maxTimeMs);
-      const deadline = Date.now() + maxTimeMs;
-      const run = new Run(options, proxy, { maxRequests, intervalMs, seed, maxTimeMs, budget, deadline }, listener);
+      const run = new Run(options, proxy, { maxRequests, intervalMs, seed, maxTimeMs }, listener);
       await run.all();
       return run.report();
     } finally {
@@ -111,6 +107,12 @@ class Run {
   private serverErrorStreak = 0;
   /** Why the run stopped early, once it did. */
   private stopped: string | undefined;
+  /**
+   * The run's end, from its first request (starting Prism has a limit of its own): every request, wait
+   * and retry is cut off when the budget is spent, at the deadline.
+   */
+  private readonly budget: AbortSignal;
+  private readonly deadline: number;
   private retries = 0;
   private rulesChecked = 0;
   private rulesTotal = 0;
@@ -121,16 +123,11 @@ class Run {
   constructor(
     private readonly options: VerifyOptions,
     proxy: RunningPrism,
-    private readonly limits: {
-      maxRequests: number;
-      intervalMs: number;
-      seed: number;
-      maxTimeMs: number;
-      budget: AbortSignal;
-      deadline: number;
-    },
+    private readonly limits: { maxRequests: number; intervalMs: number; seed: number; maxTimeMs: number },
     private readonly listener?: WebhookListener,
   ) {
+    this.budget = AbortSignal.timeout(limits.maxTimeMs);
+    this.deadline = Date.now() + limits.maxTimeMs;
     this.scrub = createScrub(options.token);
     this.client = createAdaClient({
       baseUrl: proxy.url,
@@ -191,7 +188,7 @@ class Run {
     expectation: Expectation,
   ): Promise<Judged | undefined> {
     if (this.stopped !== undefined || this.sent >= this.limits.maxRequests) return undefined;
-    const { budget } = this.limits;
+    const { budget } = this;
     if (this.sent > 0 && this.limits.intervalMs > 0) await sleep(this.limits.intervalMs, budget).catch(() => undefined);
     if (budget.aborted) return this.stop(label, this.budgetSpent());
     this.sent++;
@@ -331,7 +328,7 @@ class Run {
   private async judgeWebhooks(listener: WebhookListener): Promise<void> {
     // Within what is left of the budget: a run always ends.
     const asked = this.options.webhooks?.waitMs ?? 30_000;
-    const waitMs = Math.min(asked, Math.max(0, this.limits.deadline - Date.now()));
+    const waitMs = Math.min(asked, Math.max(0, this.deadline - Date.now()));
     const arrived = (due: (typeof this.webhooksDue)[number]) =>
       listener.received.some((r) => r.type === due.type && r.endUserId === due.endUserId);
     await listener.until(() => this.webhooksDue.every(arrived), waitMs);
