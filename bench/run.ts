@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 const dist = <T>(module: string) => import(new URL(`../dist/src/${module}.js`, import.meta.url).href) as Promise<T>;
 const { createAdaClient, validateUpdateEndUserRequest } = await dist<typeof import('../src/index.js')>('index');
 const { startMock } = await dist<typeof import('../src/testing.js')>('testing');
-const { accepts } = await dist<typeof import('../src/prism.js')>('prism');
-const { schemaPointers } = await dist<typeof import('../src/spec.js')>('spec');
-const { compiledValidator } = await dist<typeof import('../src/validation.js')>('validation');
+const { accepts } = await dist<typeof import('../src/prism/prism.js')>('prism/prism');
+const { schemaPointers } = await dist<typeof import('../src/contract/spec.js')>('contract/spec');
+const { compiledValidator } = await dist<typeof import('../src/contract/validation.js')>('contract/validation');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { compareSpecs, type Comparison } from './breaking-changes.js';
+import { compareSpecs, type Comparison } from '../src/breaking/index.js';
 import { bundleSpec, ROOT } from './bundle.js';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMock, type RunningMock, type SeedEndUser, type StartFakeOptions } from '../src/mock.js';
-import { operations, type OperationInfo } from '../src/operations.js';
-import { nodeAt, openapiDocument } from '../src/spec.js';
+import { startMock, type RunningMock, type SeedEndUser, type StartFakeOptions } from '../src/mock/mock.js';
+import { operations, type OperationInfo } from '../src/contract/operations.js';
+import { nodeAt, openapiDocument } from '../src/contract/spec.js';
 
 const USAGE =
   'usage: npm start [-- --stateful [--seed file.json] [--metadata merge|replace] [--upsert-profile ignore|apply] [--webhook-url URL --webhook-secret whsec_…]]';

@@ -9,9 +9,9 @@
 // budget, default 300 s, ran out): never a false 0. Every run ends within its budget.
 // The token is never printed (every line goes through redact()), nor a password in --base-url.
 import { parseArgs } from 'node:util';
-import { createScrub } from '../src/errors.js';
-import { describeNetworkError } from '../src/transport.js';
-import { describedEventTypes } from '../src/webhooks.js';
+import { createScrub } from '../src/client/errors.js';
+import { describeNetworkError } from '../src/client/transport.js';
+import { describedEventTypes } from '../src/client/webhooks.js';
 import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../src/verify/index.js';
 
 const USAGE =

@@ -2,8 +2,8 @@
 // validators, the operations as data, the types, the bundled spec). The testing tools (mocks, proxies,
 // provider verification, arbitraries) are in ./testing.ts, so that importing this entry never loads
 // fast-check or Prism.
-export { createAdaClient } from './client.js';
-export { isRetryable } from './retry.js';
+export { createAdaClient } from './client/client.js';
+export { isRetryable } from './client/retry.js';
 export type {
   AdaClient,
   AdaClientOptions,
@@ -16,18 +16,18 @@ export type {
   RequestOptions,
   RetryInfo,
   UpdateEndUserRequest,
-} from './client.js';
+} from './client/client.js';
 export {
   verifyWebhook,
   WebhookPayloadError,
   WebhookSignatureError,
   WebhookTimestampError,
   WebhookVerificationError,
-} from './webhooks.js';
-export type { EndUserCreatedEvent, EndUserUpdatedEvent, EndUserWebhookEvent, HeaderBag } from './webhooks.js';
+} from './client/webhooks.js';
+export type { EndUserCreatedEvent, EndUserUpdatedEvent, EndUserWebhookEvent, HeaderBag } from './client/webhooks.js';
 // The spec's operations and webhooks as data (the generated types keep the names `operations`, `webhooks`).
-export { operations as operationTable, webhooks as webhookTable } from './operations.js';
-export type { MediaInfo, OperationInfo, ParameterInfo, WebhookInfo } from './operations.js';
+export { operations as operationTable, webhooks as webhookTable } from './contract/operations.js';
+export type { MediaInfo, OperationInfo, ParameterInfo, WebhookInfo } from './contract/operations.js';
 export {
   AdaApiError,
   AdaConnectionError,
@@ -44,8 +44,8 @@ export {
   RateLimitError,
   ResponseTooLargeError,
   UnprocessableEntityError,
-} from './errors.js';
-export type { AdaApiErrorInit, AdaErrorItem } from './errors.js';
+} from './client/errors.js';
+export type { AdaApiErrorInit, AdaErrorItem } from './client/errors.js';
 export {
   formatValidationIssues,
   jsonByteLength,
@@ -58,10 +58,10 @@ export {
   validateResponse,
   validateUpdateEndUserRequest,
   validateWebhookPayload,
-} from './validation.js';
-export type { RequestParts, ValidationIssue, ValidationResult } from './validation.js';
-export { bundledSpecPath } from './spec-file.js';
-import { openapiDocument as bundledDocument } from './spec.js';
+} from './contract/validation.js';
+export type { RequestParts, ValidationIssue, ValidationResult } from './contract/validation.js';
+export { bundledSpecPath } from './contract/spec-file.js';
+import { openapiDocument as bundledDocument } from './contract/spec.js';
 
 /** The bundled spec's shape, as far as the public API promises it (import `./openapi.json` for the rest). */
 export interface OpenApiDocument {

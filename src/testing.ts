@@ -22,10 +22,10 @@ export type {
   InvalidRequest,
   InvalidRequestCase,
 } from './arbitraries/index.js';
-export { startMock } from './mock.js';
-export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions, StartMockOptions, WebhookTarget } from './mock.js';
-export { startProxy } from './proxy.js';
-export type { StartProxyOptions } from './proxy.js';
-export type { RunningPrism } from './prism.js';
+export { startMock } from './mock/mock.js';
+export type { Delivery, RunningFake, RunningMock, SeedEndUser, StartFakeOptions, StartMockOptions, WebhookTarget } from './mock/mock.js';
+export { startProxy } from './mock/proxy.js';
+export type { StartProxyOptions } from './mock/proxy.js';
+export type { RunningPrism } from './prism/prism.js';
 export { checkVerifyOptions, formatViolation, startProxies, verifyProvider, VerifySetupError } from './verify/index.js';
 export type { RequestResult, Unjudged, VerifyOptions, VerifyReport, Violation, VerifyWebhookOptions } from './verify/index.js';

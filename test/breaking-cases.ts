@@ -4,7 +4,7 @@
 // table (README, "Breaking-change policy").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json } from '../src/json-pointer.js';
+import type { Json } from '../src/contract/json-pointer.js';
 
 type Spec = Json;
 

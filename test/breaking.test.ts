@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareSpecs } from '../scripts/breaking-changes.js';
+import { compareSpecs } from '../src/breaking/index.js';
 import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from './breaking-cases.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';
 

@@ -6,8 +6,14 @@ import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../src/client.js';
-import { AdaConnectionError, AdaValidationError, ContractViolationError, ResponseTooLargeError, type AdaError } from '../src/errors.js';
+import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../src/client/client.js';
+import {
+  AdaConnectionError,
+  AdaValidationError,
+  ContractViolationError,
+  ResponseTooLargeError,
+  type AdaError,
+} from '../src/client/errors.js';
 import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { mockClient, seedResponse, TEST_TOKEN } from './support.js';
 import { freePort } from './free-port.js';

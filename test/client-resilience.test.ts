@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, type AdaClientOptions, type RetryInfo } from '../src/client.js';
+import { createAdaClient, type AdaClientOptions, type RetryInfo } from '../src/client/client.js';
 import {
   AdaApiError,
   AdaConnectionError,
@@ -20,8 +20,8 @@ import {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-} from '../src/errors.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/retry.js';
+} from '../src/client/errors.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/client/retry.js';
 import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from './support.js';
 import { freePort } from './free-port.js';

@@ -2,8 +2,8 @@
 // and that the token never leaves the Authorization header.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, type AdaClientOptions } from '../src/client.js';
-import { AdaApiError, AdaError } from '../src/errors.js';
+import { createAdaClient, type AdaClientOptions } from '../src/client/client.js';
+import { AdaApiError, AdaError } from '../src/client/errors.js';
 import { json, startServer, type TestServer } from './http-server.js';
 import { END_USER_ID, seedRequest, seedResponse, TEST_TOKEN } from './support.js';
 

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../src/arbitraries/index.js';
-import { operations } from '../src/operations.js';
-import { parseQuery, validateRequest } from '../src/validation.js';
+import { operations } from '../src/contract/operations.js';
+import { parseQuery, validateRequest } from '../src/contract/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './support.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);

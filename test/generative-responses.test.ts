@@ -6,14 +6,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arbitraryResponseBody, arbitraryWebhookPayload } from '../src/arbitraries/index.js';
-import { type AdaClient, createAdaClient } from '../src/client.js';
-import { AdaApiError } from '../src/errors.js';
-import { operations, webhooks } from '../src/operations.js';
-import { validateResponse, validateWebhookPayload } from '../src/validation.js';
-import { verifyWebhook } from '../src/webhooks.js';
+import { type AdaClient, createAdaClient } from '../src/client/client.js';
+import { AdaApiError } from '../src/client/errors.js';
+import { operations, webhooks } from '../src/contract/operations.js';
+import { validateResponse, validateWebhookPayload } from '../src/contract/validation.js';
+import { verifyWebhook } from '../src/client/webhooks.js';
 import { json, startServer, type TestServer } from './http-server.js';
 import { END_USER_ID, TEST_TOKEN, svixHeaders } from './support.js';
-import type { Json } from '../src/json-pointer.js';
+import type { Json } from '../src/contract/json-pointer.js';
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.info(`generative response tests: FC_SEED=${seed}`);

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryUpdateEndUserRequest, invalidRequestBodyCases, invalidUpdateEndUserRequestCases } from '../src/arbitraries/index.js';
-import { jsonByteLength, validateUpdateEndUserRequest } from '../src/validation.js';
-import type { Json } from '../src/json-pointer.js';
+import { jsonByteLength, validateUpdateEndUserRequest } from '../src/contract/validation.js';
+import type { Json } from '../src/contract/json-pointer.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));

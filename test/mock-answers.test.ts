@@ -8,10 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startMock } from '../src/mock.js';
-import { accepts } from '../src/prism.js';
-import { bundledSpecPath } from '../src/spec-file.js';
-import { validateErrorsResponse } from '../src/validation.js';
+import { startMock } from '../src/mock/mock.js';
+import { accepts } from '../src/prism/prism.js';
+import { bundledSpecPath } from '../src/contract/spec-file.js';
+import { validateErrorsResponse } from '../src/contract/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from './support.js';
 
 const json = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };

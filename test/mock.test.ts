@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { startMock } from '../src/mock.js';
-import { accepts, prismCliPath } from '../src/prism.js';
-import { bundledSpecPath, openapiDocument } from '../src/spec.js';
-import { operations } from '../src/operations.js';
-import { validateResponse } from '../src/validation.js';
+import { startMock } from '../src/mock/mock.js';
+import { accepts, prismCliPath } from '../src/prism/prism.js';
+import { bundledSpecPath, openapiDocument } from '../src/contract/spec.js';
+import { operations } from '../src/contract/operations.js';
+import { validateResponse } from '../src/contract/validation.js';
 import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
 import { freePort } from './free-port.js';
 import { rawRequest } from './http-server.js';
-import type { Json } from '../src/json-pointer.js';
+import type { Json } from '../src/contract/json-pointer.js';
 
 describe('the shared mock', () => {
   it('answers 401 with an Errors body when there is no token', async () => {
@@ -72,7 +72,7 @@ describe.concurrent('startMock', () => {
   it(
     'leaves no Prism behind when the process that started it exits without stop()',
     async () => {
-      const script = "import { startMock } from './src/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
+      const script = "import { startMock } from './src/mock/mock.ts'; const m = await startMock(); console.log(m.port); process.exit(0);";
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
       const port = Number(stdout.trim());
       expect(port).toBeGreaterThan(0);
@@ -300,7 +300,7 @@ describe.concurrent('npm start', () => {
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       // 'close', not 'exit': only then has everything the process wrote been read (Node 24 told them apart).
       const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-      const host = processesWith(marker).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('prism-host.cjs'));
+      const host = processesWith(marker).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('prism/host.cjs'));
       process.kill(host!, 'SIGKILL');
       const code = await Promise.race([
         exited,

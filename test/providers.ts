@@ -6,7 +6,7 @@ import { afterAll } from 'vitest';
 import { startFakeServer, type FakeServer } from '../src/fake/server.js';
 import { EndUserStore } from '../src/fake/store.js';
 import { WebhookSender, type WebhookTarget } from '../src/fake/webhook-sender.js';
-import type { Json } from '../src/json-pointer.js';
+import type { Json } from '../src/contract/json-pointer.js';
 import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { seedResponse } from './support.js';
 

@@ -4,7 +4,7 @@
 // what cannot be judged says so, and the token is never in the report.
 // (The command itself is in verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProxy } from '../src/proxy.js';
+import { startProxy } from '../src/mock/proxy.js';
 import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
 import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
 import { CHILD_PROCESS_TIMEOUT } from './support.js';

@@ -9,7 +9,7 @@ import {
   WebhookSignatureError,
   WebhookTimestampError,
   WebhookVerificationError,
-} from '../src/webhooks.js';
+} from '../src/client/webhooks.js';
 import { seedResponse, svixHeaders } from './support.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -1,7 +1,7 @@
 // Request bodies of an operation, valid and invalid (one broken rule each), from its JSON schema.
 import fc from 'fast-check';
-import { operation } from '../operations.js';
-import { nodeAt } from '../spec.js';
+import { operation } from '../contract/operations.js';
+import { nodeAt } from '../contract/spec.js';
 import { type InvalidBody, type InvalidCase, invalidCases, mapCase, type Schema, validValue } from './values.js';
 
 /** The JSON request body schema of an operation of the spec. */

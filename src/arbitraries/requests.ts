@@ -3,8 +3,8 @@
 // schema, a path segment URL parsing would change, an unknown parameter, parameters of two exclusive
 // groups (`x-exclusive-parameter-groups`), or the body's schema (the kit's rules included).
 import fc from 'fast-check';
-import { operation, type ParameterInfo } from '../operations.js';
-import { nodeAt } from '../spec.js';
+import { operation, type ParameterInfo } from '../contract/operations.js';
+import { nodeAt } from '../contract/spec.js';
 import { invalidRequestBodyCases, arbitraryRequestBody } from './bodies.js';
 import { type BrokenRule, type InvalidBody, type InvalidValue, invalidCases, mapCase, type Schema, validValue } from './values.js';
 

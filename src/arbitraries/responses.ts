@@ -1,8 +1,8 @@
 // Responses of every operation, by documented status, and webhook payloads: valid values of their
 // schemas, as a provider (or Ada) may send them, unknown fields included where the schema is open.
 import type fc from 'fast-check';
-import { operation, webhooks } from '../operations.js';
-import { nodeAt } from '../spec.js';
+import { operation, webhooks } from '../contract/operations.js';
+import { nodeAt } from '../contract/spec.js';
 import { type Schema, validValue } from './values.js';
 
 /** Valid bodies of an operation's response with this status, as the spec documents it (`200`, `4XX`, `default`). */

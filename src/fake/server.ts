@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { answer, refuseRouted, route } from '../wire-request.js';
+import { answer, refuseRouted, route } from '../prism/wire-request.js';
 import type { EndUserStore, Outcome } from './store.js';
 import type { WebhookSender } from './webhook-sender.js';
 

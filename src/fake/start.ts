@@ -4,8 +4,8 @@
 // when asked, Ada's two webhooks, signed, sent to a receiver (webhook-sender.ts).
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { startPrism, type RunningPrism } from '../prism.js';
-import { bundledSpecPath } from '../spec-file.js';
+import { startPrism, type RunningPrism } from '../prism/prism.js';
+import { bundledSpecPath } from '../contract/spec-file.js';
 import { FAKE_KEY_HEADER, startFakeServer } from './server.js';
 import { EndUserStore, type SeedEndUser, type StoreOptions } from './store.js';
 import { WebhookSender, type Delivery, type WebhookTarget } from './webhook-sender.js';

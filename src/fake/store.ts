@@ -4,7 +4,7 @@
 // choice Ada leaves open is an option, documented in the README ("A stateful fake").
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../generated/schema.js';
-import { formatValidationIssues, jsonByteLength, validateEndUserResponse } from '../validation.js';
+import { formatValidationIssues, jsonByteLength, validateEndUserResponse } from '../contract/validation.js';
 
 type EndUser = components['schemas']['EndUser'];
 type Profile = components['schemas']['EndUserProfileUpdate'];

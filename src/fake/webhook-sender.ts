@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { components } from '../../generated/schema.js';
-import { checkMilliseconds } from '../client-options.js';
-import { formatValidationIssues, validateWebhookPayload } from '../validation.js';
-import type { EndUserEventType } from '../webhooks.js';
+import { checkMilliseconds } from '../client/options.js';
+import { formatValidationIssues, validateWebhookPayload } from '../contract/validation.js';
+import type { EndUserEventType } from '../client/webhooks.js';
 
 type EndUser = components['schemas']['EndUser'];
 

@@ -3,11 +3,11 @@
 // `sl-violations`, with the provider's real status), and whether it is JSON at all. What cannot be
 // judged (rate limited throughout) says so; what is the setup's fault (a refused token, an unreachable
 // provider) throws VerifySetupError.
-import type { RawAnswer } from '../client.js';
-import type { Json } from '../json-pointer.js';
-import { documentedResponse } from '../operations.js';
-import { PROXY_PROBLEMS, prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism.js';
-import { derefNode, nodeAt, unescapePointerSegment } from '../spec.js';
+import type { RawAnswer } from '../client/client.js';
+import type { Json } from '../contract/json-pointer.js';
+import { documentedResponse } from '../contract/operations.js';
+import { PROXY_PROBLEMS, prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism/prism.js';
+import { derefNode, nodeAt, unescapePointerSegment } from '../contract/spec.js';
 import { type Violation, VerifySetupError } from './report.js';
 
 /** What the contract allows as an answer to one request. */

@@ -1,10 +1,10 @@
 // What verifyProvider takes and reports, and the checks it makes of its options before anything starts.
 import { Webhook } from 'standardwebhooks';
-import { createAdaClient } from '../client.js';
-import { checkMilliseconds } from '../client-options.js';
-import type { RunningPrism } from '../prism.js';
-import { parameterPointers } from '../spec.js';
-import { formatValidationIssues, validateParameter } from '../validation.js';
+import { createAdaClient } from '../client/client.js';
+import { checkMilliseconds } from '../client/options.js';
+import type { RunningPrism } from '../prism/prism.js';
+import { parameterPointers } from '../contract/spec.js';
+import { formatValidationIssues, validateParameter } from '../contract/validation.js';
 
 export interface VerifyOptions {
   /** The provider's base URL, e.g. https://acme.ada.support/api */

@@ -13,15 +13,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
-import { type AdaClient, createAdaClient, type RawAnswer } from '../client.js';
-import { AdaApiError, AdaConnectionError, type AdaError, AdaTimeoutError, ContractViolationError, createScrub } from '../errors.js';
-import type { Json } from '../json-pointer.js';
-import { operation } from '../operations.js';
-import { PageTrail } from '../pagination.js';
-import type { RunningPrism } from '../prism.js';
-import { startProxy } from '../proxy.js';
-import { sleep } from '../retry.js';
-import type { RequestParts } from '../validation.js';
+import { type AdaClient, createAdaClient, type RawAnswer } from '../client/client.js';
+import { AdaApiError, AdaConnectionError, type AdaError, AdaTimeoutError, ContractViolationError, createScrub } from '../client/errors.js';
+import type { Json } from '../contract/json-pointer.js';
+import { operation } from '../contract/operations.js';
+import { PageTrail } from '../client/pagination.js';
+import type { RunningPrism } from '../prism/prism.js';
+import { startProxy } from '../mock/proxy.js';
+import { sleep } from '../client/retry.js';
+import type { RequestParts } from '../contract/validation.js';
 import { type Expectation, type Judged, judge } from './judge.js';
 import {
   checkVerifyOptions,
@@ -33,7 +33,7 @@ import {
   type Violation,
   type VerifyWebhookOptions,
 } from './report.js';
-import { describedEventTypes, type EndUserEventType } from '../webhooks.js';
+import { describedEventTypes, type EndUserEventType } from '../client/webhooks.js';
 import { WebhookListener } from './webhook-listener.js';
 
 /** What a retry can change is retried this often: a 429 (then its request counts as unjudged), a 502, 503 or 504, no answer. */

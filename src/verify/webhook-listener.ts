@@ -5,9 +5,9 @@
 // message id.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Json } from '../json-pointer.js';
-import { webhooks } from '../operations.js';
-import { headerValue, verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../webhooks.js';
+import type { Json } from '../contract/json-pointer.js';
+import { webhooks } from '../contract/operations.js';
+import { headerValue, verifyWebhook, WebhookPayloadError, WebhookTimestampError, WebhookVerificationError } from '../client/webhooks.js';
 
 /** Larger bodies are refused (413), not kept: an end user's payload is a few KB (metadata at most 10 KB). */
 const MAX_BODY_BYTES = 1024 * 1024;

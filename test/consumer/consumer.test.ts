@@ -132,8 +132,8 @@ describe('the packed package, installed in a fresh project', () => {
     expect(files.filter((f) => /(^|\/)schema\.(ts|d\.ts)$/.test(f))).toEqual(['dist/generated/schema.d.ts']);
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
-    expect(files).toContain('dist/src/prism-host.cjs');
-    expect(files).toContain('dist/src/prism-http.cjs');
+    expect(files).toContain('dist/src/prism/host.cjs');
+    expect(files).toContain('dist/src/prism/http.cjs');
     expect(files).toContain('dist/generated/schema.d.ts');
     expect(files).toContain('generated/openapi.json');
     expect(files).toContain('generated/openapi.yaml');
@@ -162,7 +162,7 @@ describe('the packed package, installed in a fresh project', () => {
       cwd: project,
     });
     const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client.js'))).toBe(true);
+    expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client/client.js'))).toBe(true);
     expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
   }, 60_000);
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations as operationTable, webhooks as webhookTable } from '../../src/operations.js';
+import { operations as operationTable, webhooks as webhookTable } from '../../src/contract/operations.js';
 import { freePort } from '../free-port.js';
-import { nodeAt } from '../../src/spec.js';
+import { nodeAt } from '../../src/contract/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
 
 const root = join(import.meta.dirname, '..', '..');

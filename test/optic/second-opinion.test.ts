@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareSpecs } from '../../scripts/breaking-changes.js';
+import { compareSpecs } from '../../src/breaking/index.js';
 import { breakingCases, bundled, safeCases, unjudgeableCases, type Case } from '../breaking-cases.js';
 
 process.env.OPTIC_TELEMETRY_LEVEL = 'off'; // nothing may leave this machine

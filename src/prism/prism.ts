@@ -1,4 +1,4 @@
-// Running Prism: one host process per process (src/prism-host.cjs) serving every mock (startMock) and
+// Running Prism: one host process per process (src/prism/host.cjs) serving every mock (startMock) and
 // validation proxy (startProxy), with readiness and clean shutdown in one place.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -67,15 +67,15 @@ export function prismCliPath(): string {
   return join(dirname(prismManifestPath()), 'dist', 'index.js');
 }
 
-const hostScript = fileURLToPath(new URL('./prism-host.cjs', import.meta.url));
+const hostScript = fileURLToPath(new URL('./host.cjs', import.meta.url));
 
 /**
  * The problem types the kit's proxy answers with when the provider gave no answer a client can take
- * (see prism-http.cjs, their one home): `upstreamFailed` (none came) and `upstreamInvalid` (not HTTP,
+ * (see http.cjs, their one home): `upstreamFailed` (none came) and `upstreamInvalid` (not HTTP,
  * too large, undecodable).
  */
 export const PROXY_PROBLEMS: { upstreamFailed: string; upstreamInvalid: string } = createRequire(import.meta.url)(
-  './prism-http.cjs',
+  './http.cjs',
 ).PROXY_PROBLEMS;
 
 interface Answer {
@@ -86,7 +86,7 @@ interface Answer {
   port?: number;
 }
 
-/** A server of the host asking this process to judge a request (see prism-host.cjs). */
+/** A server of the host asking this process to judge a request (see host.cjs). */
 interface JudgeCall {
   type: 'judge';
   server: number;
@@ -95,7 +95,7 @@ interface JudgeCall {
 }
 
 /**
- * One Prism host per process (src/prism-host.cjs): Prism's modules load once, and each start is a new
+ * One Prism host per process (src/prism/host.cjs): Prism's modules load once, and each start is a new
  * server in it. The host dies with this process; it holds this process open only while it serves.
  */
 class PrismHost {

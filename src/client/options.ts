@@ -1,6 +1,6 @@
 // What createAdaClient and each call accept, checked once, with errors that name the option and the
 // rule (a TypeError: a programming mistake, found before anything is sent).
-import { openapiDocument } from './spec.js';
+import { openapiDocument } from '../contract/spec.js';
 
 // One or two DNS labels: `acme`, `acme.eu`.
 const INSTANCE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)?$/i;

@@ -3,10 +3,10 @@
 // delivered by Svix), over the raw body, before anything is parsed; then the payload is held to the
 // spec's webhook schema. Each way to fail has its own error; none of them carries the secret.
 import { Webhook, WebhookVerificationError as LibraryVerificationError } from 'standardwebhooks';
-import type { components, webhooks as WebhookTypes } from '../generated/schema.js';
+import type { components, webhooks as WebhookTypes } from '../../generated/schema.js';
 import { AdaError } from './errors.js';
-import { webhooks } from './operations.js';
-import { validateWebhookPayload, type ValidationIssue } from './validation.js';
+import { webhooks } from '../contract/operations.js';
+import { validateWebhookPayload, type ValidationIssue } from '../contract/validation.js';
 
 /** The payload of `v1.end_user.created`. */
 export type EndUserCreatedEvent = components['schemas']['EndUserCreatedEvent'];

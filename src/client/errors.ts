@@ -2,9 +2,9 @@
 // instanceof catches everything the kit throws; AdaApiError is any non-2xx answer, with a subclass per
 // status a caller may want to branch on; connection problems and contract problems have their own.
 // None of them ever holds the API token (see sanitizeCause and redactHeaders).
-import type { components } from '../generated/schema.js';
-import type { ValidationIssue } from './validation.js';
-import { formatValidationIssues } from './validation.js';
+import type { components } from '../../generated/schema.js';
+import type { ValidationIssue } from '../contract/validation.js';
+import { formatValidationIssues } from '../contract/validation.js';
 
 export type AdaErrorItem = components['schemas']['Error'];
 

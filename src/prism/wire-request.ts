@@ -2,8 +2,8 @@
 // kit's own validators: which operation it is for, and the 400 the kit answers when it breaks a rule,
 // Prism's or the kit's (x-disjoint-keys, x-max-json-bytes, x-exclusive-parameter-groups, an empty or
 // unknown query parameter, text no URL can carry). One home for the mock's front and the stateful fake.
-import { operations, type OperationInfo } from './operations.js';
-import { parseQuery, validateRequest, type ValidationIssue } from './validation.js';
+import { operations, type OperationInfo } from '../contract/operations.js';
+import { parseQuery, validateRequest, type ValidationIssue } from '../contract/validation.js';
 
 export interface WireRequest {
   method: string;

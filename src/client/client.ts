@@ -1,10 +1,10 @@
 // The typed client: openapi-fetch underneath (reachable as `fetchClient`), auth as a middleware, and one
-// core (`call`) around every operation of the table (src/operations.ts) with what a production client
+// core (`call`) around every operation of the table (src/contract/operations.ts) with what a production client
 // needs: local validation of parameters and body, a timeout per attempt, retries with backoff for what
 // may pass on a second try (only where sending twice is safe), and one typed error per outcome. The
 // methods for each operation are thin: which operation, which parts, what the answer means.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { components, paths } from '../generated/schema.js';
+import type { components, paths } from '../../generated/schema.js';
 import {
   checkBackoff,
   checkHeaders,
@@ -14,7 +14,7 @@ import {
   checkTimeout,
   checkToken,
   resolveBaseUrl,
-} from './client-options.js';
+} from './options.js';
 import {
   AdaApiError,
   AdaConnectionError,
@@ -27,11 +27,17 @@ import {
   type AdaError,
 } from './errors.js';
 import { serializeJsonBody } from './json-body.js';
-import { operation } from './operations.js';
+import { operation } from '../contract/operations.js';
 import { type NextPage, PagePromise, PageTrail, type Page } from './pagination.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
 import { createFetchTransport, createNodeTransport, LightRequest, TransportError, type ResponseLimits } from './transport.js';
-import { validateEndUserResponse, validateRequest, validateResponse, type RequestParts, type ValidationIssue } from './validation.js';
+import {
+  validateEndUserResponse,
+  validateRequest,
+  validateResponse,
+  type RequestParts,
+  type ValidationIssue,
+} from '../contract/validation.js';
 
 export type EndUser = components['schemas']['EndUser'];
 export type UpdateEndUserRequest = components['schemas']['UpdateEndUserRequest'];

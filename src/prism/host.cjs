@@ -10,7 +10,7 @@
 // JSON lines, level warn) go to stdout.
 'use strict';
 const requirePrism = require('node:module').createRequire(process.argv[2]);
-const { createPrismServer } = require('./prism-http.cjs');
+const { createPrismServer } = require('./http.cjs');
 
 const prism = {
   http: requirePrism('@stoplight/prism-http'),

@@ -11,7 +11,7 @@
 // this checker does not understand can never pass as "no breaking changes". In the manner of the
 // checker GitHub runs over its own description (rest-api-description), with its limits stated
 // (README, "Breaking-change policy").
-import { escapePointerSegment, type Json, mergeRefChain, refChain } from '../src/json-pointer.js';
+import { escapePointerSegment, type Json, mergeRefChain, refChain } from '../contract/json-pointer.js';
 
 type Side = 'request' | 'response';
 type Verdict = 'same' | 'tighter' | 'looser' | 'changed';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { escapePointerSegment, type Json, pointerGet, refChain } from './json-pointer.js';
 import { bundledSpecPath } from './spec-file.js';
 
-type BundledSpec = typeof import('../generated/openapi.json');
+type BundledSpec = typeof import('../../generated/openapi.json');
 export const openapiDocument: BundledSpec = JSON.parse(readFileSync(bundledSpecPath, 'utf8'));
 
 export { bundledSpecPath } from './spec-file.js';

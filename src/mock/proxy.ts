@@ -1,8 +1,8 @@
 // startProxy(): Prism as a validation proxy in front of a real provider. It forwards each request and
 // checks request and response against the bundled spec, reporting violations in `sl-violations`.
 import { fileURLToPath } from 'node:url';
-import { startPrism, type RunningPrism } from './prism.js';
-import { bundledSpecPath } from './spec-file.js';
+import { startPrism, type RunningPrism } from '../prism/prism.js';
+import { bundledSpecPath } from '../contract/spec-file.js';
 
 export interface StartProxyOptions {
   /** The provider's base URL (the part before /v2/...). */

@@ -4,14 +4,14 @@
 // every request the contract forbids.
 // With `stateful: true`, the stateful fake instead: a store that behaves like Ada, behind Prism.
 import { fileURLToPath } from 'node:url';
-import { startFake, type RunningFake, type StartFakeOptions } from './fake/start.js';
-import { startPrism, type RunningPrism } from './prism.js';
-import { bundledSpecPath } from './spec-file.js';
-import { refuse } from './wire-request.js';
+import { startFake, type RunningFake, type StartFakeOptions } from '../fake/start.js';
+import { startPrism, type RunningPrism } from '../prism/prism.js';
+import { bundledSpecPath } from '../contract/spec-file.js';
+import { refuse } from '../prism/wire-request.js';
 
-export type { RunningFake, StartFakeOptions } from './fake/start.js';
-export type { SeedEndUser } from './fake/store.js';
-export type { Delivery, WebhookTarget } from './fake/webhook-sender.js';
+export type { RunningFake, StartFakeOptions } from '../fake/start.js';
+export type { SeedEndUser } from '../fake/store.js';
+export type { Delivery, WebhookTarget } from '../fake/webhook-sender.js';
 
 export interface StartMockOptions {
   /** Port to listen on; a free one is picked when omitted. */

@@ -2,7 +2,7 @@
 // walks every item across pages. Nothing is requested until the caller awaits or iterates (an unobserved
 // request could only end as an unhandled rejection), and a next page is requested only when wanted.
 // PageTrail holds the rules a next_page_url must meet to be followed, for the client and verify alike.
-import type { ValidationIssue } from './validation.js';
+import type { ValidationIssue } from '../contract/validation.js';
 
 export interface Page<Item> {
   /** The items of this page. */

@@ -1,4 +1,4 @@
-// The HTTP side of every Prism server the kit runs (see prism-host.cjs): Prism's own request pipeline
+// The HTTP side of every Prism server the kit runs (see host.cjs): Prism's own request pipeline
 // (validate the request, pick an example or forward to the provider, validate the answer), behind a
 // node:http server of the kit's, in place of prism-http-server, so that:
 // - the mock's answers conform to the contract: a body that is not JSON (400), one over Ada's 10 MB
