@@ -6,8 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The packed-package, browser and Optic suites have their own scripts (test:consumer, test:docs, test:optic).
     exclude: [...configDefaults.exclude, 'test/consumer/**', 'test/docs/**', 'test/optic/**'],
-    // One Prism process for the whole run (see test/global-setup.ts); tests read its URL with inject().
-    globalSetup: ['test/global-setup.ts'],
+    // One Prism process for the whole run (see test/helpers/global-setup.ts); tests read its URL with inject().
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc as part of `npm test`.
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     // Much of the test time is spent waiting on child processes (Prism, the CLIs), so one worker more

@@ -8,14 +8,14 @@ import { createServer, request as httpRequest, Agent, type Server } from 'node:h
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accepts } from '../test/helpers/net.js';
 
 // The built package (dist/), as consumers get it, loaded at run time (`npm run bench` builds it first);
 // typed by the sources it is built from, so that `npm run typecheck` needs no build.
 const dist = <T>(module: string) => import(new URL(`../dist/src/${module}.js`, import.meta.url).href) as Promise<T>;
 const { createAdaClient, validateUpdateEndUserRequest } = await dist<typeof import('../src/index.js')>('index');
 const { startMock } = await dist<typeof import('../src/testing.js')>('testing');
-const { accepts } = await dist<typeof import('../src/prism/prism.js')>('prism/prism');
-const { schemaPointers } = await dist<typeof import('../src/contract/spec.js')>('contract/spec');
+const { operations } = await dist<typeof import('../src/contract/operations.js')>('contract/operations');
 const { compiledValidator } = await dist<typeof import('../src/contract/validation.js')>('contract/validation');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -136,7 +136,7 @@ agent.destroy();
 // 2. Validators: the kit's wrapper vs the bare Ajv function compiled from the same spec
 
 // The baseline is the very function the wrapper calls, compiled from the same spec.
-const bare = compiledValidator(schemaPointers.updateEndUserRequest);
+const bare = compiledValidator(operations.updateEndUser!.body!.schema!);
 const bigBody = { profile: { metadata: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`key_${i}`, 'x'.repeat(30)])) } };
 for (const [label, candidate] of [
   ['seed body', seedRequest],

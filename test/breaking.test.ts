@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareSpecs } from '../src/breaking/index.js';
-import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from './breaking-cases.js';
-import { CHILD_PROCESS_TIMEOUT } from './support.js';
+import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from './helpers/breaking-cases.js';
+import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
 
 const root = join(import.meta.dirname, '..');
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD_PROCESS_TIMEOUT } from './support.js';
+import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
 
 const root = join(import.meta.dirname, '..');
 const copy = mkdtempSync(join(tmpdir(), 'ada-check-generated-'));

@@ -14,9 +14,9 @@ import {
   ResponseTooLargeError,
   type AdaError,
 } from '../src/client/errors.js';
-import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './http-server.js';
-import { mockClient, seedResponse, TEST_TOKEN } from './support.js';
-import { freePort } from './free-port.js';
+import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './helpers/http-server.js';
+import { mockClient, seedResponse, TEST_TOKEN } from './helpers/support.js';
+import { freePort } from './helpers/net.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -22,9 +22,9 @@ import {
   UnprocessableEntityError,
 } from '../src/client/errors.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/client/retry.js';
-import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
-import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from './support.js';
-import { freePort } from './free-port.js';
+import { json, startServer, type RecordedRequest, type TestServer } from './helpers/http-server.js';
+import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from './helpers/support.js';
+import { freePort } from './helpers/net.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

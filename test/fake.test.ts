@@ -9,8 +9,8 @@ import { validateResponse } from '../src/contract/validation.js';
 import { verifyWebhook, type EndUserWebhookEvent } from '../src/client/webhooks.js';
 import { FAKE_KEY_HEADER, startFakeServer } from '../src/fake/server.js';
 import { EndUserStore } from '../src/fake/store.js';
-import { json, rawRequest, startServer, type TestServer } from './http-server.js';
-import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from './support.js';
+import { json, rawRequest, startServer, type TestServer } from './helpers/http-server.js';
+import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from './helpers/support.js';
 import type { Json } from '../src/contract/json-pointer.js';
 
 const fakes: RunningFake[] = [];

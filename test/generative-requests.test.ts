@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../src/arbitraries/index.js';
 import { operations } from '../src/contract/operations.js';
 import { parseQuery, validateRequest } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './helpers/support.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -11,8 +11,8 @@ import { AdaApiError } from '../src/client/errors.js';
 import { operations, webhooks } from '../src/contract/operations.js';
 import { validateResponse, validateWebhookPayload } from '../src/contract/validation.js';
 import { verifyWebhook } from '../src/client/webhooks.js';
-import { json, startServer, type TestServer } from './http-server.js';
-import { END_USER_ID, TEST_TOKEN, svixHeaders } from './support.js';
+import { json, startServer, type TestServer } from './helpers/http-server.js';
+import { END_USER_ID, TEST_TOKEN, svixHeaders } from './helpers/support.js';
 import type { Json } from '../src/contract/json-pointer.js';
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock/mock.js';
-import { accepts } from '../src/prism/prism.js';
 import { bundledSpecPath } from '../src/contract/spec-file.js';
 import { validateErrorsResponse } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from './support.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from './helpers/support.js';
+import { accepts } from './helpers/net.js';
 
 const json = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
 const patch = (body: string, headers: Record<string, string> = json, path = '/v2/end-users/x', method = 'PATCH') =>

@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock/mock.js';
-import { accepts, prismCliPath } from '../src/prism/prism.js';
-import { bundledSpecPath, openapiDocument } from '../src/contract/spec.js';
+import { prismCliPath } from '../src/prism/prism.js';
+import { bundledSpecPath } from '../src/contract/spec-file.js';
+import { openapiDocument } from '../src/contract/spec.js';
 import { operations } from '../src/contract/operations.js';
 import { validateResponse } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './support.js';
-import { freePort } from './free-port.js';
-import { rawRequest } from './http-server.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './helpers/support.js';
+import { accepts, freePort } from './helpers/net.js';
+import { rawRequest } from './helpers/http-server.js';
 import type { Json } from '../src/contract/json-pointer.js';
 
 describe('the shared mock', () => {

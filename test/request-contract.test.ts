@@ -6,8 +6,8 @@ import { createAdaClient } from '../src/client/client.js';
 import { AdaApiError } from '../src/client/errors.js';
 import { startMock, type RunningMock } from '../src/mock/mock.js';
 import { validateUpdateEndUserRequest } from '../src/contract/validation.js';
-import { invalidRequestCases } from './invalid-requests.js';
-import { END_USER_ID, mockClient, prismPointsAt, seedRequest, TEST_TOKEN } from './support.js';
+import { invalidRequestCases } from './helpers/invalid-requests.js';
+import { END_USER_ID, mockClient, prismPointsAt, seedRequest, TEST_TOKEN } from './helpers/support.js';
 import type { Json } from '../src/contract/json-pointer.js';
 
 const ok = (body: Record<string, Json>) => body;

@@ -2,11 +2,11 @@
 // every named example in the spec, and every documented error status as served by the mock.
 import { describe, expect, it } from 'vitest';
 import { AdaApiError } from '../src/client/errors.js';
-import { nodeAt, openapiDocument, resolvePointer, UPDATE_END_USER_PATH } from '../src/contract/spec.js';
+import { derefNode, openapiDocument } from '../src/contract/spec.js';
 import { validateEndUserResponse, validateErrorsResponse, validateUpdateEndUserRequest } from '../src/contract/validation.js';
-import { END_USER_ID, mockClient, seedRequest, seedResponse } from './support.js';
+import { END_USER_ID, mockClient, seedRequest, seedResponse } from './helpers/support.js';
 
-const operation = openapiDocument.paths[UPDATE_END_USER_PATH].patch;
+const operation = openapiDocument.paths['/v2/end-users/{end_user_id}'].patch;
 type ExampleName = keyof typeof openapiDocument.components.examples;
 type ResponseName = keyof typeof openapiDocument.components.responses;
 
@@ -149,8 +149,8 @@ describe('error responses from the mock (Prefer: code=N)', () => {
   });
 
   it('every error status, default included, shares the one Errors schema that validateErrorsResponse uses', () => {
-    const schemaAt = (status: string) =>
-      nodeAt(resolvePointer('paths', UPDATE_END_USER_PATH, 'patch', 'responses', status, 'content', 'application/json', 'schema'));
+    const responses: Record<string, unknown> = operation.responses;
+    const schemaAt = (status: string) => derefNode(responses[status]).content['application/json'].schema;
     for (const status of [...errorStatuses, 'default']) {
       expect([status, schemaAt(status)]).toEqual([status, { $ref: '#/components/schemas/Errors' }]);
     }

@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
-import { CHILD_PROCESS_TIMEOUT } from './support.js';
-import { freePort } from './free-port.js';
+import { providerFactory, VERIFY_TOKEN, type Drift } from './helpers/providers.js';
+import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
+import { freePort } from './helpers/net.js';
 
 const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();

@@ -6,9 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../src/mock/proxy.js';
 import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
-import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './providers.js';
-import { CHILD_PROCESS_TIMEOUT } from './support.js';
-import { freePort } from './free-port.js';
+import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './helpers/providers.js';
+import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
+import { freePort } from './helpers/net.js';
 
 const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();

@@ -10,7 +10,7 @@ import {
   WebhookTimestampError,
   WebhookVerificationError,
 } from '../src/client/webhooks.js';
-import { seedResponse, svixHeaders } from './support.js';
+import { seedResponse, svixHeaders } from './helpers/support.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';

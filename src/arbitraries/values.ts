@@ -4,8 +4,8 @@
 // Valid values for any schema of the spec; values that break exactly one rule for request schemas
 // (responses use `oneOf`, which has no single rule to break).
 import fc from 'fast-check';
-import { type Json, mergeRefChain, pointerGet, refChain, unescapePointerSegment } from '../contract/json-pointer.js';
-import { escapePointerSegment, openapiDocument } from '../contract/spec.js';
+import { escapePointerSegment, type Json, mergeRefChain, pointerGet, refChain, unescapePointerSegment } from '../contract/json-pointer.js';
+import { openapiDocument } from '../contract/spec.js';
 import { jsonByteLength } from '../contract/validation.js';
 
 export type Schema = Record<string, Json>;

@@ -3,8 +3,7 @@
 // status a caller may want to branch on; connection problems and contract problems have their own.
 // None of them ever holds the API token (see sanitizeCause and redactHeaders).
 import type { components } from '../../generated/schema.js';
-import type { ValidationIssue } from '../contract/validation.js';
-import { formatValidationIssues } from '../contract/validation.js';
+import { formatValidationIssues, type ValidationIssue } from '../contract/issues.js';
 
 export type AdaErrorItem = components['schemas']['Error'];
 

@@ -1,7 +1,7 @@
 // Request bodies as JSON text, serialized once per call (not once per attempt). A value JSON cannot
 // carry (a BigInt, a cycle, a toJSON that throws) is a local mistake: it is reported with the place it
 // sits, before anything is sent, instead of surfacing as a network failure.
-import { escapePointerSegment } from '../contract/spec.js';
+import { escapePointerSegment } from '../contract/json-pointer.js';
 import type { ValidationIssue } from '../contract/validation.js';
 
 export type JsonBody = { ok: true; text: string } | { ok: false; issue: ValidationIssue };

@@ -2,8 +2,8 @@
 // body) and answers (statuses, schemas, named examples), as JSON pointers the validators compile. The
 // validators, the client's plumbing, the arbitraries and the mock's examples read this table, so an
 // operation added to the spec needs no hand-written list anywhere.
-import type { Json } from './json-pointer.js';
-import { escapePointerSegment, followRefs, nodeAt, openapiDocument } from './spec.js';
+import { escapePointerSegment, type Json } from './json-pointer.js';
+import { followRefs, nodeAt, openapiDocument } from './spec.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
 const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch'];

@@ -3,24 +3,11 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
-import { pointerGet } from './json-pointer.js';
-import { escapePointerSegment, nodeAt, openapiDocument, schemaPointers } from './spec.js';
+import type { ValidationIssue, ValidationResult } from './issues.js';
+import { escapePointerSegment, pointerGet } from './json-pointer.js';
+import { nodeAt, openapiDocument } from './spec.js';
 
-export interface ValidationIssue {
-  /**
-   * JSON pointer (RFC 6901) to the offending value in the body, e.g. `/profile/external_id`; for a
-   * parameter (see `in`), `/` and its name, e.g. `/end_user_id`.
-   */
-  path: string;
-  /** The rule it breaks, e.g. `must be at most 36 characters`. */
-  message: string;
-  /** The schema keyword of that rule, e.g. `maxLength`, `required`, `x-max-json-bytes`. */
-  keyword: string;
-  /** Absent for the body; `path` or `query` for a parameter. */
-  in?: 'path' | 'query';
-}
-
-export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIssue[] };
+export { formatValidationIssues, type ValidationIssue, type ValidationResult } from './issues.js';
 
 const SPEC_ID = 'ada-end-users.openapi.json';
 
@@ -245,26 +232,12 @@ export function validateCreateEndUserRequest(body: unknown): ValidationResult {
 
 /** Validates an end user, as every operation answers one, against the spec. */
 export function validateEndUserResponse(body: unknown): ValidationResult {
-  return validateAgainstSpec(schemaPointers.endUserResponse, body);
+  return validateAgainstSpec(operation('updateEndUser').responses['200']!.schema!, body);
 }
 
 /** Validates an error body (`{ errors: [...] }`) against the spec. */
 export function validateErrorsResponse(body: unknown): ValidationResult {
-  return validateAgainstSpec(schemaPointers.errorsResponse, body);
-}
-
-/** `path: message` lines, for error messages and logs. */
-export function formatValidationIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((issue) => `${where(issue)}: ${issue.message}`).join('\n');
-}
-
-/** Rules about a whole answer rather than its body. */
-const ANSWER_KEYWORDS = new Set(['status', 'content-encoding']);
-
-function where(issue: ValidationIssue): string {
-  if (issue.in) return `${issue.path.slice(1)} (${issue.in} parameter)`;
-  if (issue.path === '' && ANSWER_KEYWORDS.has(issue.keyword)) return `(${issue.keyword})`;
-  return issue.path || '(body)';
+  return validateAgainstSpec(operation('updateEndUser').responses.default!.schema!, body);
 }
 
 /**

@@ -2,7 +2,6 @@
 // validation proxy (startProxy), with readiness and clean shutdown in one place.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WireAnswer, WireRequest } from './wire-request.js';
@@ -295,48 +294,6 @@ function formatLogLines(chunk: string): string {
       }
     })
     .join('\n');
-}
-
-/** One entry of Prism's `sl-violations` header: what broke, and where. */
-export interface PrismViolation {
-  location: string[];
-  /** The JSON Schema keyword (or status); absent for some checks, such as a wrong media type. */
-  code?: string | number;
-  message: string;
-  severity: string;
-}
-
-/** Prism's verdict on an exchange, from its `sl-violations` header (none when absent or unreadable). */
-export function prismViolations(headers: Headers): PrismViolation[] {
-  const raw = headers.get('sl-violations');
-  if (!raw) return [];
-  try {
-    return JSON.parse(raw) as PrismViolation[];
-  } catch {
-    return [];
-  }
-}
-
-/** Prism's location segments keep RFC 6901 escapes, so they join into a JSON pointer as they are. */
-export function prismLocationPointer(segments: string[]): string {
-  return segments.map((segment) => `/${segment}`).join('');
-}
-
-/** Whether something accepts TCP connections on HOST:port. */
-export function accepts(port: number, host = HOST): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -6,8 +6,10 @@
 import type { RawAnswer } from '../client/client.js';
 import type { Json } from '../contract/json-pointer.js';
 import { documentedResponse } from '../contract/operations.js';
-import { PROXY_PROBLEMS, prismLocationPointer as pointer, prismViolations, type PrismViolation } from '../prism/prism.js';
-import { derefNode, nodeAt, unescapePointerSegment } from '../contract/spec.js';
+import { PROXY_PROBLEMS } from '../prism/prism.js';
+import { prismLocationPointer as pointer, prismViolations, type PrismViolation } from './sl-violations.js';
+import { unescapePointerSegment } from '../contract/json-pointer.js';
+import { derefNode, nodeAt } from '../contract/spec.js';
 import { type Violation, VerifySetupError } from './report.js';
 
 /** What the contract allows as an answer to one request. */

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { createAdaClient } from '../client/client.js';
 import { checkMilliseconds } from '../client/options.js';
 import type { RunningPrism } from '../prism/prism.js';
-import { parameterPointers } from '../contract/spec.js';
+import { operation } from '../contract/operations.js';
 import { formatValidationIssues, validateParameter } from '../contract/validation.js';
 
 export interface VerifyOptions {
@@ -166,9 +166,16 @@ export function checkVerifyOptions(options: VerifyOptions): { maxRequests: numbe
   // A bad token, URL or end-user id fails here: an id such as "." would send every request, and the
   // token, to another path.
   createAdaClient({ baseUrl: options.baseUrl, token: options.token });
-  const id = validateParameter(parameterPointers.endUserId, options.endUserId);
+  const id = validateParameter(endUserIdParameter(), options.endUserId);
   if (!id.ok) throw new TypeError(`endUserId: ${formatValidationIssues(id.errors)}`);
   return { maxRequests, intervalMs, seed, maxTimeMs };
+}
+
+/** The spec's `end_user_id` path parameter, as getEndUser (and every operation on one end user) takes it. */
+function endUserIdParameter(): string {
+  const parameter = operation('getEndUser').parameters.find((p) => p.in === 'path' && p.name === 'end_user_id');
+  if (!parameter) throw new Error('the spec’s getEndUser has no end_user_id path parameter');
+  return parameter.pointer;
 }
 
 function checkWebhookOptions(webhooks: VerifyWebhookOptions): void {

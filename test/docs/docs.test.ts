@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations as operationTable, webhooks as webhookTable } from '../../src/contract/operations.js';
-import { freePort } from '../free-port.js';
+import { freePort } from '../helpers/net.js';
 import { nodeAt } from '../../src/contract/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
 

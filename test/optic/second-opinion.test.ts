@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSpecs } from '../../src/breaking/index.js';
-import { breakingCases, bundled, safeCases, unjudgeableCases, type Case } from '../breaking-cases.js';
+import { breakingCases, bundled, safeCases, unjudgeableCases, type Case } from '../helpers/breaking-cases.js';
 
 process.env.OPTIC_TELEMETRY_LEVEL = 'off'; // nothing may leave this machine
 const require = createRequire(import.meta.url);

@@ -4,11 +4,11 @@
 // table (README, "Breaking-change policy").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json } from '../src/contract/json-pointer.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 type Spec = Json;
 
-export const bundled: Spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'generated', 'openapi.json'), 'utf8'));
+export const bundled: Spec = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'generated', 'openapi.json'), 'utf8'));
 const PATH = '/v2/end-users/{end_user_id}';
 const COLLECTION = '/v2/end-users/';
 export const OP = `PATCH ${PATH}`;

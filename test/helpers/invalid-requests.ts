@@ -1,7 +1,7 @@
 // One invalid body per rule the spec encodes for "Update an end user": each breaks exactly one rule of
 // the seed request and names the JSON pointer the local validator must report.
 import { seedRequest } from './support.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 export interface InvalidRequestCase {
   rule: string;

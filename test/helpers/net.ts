@@ -1,6 +1,6 @@
-// Ports a test names before anything listens on them.
+// Ports a test names before anything listens on them, and whether anything listens on one.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** The low end of the range the kernel picks ports from for `listen(0)` (Linux; 32768 elsewhere). */
 function ephemeralLow(): number {
@@ -33,5 +33,22 @@ function canListen(port: number): Promise<boolean> {
     server.unref();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Whether something accepts TCP connections on host:port (127.0.0.1 by default). */
+export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }

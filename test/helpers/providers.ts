@@ -3,10 +3,10 @@
 // it in one distinct way each, by changing what the honest one answers.
 import type { ServerResponse } from 'node:http';
 import { afterAll } from 'vitest';
-import { startFakeServer, type FakeServer } from '../src/fake/server.js';
-import { EndUserStore } from '../src/fake/store.js';
-import { WebhookSender, type WebhookTarget } from '../src/fake/webhook-sender.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { startFakeServer, type FakeServer } from '../../src/fake/server.js';
+import { EndUserStore } from '../../src/fake/store.js';
+import { WebhookSender, type WebhookTarget } from '../../src/fake/webhook-sender.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 import { json, startServer, type RecordedRequest, type TestServer } from './http-server.js';
 import { seedResponse } from './support.js';
 

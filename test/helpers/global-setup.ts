@@ -1,6 +1,6 @@
 // One real Prism mock of the bundled spec, shared by every test file of a run.
 import type { TestProject } from 'vitest/node';
-import { startMock, type RunningMock } from '../src/mock/mock.js';
+import { startMock, type RunningMock } from '../../src/mock/mock.js';
 
 let mock: RunningMock | undefined;
 

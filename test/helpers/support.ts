@@ -1,10 +1,10 @@
 // Test helpers. Fixtures come from the spec's own named examples, never from hand-made copies.
 import { Webhook } from 'standardwebhooks';
 import { inject } from 'vitest';
-import { createAdaClient, type AdaClientOptions } from '../src/client/client.js';
-import type { Json } from '../src/contract/json-pointer.js';
-import { prismLocationPointer, prismViolations } from '../src/prism/prism.js';
-import { openapiDocument } from '../src/contract/spec.js';
+import { createAdaClient, type AdaClientOptions } from '../../src/client/client.js';
+import type { Json } from '../../src/contract/json-pointer.js';
+import { prismLocationPointer, prismViolations } from '../../src/verify/sl-violations.js';
+import { openapiDocument } from '../../src/contract/spec.js';
 
 type Examples = typeof openapiDocument.components.examples;
 
@@ -41,7 +41,7 @@ export function mockClient(options: Omit<AdaClientOptions, 'baseUrl' | 'instance
   return createAdaClient({ baseUrl: mockUrl(), token: TEST_TOKEN, ...options });
 }
 
-export { prismViolations } from '../src/prism/prism.js';
+export { prismViolations } from '../../src/verify/sl-violations.js';
 
 /**
  * JSON pointers of the body locations Prism names in `sl-violations`. Prism keeps RFC 6901 escapes in
