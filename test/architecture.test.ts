@@ -2,7 +2,7 @@
 // folder and the layers below it, with no cycles; the root entry never reaches the testing tools; the
 // bottom modules that printing an error needs are leaves (no Ajv, no spec read).
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 

@@ -1,17 +1,17 @@
 // Generative contract tests for every operation of the spec (walked from the operations table, not
 // listed): whole requests (path and query parameters on the wire, and bodies), valid ones and ones that
 // break exactly one rule, checked by the kit's validators and, differentially, against the real Prism
-// mock. FC_NUM_RUNS (default 1000) is the number of requests the differential test sends in all, shared
+// mock. FC_NUM_RUNS (test/helpers/support.ts) is the number of requests the differential test sends in all, shared
 // by the operations; FC_SEED replays a run (printed at the start and with any counterexample).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../src/arbitraries/index.js';
 import { operations } from '../src/contract/operations.js';
 import { parseQuery, validateRequest } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './helpers/support.js';
+import { CHILD_PROCESS_TIMEOUT, FC_NUM_RUNS, FC_SEED, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './helpers/support.js';
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
-const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const numRuns = FC_NUM_RUNS;
+const seed = FC_SEED;
 console.info(`generative request tests: FC_SEED=${seed} FC_NUM_RUNS=${numRuns}`);
 const operationIds = Object.keys(operations);
 const perOperation = Math.ceil(numRuns / operationIds.length);

@@ -12,10 +12,10 @@ import { operations, webhooks } from '../src/contract/operations.js';
 import { validateResponse, validateWebhookPayload } from '../src/contract/validation.js';
 import { verifyWebhook } from '../src/client/webhooks.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
-import { END_USER_ID, TEST_TOKEN, svixHeaders } from './helpers/support.js';
+import { END_USER_ID, FC_SEED, TEST_TOKEN, svixHeaders } from './helpers/support.js';
 import type { Json } from '../src/contract/json-pointer.js';
 
-const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = FC_SEED;
 console.info(`generative response tests: FC_SEED=${seed}`);
 
 /** A status that stands for a documented range or `default` (no status of its own is documented for it). */

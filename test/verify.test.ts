@@ -30,7 +30,8 @@ describe('verifyProvider setup problems', () => {
     );
   });
 
-  it(
+  // Concurrent: it waits on a Prism start of its own, touching nothing shared.
+  it.concurrent(
     'a provider that stops answering is a setup error, not a violation',
     async () => {
       const port = await freePort(); // nothing listens there
@@ -363,7 +364,8 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
     return verifyProvider({ baseUrl: server.url, token: TOKEN, endUserId: GIVEN_END_USER_ID, intervalMs: 0, ...extra });
   }
 
-  it(
+  // These two wait (on a budget, on a timeout) against providers of their own: concurrent with each other.
+  it.concurrent(
     'every run ends: when maxTimeMs is spent mid-request, the run stops and says what it judged and what it could not',
     async () => {
       const report = await goingQuiet({ maxTimeMs: 4_000 }); // the request timeout (30 s) alone would not end it
@@ -379,7 +381,7 @@ describe('verifyProvider verifies every operation, and catches each kind of drif
     CHILD_PROCESS_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'a provider that goes away mid-run ends the run with what it judged (unjudged, not a setup error)',
     async () => {
       const report = await goingQuiet({ requestTimeoutMs: 3_000 });

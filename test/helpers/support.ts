@@ -30,6 +30,14 @@ export const TEST_TOKEN = 'tok_live_Zm9vYmFyYmF6cXV4';
  * In-process tests keep the default (vitest.config.ts).
  */
 export const CHILD_PROCESS_TIMEOUT = 180_000;
+/**
+ * The property tests' depth: how many cases (requests, bodies) each generative test draws. `npm test`
+ * draws 250 so that a change is tried in seconds; .ci/run sets FC_NUM_RUNS=1000. FC_SEED replays a run
+ * (each generative file prints the seed it used).
+ */
+export const FC_NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 250);
+export const FC_SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
 export const END_USER_ID = '5f7e0e2c1e7c7e000f0f9c3a';
 
 export function mockUrl(): string {

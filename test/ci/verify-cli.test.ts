@@ -1,12 +1,12 @@
-// `npm run verify` as a command: one line and exit 0 for an honest provider, exit 1 and a line per
+// CI-only (`npm run test:ci`: each case runs the command). `npm run verify` as a command: one line and exit 0 for an honest provider, exit 1 and a line per
 // violation on drift, one line and exit 2 for bad arguments and setup problems, and never the token.
 // (The drift kinds themselves are in verify.test.ts, in process.)
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { providerFactory, VERIFY_TOKEN, type Drift } from './helpers/providers.js';
-import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
-import { freePort } from './helpers/net.js';
+import { providerFactory, VERIFY_TOKEN, type Drift } from '../helpers/providers.js';
+import { CHILD_PROCESS_TIMEOUT } from '../helpers/support.js';
+import { freePort } from '../helpers/net.js';
 
 const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();
