@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { escapePointerSegment, type Json, mergeRefChain, pointerGet, refChain, unescapePointerSegment } from '../contract/json-pointer.js';
 import { openapiDocument } from '../contract/spec.js';
-import { jsonByteLength } from '../contract/validation.js';
+import { jsonByteLength, SCHEMA_ANNOTATIONS } from '../contract/keywords.js';
 
 export type Schema = Record<string, Json>;
 type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array';
@@ -43,8 +43,8 @@ export interface InvalidCase {
   boundary?: fc.Arbitrary<InvalidBody>;
 }
 
-const ANNOTATIONS = ['description', 'examples', 'example', 'readOnly', 'writeOnly', 'title', 'deprecated', 'x-pattern-message'];
-const RULES = [
+/** The rules (of contract/keywords.ts's) the arbitraries can generate for and against; a schema with another is refused. */
+const GENERATED_RULES = [
   'type',
   'minimum',
   'maximum',
@@ -65,7 +65,7 @@ const RULES = [
   'x-max-json-bytes',
   'x-disjoint-keys',
 ];
-const KNOWN_KEYWORDS = new Set([...ANNOTATIONS, ...RULES]);
+const KNOWN_KEYWORDS = new Set([...SCHEMA_ANNOTATIONS, ...GENERATED_RULES]);
 
 /** A schema with its `$ref`s followed (OpenAPI 3.1 applies a `$ref`'s siblings too, so they are merged). */
 export function resolve(schema: Schema | boolean): Schema {
@@ -124,7 +124,7 @@ function buildValidValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
   const schema = resolve(schemaOrRef);
   if (schema.oneOf) {
     // Branches the spec keeps apart by their required properties; extra fields never take those names.
-    if (Object.keys(schema).some((keyword) => keyword !== 'oneOf' && !ANNOTATIONS.includes(keyword)))
+    if (Object.keys(schema).some((keyword) => keyword !== 'oneOf' && !SCHEMA_ANNOTATIONS.includes(keyword)))
       throw new Error('arbitraries: oneOf beside other rules is not supported');
     return fc.oneof(...(schema.oneOf as Schema[]).map((branch) => validValue(branch)));
   }

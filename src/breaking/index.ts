@@ -12,6 +12,15 @@
 // checker GitHub runs over its own description (rest-api-description), with its limits stated
 // (README, "Breaking-change policy").
 import { escapePointerSegment, type Json, mergeRefChain, refChain } from '../contract/json-pointer.js';
+import {
+  ANNOTATIONS,
+  BOUNDS,
+  EXCLUSIVE_GROUPS_KEYWORD,
+  KIT_SCHEMA_KEYWORDS,
+  MAX_BODY_BYTES_KEYWORD,
+  SCHEMA_ANNOTATIONS,
+  SCHEMA_RULES,
+} from '../contract/keywords.js';
 
 type Side = 'request' | 'response';
 type Verdict = 'same' | 'tighter' | 'looser' | 'changed';
@@ -30,12 +39,6 @@ export interface Comparison {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-/** Keys that only document: they may change freely anywhere the walk knows them. */
-const ANNOTATIONS = ['description', 'summary', 'title', 'examples', 'example', 'externalDocs', 'deprecated', '$comment'];
-/** Schema annotations, beyond the general ones: they change no value's validity. */
-const SCHEMA_ANNOTATIONS = [...ANNOTATIONS, 'readOnly', 'writeOnly', 'x-pattern-message'];
-const MAX_KEYWORDS = ['maxLength', 'maxProperties', 'maxItems', 'maximum', 'exclusiveMaximum', 'x-max-json-bytes'];
-const MIN_KEYWORDS = ['minLength', 'minProperties', 'minItems', 'minimum', 'exclusiveMinimum'];
 /** Component sections openapi-typescript exports as types: a removed or renamed entry breaks code. */
 const TYPED_COMPONENTS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers', 'pathItems'];
 
@@ -119,8 +122,26 @@ class Judge {
 export function compareSpecs(base: Json, head: Json): Comparison {
   const judge = new Judge(base, head);
   const root = (doc: Json): Located => ({ node: doc, at: '#', keyAt: (key) => child('#', key) });
-  judge.account(root(base), root(head), ['paths', 'webhooks', 'components', 'servers', 'security', 'info', 'tags', 'openapi']);
+  judge.account(root(base), root(head), [
+    'paths',
+    'webhooks',
+    'components',
+    'servers',
+    'security',
+    'info',
+    'tags',
+    'openapi',
+    MAX_BODY_BYTES_KEYWORD,
+  ]);
   if (base.openapi !== head.openapi) judge.cannotJudge.add('#/openapi');
+  // Ada's limit on a request body: a smaller one refuses requests it accepted.
+  const bodyLimit = compareBound(base[MAX_BODY_BYTES_KEYWORD], head[MAX_BODY_BYTES_KEYWORD], 'max');
+  if (bodyLimit !== 'same')
+    judge.add(
+      '(every request)',
+      `${MAX_BODY_BYTES_KEYWORD} ${base[MAX_BODY_BYTES_KEYWORD] ?? 'none'} → ${head[MAX_BODY_BYTES_KEYWORD] ?? 'none'}`,
+      isBreaking('request', bodyLimit),
+    );
 
   compareServers(judge, base.servers, head.servers);
   for (const [kind, key] of [
@@ -195,10 +216,10 @@ function compareOperation(
   judge.account(
     before,
     after,
-    ['operationId', 'parameters', 'requestBody', 'responses', 'security', 'x-exclusive-parameter-groups'],
+    ['operationId', 'parameters', 'requestBody', 'responses', 'security', EXCLUSIVE_GROUPS_KEYWORD],
     [...ANNOTATIONS, 'tags'],
   );
-  compareExclusiveGroups(judge, where, before.node['x-exclusive-parameter-groups'], after.node['x-exclusive-parameter-groups']);
+  compareExclusiveGroups(judge, where, before.node[EXCLUSIVE_GROUPS_KEYWORD], after.node[EXCLUSIVE_GROUPS_KEYWORD]);
   if (before.node.operationId !== after.node.operationId) {
     judge.add(
       where,
@@ -389,26 +410,8 @@ function compareSecurity(judge: Judge, where: string, before: Json[] | undefined
 const isBreaking = (side: Side, verdict: Verdict) =>
   verdict === 'changed' || (side === 'request' ? verdict === 'tighter' : verdict === 'looser');
 
-/** The schema keywords this checker judges; every other one (annotations aside) must stay as it was. */
-const SCHEMA_KEYWORDS = [
-  'type',
-  'enum',
-  'const',
-  'format',
-  'pattern',
-  ...MAX_KEYWORDS,
-  ...MIN_KEYWORDS,
-  'properties',
-  'required',
-  'additionalProperties',
-  'items',
-  'propertyNames',
-  'not',
-  'anyOf',
-  'oneOf',
-  'allOf',
-  'x-disjoint-keys',
-];
+/** The kit's own rules that are not bounds (a bound is judged with the others): added or changed tightens. */
+const KIT_RULES = Object.keys(KIT_SCHEMA_KEYWORDS).filter((k) => KIT_SCHEMA_KEYWORDS[k]!.kind === 'rule' && !KIT_SCHEMA_KEYWORDS[k]!.bound);
 
 /** `whole` names the schema's own root in messages: `(body)` for a body, `(value)` for a parameter. */
 function compareSchemas(judge: Judge, side: Side, where: string, pointer: string, before: Located, after: Located, whole = '(body)'): void {
@@ -424,28 +427,28 @@ function compareSchemas(judge: Judge, side: Side, where: string, pointer: string
   }
   const b: Json = before.node ?? {};
   const a: Json = after.node ?? {};
-  judge.account(before, after, SCHEMA_KEYWORDS, SCHEMA_ANNOTATIONS);
+  judge.account(before, after, SCHEMA_RULES, SCHEMA_ANNOTATIONS); // every other keyword must stay as it was
 
   const types = (s: Json) => (s.type === undefined ? undefined : [s.type].flat().map(String));
   report(describeSet('type', types(b), types(a)), compareTypes(types(b), types(a)));
   report(describeSet('enum', b.enum, a.enum), compareSets(b.enum, a.enum));
   if ('const' in b || 'const' in a)
     report('const changed', compareSets('const' in b ? [b.const] : undefined, 'const' in a ? [a.const] : undefined));
-  for (const keyword of MAX_KEYWORDS)
-    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'max'));
-  for (const keyword of MIN_KEYWORDS)
-    report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], 'min'));
+  for (const direction of ['max', 'min'] as const)
+    for (const keyword of BOUNDS[direction])
+      report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], direction));
   for (const keyword of ['pattern', 'format'])
     report(`${keyword} ${clip(String(b[keyword] ?? 'none'))} → ${clip(String(a[keyword] ?? 'none'))}`, compareRule(b[keyword], a[keyword]));
   report(
     'not changed',
     compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)),
   );
-  // The kit's rule that keys of several objects may not overlap: a rule added or changed tightens.
-  report(
-    `x-disjoint-keys ${quote(b['x-disjoint-keys'] ?? 'none')} → ${quote(a['x-disjoint-keys'] ?? 'none')}`,
-    compareRule(b['x-disjoint-keys'] && JSON.stringify(b['x-disjoint-keys']), a['x-disjoint-keys'] && JSON.stringify(a['x-disjoint-keys'])),
-  );
+  // The kit's own rules (x-disjoint-keys: keys of several objects may not overlap): added or changed tightens.
+  for (const keyword of KIT_RULES)
+    report(
+      `${keyword} ${quote(b[keyword] ?? 'none')} → ${quote(a[keyword] ?? 'none')}`,
+      compareRule(b[keyword] && JSON.stringify(b[keyword]), a[keyword] && JSON.stringify(a[keyword])),
+    );
   const sub = (
     key: string,
     suffix: string,

@@ -4,6 +4,7 @@
 // may pass on a second try (only where sending twice is safe), and one typed error per outcome. The
 // methods for each operation are thin: which operation, which parts, what the answer means.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { bodyLimit } from '../contract/limits.js';
 import type { components, paths } from '../../generated/schema.js';
 import {
   checkBackoff,
@@ -151,7 +152,8 @@ export interface RawAnswer {
   text: string;
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** Ada's body limit (the spec's `x-max-body-bytes`): no answer of hers is larger. */
+export const DEFAULT_MAX_RESPONSE_BYTES = bodyLimit.bytes;
 
 /** What a call sends: its parameters and body, or (following a next_page_url) a query string as the server wrote it. */
 interface CallInput extends RequestParts {

@@ -4,7 +4,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
-import { escapePointerSegment, pointerGet } from './json-pointer.js';
+import { escapePointerSegment } from './json-pointer.js';
+import { KIT_SCHEMA_KEYWORDS } from './keywords.js';
 import { nodeAt, openapiDocument } from './spec.js';
 
 export { formatValidationIssues, type ValidationIssue, type ValidationResult } from './issues.js';
@@ -25,11 +26,10 @@ function createAjv(): Ajv2020 {
     strictRequired: false, // `not: {required: [sensitive_metadata]}` names a property on purpose
   });
   addFormats(ajv);
-  // Spec vendor extensions. x-max-json-bytes is a rule (Ada's 10 KB metadata limit), so it validates;
-  // x-pattern-message only words pattern errors.
-  ajv.addKeyword({ keyword: 'x-max-json-bytes', schemaType: 'number', errors: true, validate: maxJsonBytes });
-  ajv.addKeyword({ keyword: 'x-disjoint-keys', schemaType: 'array', errors: true, validate: disjointKeys });
-  ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
+  // The kit's own keywords (keywords.ts): rules validate, annotations are known and inert.
+  for (const [keyword, { schemaType, validate }] of Object.entries(KIT_SCHEMA_KEYWORDS)) {
+    ajv.addKeyword(validate ? { keyword, schemaType, errors: true, validate } : { keyword, schemaType });
+  }
   // The whole document is added as one schema resource so that the spec's own $refs resolve as they
   // do for Prism; its top-level fields (openapi, info, paths, ...) are declared as inert keywords.
   ajv.addVocabulary(Object.keys(openapiDocument));
@@ -37,45 +37,7 @@ function createAjv(): Ajv2020 {
   return ajv;
 }
 
-type KeywordValidator = { (limit: number, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
-
-const maxJsonBytes: KeywordValidator = (limit, data) => {
-  let bytes: number;
-  try {
-    bytes = jsonByteLength(data);
-  } catch {
-    return true; // not JSON at all (a BigInt, a cycle): the type rules report the offending value
-  }
-  maxJsonBytes.errors = bytes <= limit ? [] : [{ keyword: 'x-max-json-bytes', params: { limit, bytes } }];
-  return bytes <= limit;
-};
-
-/**
- * `x-disjoint-keys: [pointer, pointer, ...]`: the objects at these pointers (relative to the value)
- * share no key. Ada's rule for creating an end user: a key is a metadata key or a sensitive key, not both.
- */
-const disjointKeys: KeywordValidator = (pointers, data) => {
-  const lists = (pointers as unknown as string[]).map((pointer) => {
-    const value = pointerGet(data, pointer) as Record<string, unknown> | undefined;
-    return { pointer, keys: value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [] };
-  });
-  const errors: Partial<ErrorObject>[] = [];
-  lists.forEach(({ pointer, keys }, index) => {
-    const earlier = lists.slice(0, index);
-    for (const key of keys) {
-      const other = earlier.find((list) => list.keys.includes(key));
-      if (other) errors.push({ keyword: 'x-disjoint-keys', params: { at: pointer, key, other: other.pointer } });
-    }
-  });
-  disjointKeys.errors = errors;
-  return errors.length === 0;
-};
-
-/** UTF-8 length of the compact JSON serialization: how the kit measures Ada's size limits. */
-export function jsonByteLength(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
+export { jsonByteLength } from './keywords.js';
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -353,11 +315,9 @@ function toIssue(error: ErrorObject): Omit<ValidationIssue, 'keyword'> | undefin
         ? { path: child(path, forbidden), message: 'must not be present' }
         : { path, message: 'must not match the forbidden schema' };
     }
-    case 'x-max-json-bytes':
-      return { path, message: `must be at most ${params.limit} bytes as JSON (is ${params.bytes})` };
-    case 'x-disjoint-keys':
-      return { path: child(`${path}${params.at}`, String(params.key)), message: `must not also be a key of ${path}${params.other}` };
-    default:
-      return { path, message: error.message ?? `breaks the ${error.keyword} rule` };
+    default: {
+      const kit = Object.hasOwn(KIT_SCHEMA_KEYWORDS, error.keyword) ? KIT_SCHEMA_KEYWORDS[error.keyword]!.issue : undefined;
+      return kit ? kit(params, path) : { path, message: error.message ?? `breaks the ${error.keyword} rule` };
+    }
   }
 }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../generated/schema.js';
 import { formatValidationIssues, jsonByteLength, validateEndUserResponse } from '../contract/validation.js';
+import { metadataLimit } from '../contract/limits.js';
 
 type EndUser = components['schemas']['EndUser'];
 type Profile = components['schemas']['EndUserProfileUpdate'];
@@ -40,8 +41,6 @@ interface Stored {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 409; type: string; message: string };
 
 const PROFILE_FIELDS = ['first_name', 'last_name', 'display_name', 'avatar', 'email', 'language'] as const;
-/** Ada's metadata limit (10 KB; the spec's x-max-json-bytes), which a merge can reach although each request is under it. */
-const MAX_METADATA_BYTES = 10_240;
 
 /** An external_id as the store compares them: Ada stores external_id case-insensitively. */
 const fold = (externalId: string) => externalId.toLowerCase();
@@ -213,11 +212,11 @@ export class EndUserStore {
     return changed;
   }
 
-  /** Whether merging this profile's metadata into the stored one would pass Ada's 10 KB (each request alone is checked by the contract). */
+  /** Whether merging this profile's metadata into the stored one would pass Ada's limit (each request alone is checked by the contract). */
   private mergedMetadataTooLarge(stored: Stored, profile: Profile): boolean {
     const current = stored.profile.metadata as Record<string, unknown> | null | undefined;
     if (this.options.metadata === 'replace' || !profile.metadata || !current) return false;
-    return jsonByteLength({ ...current, ...profile.metadata }) > MAX_METADATA_BYTES;
+    return jsonByteLength({ ...current, ...profile.metadata }) > metadataLimit.bytes;
   }
 
   /** `fields` set (null removes a key); `null` for the whole object forgets them all (Ada is silent on it). */
@@ -263,7 +262,7 @@ function notFound(message: string): Outcome<never> {
   return { ok: false, status: 404, type: 'not_found', message };
 }
 
-/** Ada's answer when metadata would pass 10 KB. */
+/** Ada's answer when metadata would pass its limit (a merge can reach it although each request is under it). */
 function metadataTooLarge(): Outcome<never> {
-  return { ok: false, status: 400, type: 'bad_request', message: 'Metadata exceeds the maximum size of 10 KB.' };
+  return { ok: false, status: 400, type: 'bad_request', message: metadataLimit.message };
 }

@@ -1,7 +1,7 @@
 // The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
 // and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
 // process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
-// Messages from the parent: {id, type: 'start', spec, host, port, errors, upstream?, answers?,
+// Messages from the parent: {id, type: 'start', spec, host, port, errors, bodyLimit, upstream?, answers?,
 // forwardHeaders?, judge?} (port 0: the system picks a free one, so that concurrent runs never race for a
 // port) and {id, type: 'stop', server: <id of its start>}, which also cancels a start still under way.
 // argv[2] is Prism's package.json, to load Prism from there. Answers: {id, ok: true, port?} or {id, ok:
@@ -53,7 +53,7 @@ function judgeVia(server) {
     });
 }
 
-async function start({ id, spec, host, port, errors, upstream, answers, forwardHeaders, judge }) {
+async function start({ id, spec, host, port, errors, bodyLimit, upstream, answers, forwardHeaders, judge }) {
   const entry = { cancelled: false, listening: undefined };
   servers.set(id, entry);
   const operations = await prism.http.getHttpOperationsFromSpec(spec);
@@ -75,6 +75,7 @@ async function start({ id, spec, host, port, errors, upstream, answers, forwardH
     config,
     logger: logger.child({ name: 'HTTP SERVER' }),
     answers: answers || (upstream ? 'prism' : 'contract'),
+    bodyLimit,
     forwardHeaders,
     judge: judge ? judgeVia(id) : undefined,
   });

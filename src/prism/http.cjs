@@ -1,7 +1,7 @@
 // The HTTP side of every Prism server the kit runs (see host.cjs): Prism's own request pipeline
 // (validate the request, pick an example or forward to the provider, validate the answer), behind a
 // node:http server of the kit's, in place of prism-http-server, so that:
-// - the mock's answers conform to the contract: a body that is not JSON (400), one over Ada's 10 MB
+// - the mock's answers conform to the contract: a body that is not JSON (400), one over Ada's limit
 //   limit (413), Prism's own refusals (no such route, no such method) and its 400s for invalid
 //   requests come in the contract's `{errors: [...]}` shape, and a 400 names the actual violations
 //   (field, location, rule) instead of the spec's fixed example;
@@ -19,7 +19,6 @@ const http = require('node:http');
 const https = require('node:https');
 const zlib = require('node:zlib');
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024; // Ada's request limit (10 MB)
 const MAX_DRAINED_BYTES = 64 * 1024 * 1024; // past this an upload is cut off, not read
 const MAX_SAFE_HEADER_LENGTH = 8 * 1024 - 100; // as prism-http-server
 const SEVERITIES = ['Error', 'Warning', 'Information', 'Hint'];
@@ -75,7 +74,7 @@ function detailOf(violation) {
  * received (a proxy forwards those, not a re-serialization). Bounded. JSON is UTF-8 on the wire (RFC
  * 8259): bytes that are not UTF-8 are refused, never stored as U+FFFD.
  */
-function readBody(req) {
+function readBody(req, maxBytes) {
   return new Promise((resolve) => {
     const length = req.headers['content-length'];
     if (length === '0' || (req.headers['transfer-encoding'] === undefined && length === undefined))
@@ -87,7 +86,7 @@ function readBody(req) {
       bytes += chunk.length;
       if (bytes > MAX_DRAINED_BYTES) return req.destroy();
       if (done) return;
-      if (bytes > MAX_BODY_BYTES) {
+      if (bytes > maxBytes) {
         done = true;
         chunks.length = 0;
         return resolve({ tooLarge: true });
@@ -210,7 +209,7 @@ function validationErrors(violations) {
 /**
  * Problem types of the kit's proxy, for answers the provider did not give: `upstreamFailed`, no answer
  * came (the connection failed or broke off); `upstreamInvalid`, an answer came that no HTTP client can
- * take (larger than 10 MB, not HTTP, an encoding it did not ask for). verify reads them.
+ * take (larger than Ada's body limit, not HTTP, an encoding it did not ask for). verify reads them.
  */
 const PROXY_PROBLEMS = {
   upstreamFailed: 'urn:ada-end-users-contract:proxy:upstream-failed',
@@ -232,12 +231,13 @@ const HOP_BY_HOP = new Set([
   'host',
   'content-length',
 ]);
+/** Decoders by content-encoding, each bounded to `max` bytes of output. */
 const DECODERS = {
   identity: (bytes) => bytes,
-  gzip: (bytes) => zlib.gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
-  'x-gzip': (bytes) => zlib.gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
-  deflate: (bytes) => zlib.inflateSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
-  br: (bytes) => zlib.brotliDecompressSync(bytes, { maxOutputLength: MAX_BODY_BYTES }),
+  gzip: (bytes, max) => zlib.gunzipSync(bytes, { maxOutputLength: max }),
+  'x-gzip': (bytes, max) => zlib.gunzipSync(bytes, { maxOutputLength: max }),
+  deflate: (bytes, max) => zlib.inflateSync(bytes, { maxOutputLength: max }),
+  br: (bytes, max) => zlib.brotliDecompressSync(bytes, { maxOutputLength: max }),
 };
 
 function proxyProblem(type, title, status) {
@@ -256,9 +256,9 @@ function endToEnd(rawHeaders) {
 
 /**
  * One request to the provider over node:http(s), which never follows a redirect. `path` goes as it is
- * (a URL object would remove dot segments such as `%2e`). Resolves to its answer, read within 10 MB.
+ * (a URL object would remove dot segments such as `%2e`). Resolves to its answer, read within `maxBytes`.
  */
-function sendUpstream(origin, path, { method, headers, body, signal }) {
+function sendUpstream(origin, path, { method, headers, body, signal }, maxBytes) {
   const url = `${origin}${path}`;
   return new Promise((resolve, reject) => {
     const { protocol, hostname, port } = new URL(origin);
@@ -276,9 +276,11 @@ function sendUpstream(origin, path, { method, headers, body, signal }) {
       let bytes = 0;
       res.on('data', (chunk) => {
         bytes += chunk.length;
-        if (bytes > MAX_BODY_BYTES) {
+        if (bytes > maxBytes) {
           res.destroy();
-          return reject(proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} is larger than 10 MB`, res.statusCode));
+          return reject(
+            proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} is larger than ${maxBytes} bytes`, res.statusCode),
+          );
         }
         chunks.push(chunk);
       });
@@ -298,11 +300,11 @@ function sendUpstream(origin, path, { method, headers, body, signal }) {
  * another port took the token there), re-serializes the body (a JSON string lost its quotes, a falsy
  * body was not sent), and turns an answer that is not JSON into its own 500. This one sends the request
  * exactly as received (path, query and body bytes), never follows a 3xx (it is the provider's answer,
- * returned as it is), reads the answer within 10 MB, and hands the client the provider's bytes as they
+ * returned as it is), reads the answer within Ada's body limit, and hands the client the provider's bytes as they
  * came (`raw.answers`), while Prism validates them parsed. `headers` are added to every request (the
  * stateful fake's key).
  */
-function createForward(prism, raw, headers) {
+function createForward(prism, raw, headers, maxBytes) {
   const left = (error) => ({ _tag: 'Left', left: error });
   const right = (value) => ({ _tag: 'Right', right: value });
   return ({ data: input, validations }, upstream) =>
@@ -324,12 +326,17 @@ function createForward(prism, raw, headers) {
       );
       let answer;
       try {
-        answer = await sendUpstream(base.origin, path, {
-          method: input.method.toUpperCase(),
-          headers: { ...sent, ...headers },
-          body: received.bytes,
-          signal: received.signal,
-        });
+        answer = await sendUpstream(
+          base.origin,
+          path,
+          {
+            method: input.method.toUpperCase(),
+            headers: { ...sent, ...headers },
+            body: received.bytes,
+            signal: received.signal,
+          },
+          maxBytes,
+        );
       } catch (error) {
         return left(error);
       }
@@ -340,7 +347,7 @@ function createForward(prism, raw, headers) {
       let decoded;
       try {
         if (!Object.hasOwn(DECODERS, encoding)) throw new Error(`content-encoding "${encoding}" is not one the proxy can read`);
-        decoded = DECODERS[encoding](answer.bytes);
+        decoded = DECODERS[encoding](answer.bytes, maxBytes);
       } catch (error) {
         return left(proxyProblem(PROXY_PROBLEMS.upstreamInvalid, `the answer of ${url} does not decode: ${error.message}`, answer.status));
       }
@@ -369,27 +376,28 @@ function createForward(prism, raw, headers) {
  * A node:http server answering through Prism. `operations` are Prism's, from the spec; `config` is
  * Prism's request configuration (mock or proxy, --errors); `logger` is Prism's pino logger; `answers`:
  * `contract` (the mock, the stateful fake) shapes what the server answers itself as the contract's
- * errors[], `prism` (verify's proxies) keeps Prism's problem documents. `forwardHeaders` go with every
+ * errors[], `prism` (verify's proxies) keeps Prism's problem documents. `bodyLimit` ({bytes, message},
+ * from the kit's spec) bounds what is read either way. `forwardHeaders` go with every
  * request a proxy forwards; `judge(request)` (the mock) resolves to the kit's refusal of a request
  * Prism let through ({status, body}), or undefined.
  */
-function createPrismServer(prism, { operations, config, logger, answers, forwardHeaders = {}, judge }) {
+function createPrismServer(prism, { operations, config, logger, answers, bodyLimit, forwardHeaders = {}, judge }) {
   // What a proxy forwards and answers as received, by Prism's input and output objects.
   const raw = { requests: new WeakMap(), answers: new WeakMap() };
   const instance = prism.http.createInstance(config, {
     logger,
-    ...(config.isProxy ? { forward: createForward(prism, raw, forwardHeaders) } : {}),
+    ...(config.isProxy ? { forward: createForward(prism, raw, forwardHeaders, bodyLimit.bytes) } : {}),
   });
   const methods = [...new Set(operations.map((op) => op.method.toUpperCase()).concat('OPTIONS'))].join(', ');
   const contractAnswers = answers === 'contract';
 
   async function handle(req, res) {
     if (cors(req, res, methods)) return;
-    const read = await readBody(req);
+    const read = await readBody(req, bodyLimit.bytes);
     if (read.aborted) return;
     if (read.tooLarge) {
       res.setHeader('connection', 'close');
-      return sendJson(res, 413, errorsBody('content_too_large', 'Request body exceeds 10 MB.'));
+      return sendJson(res, 413, errorsBody('content_too_large', bodyLimit.message));
     }
     if (read.invalidJson !== undefined) {
       return sendJson(

@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bodyLimit } from '../contract/limits.js';
 import type { WireAnswer, WireRequest } from './wire-request.js';
 
 export const HOST = '127.0.0.1';
@@ -249,6 +250,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
       host: HOST,
       port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
       errors: options.errors,
+      bodyLimit, // Ada's, from the kit's spec: the front's cap on requests, the proxies' on answers
       ...(options.upstream ? { upstream: options.upstream } : {}),
       ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
       ...(options.judge ? { judge: true } : {}),

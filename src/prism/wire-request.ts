@@ -2,6 +2,7 @@
 // kit's own validators: which operation it is for, and the 400 the kit answers when it breaks a rule,
 // Prism's or the kit's (x-disjoint-keys, x-max-json-bytes, x-exclusive-parameter-groups, an empty or
 // unknown query parameter, text no URL can carry). One home for the mock's front and the stateful fake.
+import { metadataLimit } from '../contract/limits.js';
 import { operations, type OperationInfo } from '../contract/operations.js';
 import { parseQuery, validateRequest, type ValidationIssue } from '../contract/validation.js';
 
@@ -60,12 +61,12 @@ export function refuseRouted(routed: Extract<Routed, { operation: OperationInfo 
 
 /**
  * A 400 as the mock's front words one (each issue: field, location, message and rule); with Ada's own
- * message where Ada documents one (metadata over 10 KB).
+ * message where Ada documents one (metadata over its limit).
  */
 export function refusal(issues: readonly ValidationIssue[]): WireAnswer {
   const metadataTooLarge = issues.every((issue) => issue.keyword === 'x-max-json-bytes' && issue.path.endsWith('/metadata'));
   const message = metadataTooLarge
-    ? 'Metadata exceeds the maximum size of 10 KB.'
+    ? metadataLimit.message
     : `The request breaks the contract (${issues.length} violation${issues.length === 1 ? '' : 's'}).`;
   const details = issues.map((issue) => ({
     parameter: issue.path.slice(1).split('/').join('.') || 'body',

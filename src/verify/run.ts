@@ -11,6 +11,7 @@
 // `webhooks`, a receiver (webhook-listener.ts) judges every delivery, and the webhooks the writes made
 // due (updated after a profile change, created after the create) must arrive.
 import { createHash, randomBytes } from 'node:crypto';
+import { metadataLimit } from '../contract/limits.js';
 import fc from 'fast-check';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
 import { type AdaClient, createAdaClient, type RawAnswer } from '../client/client.js';
@@ -513,14 +514,16 @@ const accept = (status: number, why?: string): Expectation => ({ kind: 'accept',
 
 /**
  * A valid update: 200; 409 is right only when it sets an external_id another end user may hold; and
- * when it sends metadata, Ada's 400 "Metadata exceeds the maximum size of 10 KB." is right too, since
- * merged with what the end user holds it may pass 10 KB (Ada does not say whether PATCH merges).
+ * when it sends metadata, Ada's 400 with her metadata message (the spec's) is right too, since merged
+ * with what the end user holds it may pass the limit (Ada does not say whether PATCH merges).
  */
 function updateExpectation(body: unknown): Expectation {
   const update = body as { external_id?: unknown; profile?: { metadata?: unknown } } | null;
   const metadata = typeof update?.profile?.metadata === 'object' && update.profile.metadata !== null;
-  const tolerate = metadata ? { tolerate: { status: 400, message: /^Metadata exceeds the maximum size of 10 KB\.$/ } } : {};
+  const tolerate = metadata ? { tolerate: { status: 400, message: new RegExp(`^${escapeRegExp(metadataLimit.message)}$`) } } : {};
   return typeof update?.external_id === 'string'
     ? { kind: 'accept', statuses: [200, 409], why: '409 if the external_id is taken', ...tolerate }
     : { kind: 'accept', statuses: [200], why: '409 only when the body sets an external_id', ...tolerate };
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
