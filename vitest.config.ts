@@ -3,9 +3,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // `npm test`, the suite a change is tried with. The CI-only, packed-package and browser suites have their
+    // own scripts (test:ci, test:consumer, test:docs); .ci/run runs them all.
     include: ['test/**/*.test.ts'],
-    // The packed-package, browser and Optic suites have their own scripts (test:consumer, test:docs, test:optic).
-    exclude: [...configDefaults.exclude, 'test/consumer/**', 'test/docs/**', 'test/optic/**'],
+    exclude: [...configDefaults.exclude, 'test/ci/**', 'test/consumer/**', 'test/docs/**'],
     // One Prism process for the whole run (see test/helpers/global-setup.ts); tests read its URL with inject().
     globalSetup: ['test/helpers/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc as part of `npm test`.

@@ -1,0 +1,44 @@
+// The suites split the tests between them, each test file in exactly one: `npm test` (vitest.config.ts)
+// leaves test/ci/, test/consumer/ and test/docs/ to their own scripts, and .ci/run runs every one.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import ci from '../vitest.ci.config.js';
+import main from '../vitest.config.js';
+import consumer from '../vitest.consumer.config.js';
+import docs from '../vitest.docs.config.js';
+
+const root = join(import.meta.dirname, '..');
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [relative(root, join(dir, e.name))],
+  );
+const tests = files(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
+
+/** The suite a file belongs to, by the folder the configs give each suite. */
+const suiteOf = (file: string) => /^test\/(ci|consumer|docs)\//.exec(file)?.[1] ?? 'main';
+
+describe('the test suites', () => {
+  it('each config includes its own folder, and npm test excludes the others', () => {
+    expect(main.test?.include).toEqual(['test/**/*.test.ts']);
+    expect(main.test?.exclude).toEqual(expect.arrayContaining(['test/ci/**', 'test/consumer/**', 'test/docs/**']));
+    expect(ci.test?.include).toEqual(['test/ci/**/*.test.ts']);
+    expect(consumer.test?.include).toEqual(['test/consumer/**/*.test.ts']);
+    expect(docs.test?.include).toEqual(['test/docs/**/*.test.ts']);
+  });
+
+  it('every suite has tests, and .ci/run runs each suite’s script', () => {
+    const run = readFileSync(join(root, '.ci/run'), 'utf8');
+    const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
+    for (const [suite, script] of [
+      ['main', 'test'],
+      ['ci', 'test:ci'],
+      ['consumer', 'test:consumer'],
+      ['docs', 'test:docs'],
+    ] as const) {
+      expect([suite, tests.some((f) => suiteOf(f) === suite)]).toEqual([suite, true]);
+      expect([script, run]).toEqual([script, expect.stringMatching(new RegExp(`^suite \\S+ ${script}\\b`, 'm'))]);
+      expect(scripts[script]).toBeDefined();
+    }
+  });
+});
