@@ -1,3 +1,4 @@
+// @ts-check
 // The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
 // and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
 // process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
@@ -53,6 +54,7 @@ function judgeVia(server) {
     });
 }
 
+/** @param {StartMessage} message */
 async function start({ id, spec, host, port, errors, bodyLimit, upstream, answers, forwardHeaders, judge }) {
   const entry = { cancelled: false, listening: undefined };
   servers.set(id, entry);
@@ -80,7 +82,9 @@ async function start({ id, spec, host, port, errors, bodyLimit, upstream, answer
     judge: judge ? judgeVia(id) : undefined,
   });
   entry.listening = new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error));
+    server.once('error', (/** @type {NodeJS.ErrnoException} */ error) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use`) : error),
+    );
     server.listen(port, host, () => resolve(server));
   });
   await entry.listening;
@@ -105,19 +109,22 @@ async function stop(id) {
   if (server) await close(server);
 }
 
-process.on('message', async (message) => {
+/** @typedef {{ type: 'start', id: number, spec: string, host: string, port: number, errors: boolean, bodyLimit: { bytes: number, message: string }, upstream?: string, answers?: string, forwardHeaders?: Record<string, string>, judge?: boolean }} StartMessage */
+/** @typedef {StartMessage | { type: 'stop', id: number, server: number } | { type: 'judged', id?: undefined, call: number, answer?: unknown }} Message */
+
+process.on('message', async (/** @type {Message} */ message) => {
   if (message.type === 'judged') return judging.get(message.call)?.(message.answer);
   const answer = (extra) => process.send({ id: message.id, ...extra });
   try {
     if (message.type === 'start') {
       const server = await start(message);
-      return answer({ ok: true, port: server.address().port });
+      return answer({ ok: true, port: /** @type {import('node:net').AddressInfo} */ (server.address()).port });
     }
     if (message.type === 'stop') {
       await stop(message.server);
       return answer({ ok: true });
     }
-    answer({ ok: false, error: `unknown message type ${message.type}` });
+    answer({ ok: false, error: `unknown message type ${/** @type {{ type: unknown }} */ (message).type}` });
   } catch (error) {
     if (message.type === 'start') servers.delete(message.id); // nothing bound, or the stop that cancelled it closes it
     answer({ ok: false, error: error?.message ? error.message : String(error) });

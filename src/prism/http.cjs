@@ -1,3 +1,4 @@
+// @ts-check
 // The HTTP side of every Prism server the kit runs (see host.cjs): Prism's own request pipeline
 // (validate the request, pick an example or forward to the provider, validate the answer), behind a
 // node:http server of the kit's, in place of prism-http-server, so that:
