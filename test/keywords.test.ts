@@ -9,6 +9,7 @@ import { compareSpecs } from '../src/breaking/index.js';
 import type { Json } from '../src/contract/json-pointer.js';
 import {
   EXCLUSIVE_GROUPS_KEYWORD,
+  IDEMPOTENT_WHEN_KEYWORD,
   KIT_SCHEMA_KEYWORDS,
   MAX_BODY_BYTES_KEYWORD,
   SCHEMA_ANNOTATIONS,
@@ -16,6 +17,7 @@ import {
   SCHEMA_STRUCTURE,
 } from '../src/contract/keywords.js';
 import { bodyLimit, metadataLimit } from '../src/contract/limits.js';
+import { operations, sendingTwiceIsSafe } from '../src/contract/operations.js';
 import { openapiDocument } from '../src/contract/spec.js';
 import { validateRequestBody } from '../src/contract/validation.js';
 
@@ -77,7 +79,12 @@ describe('the keyword registry and the spec', () => {
     };
     walk('#', spec);
     const places = new Set(found.map((entry) => entry.split('|')[1]));
-    const allowed = new Set([...Object.keys(KIT_SCHEMA_KEYWORDS), EXCLUSIVE_GROUPS_KEYWORD, MAX_BODY_BYTES_KEYWORD]);
+    const allowed = new Set([
+      ...Object.keys(KIT_SCHEMA_KEYWORDS),
+      EXCLUSIVE_GROUPS_KEYWORD,
+      IDEMPOTENT_WHEN_KEYWORD,
+      MAX_BODY_BYTES_KEYWORD,
+    ]);
     expect([...places].filter((key) => !allowed.has(key!))).toEqual([]);
     expect(found).toContain(`#|${MAX_BODY_BYTES_KEYWORD}`);
   });
@@ -125,5 +132,25 @@ describe('Ada’s limits, from the spec', () => {
     const reworded = structuredClone(spec);
     reworded.components.schemas.Metadata['x-max-json-bytes-message'] = 'Metadata is too large.';
     expect(compareSpecs(spec, reworded)).toEqual({ changes: [], cannotJudge: [] });
+  });
+});
+
+describe('which calls may be sent twice, from the spec', () => {
+  it('every method but POST; a POST where its x-idempotent-when field is a non-empty string (Ada’s upsert by external_id)', () => {
+    expect(Object.fromEntries(Object.values(operations).map((op) => [op.operationId, op.idempotent]))).toEqual({
+      getEndUser: true,
+      updateEndUser: true,
+      listEndUsers: true,
+      createEndUser: { whenBodyHas: '/external_id' },
+    });
+    expect(sendingTwiceIsSafe('createEndUser', { external_id: 'crm-1' })).toBe(true);
+    for (const body of [{}, { external_id: '' }, { external_id: null }, undefined])
+      expect(sendingTwiceIsSafe('createEndUser', body)).toBe(false);
+  });
+
+  it('the breaking-change checker lets x-idempotent-when change (it steers retries, never validity)', () => {
+    const changed = structuredClone(spec);
+    delete changed.paths['/v2/end-users/'].post[IDEMPOTENT_WHEN_KEYWORD];
+    expect(compareSpecs(spec, changed)).toEqual({ changes: [], cannotJudge: [] });
   });
 });

@@ -18,6 +18,7 @@ import {
   EXCLUSIVE_GROUPS_KEYWORD,
   KIT_SCHEMA_KEYWORDS,
   MAX_BODY_BYTES_KEYWORD,
+  OPERATION_ANNOTATIONS,
   SCHEMA_ANNOTATIONS,
   SCHEMA_RULES,
 } from '../contract/keywords.js';
@@ -217,7 +218,7 @@ function compareOperation(
     before,
     after,
     ['operationId', 'parameters', 'requestBody', 'responses', 'security', EXCLUSIVE_GROUPS_KEYWORD],
-    [...ANNOTATIONS, 'tags'],
+    OPERATION_ANNOTATIONS,
   );
   compareExclusiveGroups(judge, where, before.node[EXCLUSIVE_GROUPS_KEYWORD], after.node[EXCLUSIVE_GROUPS_KEYWORD]);
   if (before.node.operationId !== after.node.operationId) {

@@ -1,8 +1,10 @@
 // Pages of a list, as the Stainless SDKs have them: awaiting the call gives one page, and `for await`
 // walks every item across pages. Nothing is requested until the caller awaits or iterates (an unobserved
 // request could only end as an unhandled rejection), and a next page is requested only when wanted.
-// PageTrail holds the rules a next_page_url must meet to be followed, for the client and verify alike.
-import type { ValidationIssue } from '../contract/validation.js';
+// ListPage is one page of a list; PageTrail holds the rules a next_page_url must meet to be followed,
+// for the client's pages and verify's walk alike.
+import type { ValidationIssue } from '../contract/issues.js';
+import { ContractViolationError, type Scrub } from './errors.js';
 
 export interface Page<Item> {
   /** The items of this page. */
@@ -12,6 +14,67 @@ export interface Page<Item> {
   hasNextPage(): boolean;
   /** The next page (requested once: asked again, the same page); throws when there is none (`hasNextPage()` is false). */
   getNextPage(): Promise<Page<Item>>;
+}
+
+/** How a ListPage finds and asks for the pages after it. */
+export interface ListPageWalk<Item> {
+  /** The walk this page is part of (its rules decide whether a next_page_url is followed). */
+  trail: PageTrail;
+  /** What names an item, to tell a page that brings new items from one that repeats them. */
+  idOf: (item: Item) => string;
+  /** Requests the next page with the query its next_page_url gives. */
+  next: (query: string) => Promise<ListPage<Item>>;
+  /** The list's name in messages (the operation's id), and what its items are. */
+  label: string;
+  items: string;
+  scrub?: Scrub;
+}
+
+/**
+ * One page of a list answer (`{ data, meta: { next_page_url } }`). Its next page is requested only where
+ * the walk's PageTrail allows (the list's own URL, a page not read yet, a walk that brings new items),
+ * and only once: asked again, getNextPage() gives the same page; after a failure it may be asked again.
+ * The next_page_url is judged when followed, so that a page with a bad one still gives its own items.
+ */
+export class ListPage<Item> implements Page<Item> {
+  readonly data: Item[];
+  readonly nextPageUrl: string | null;
+  #verdict: NextPage | undefined;
+  #following: Promise<ListPage<Item>> | undefined;
+
+  constructor(
+    readonly status: number,
+    body: unknown,
+    private readonly walk: ListPageWalk<Item>,
+  ) {
+    const page = body as { data?: unknown; meta?: { next_page_url?: unknown } } | null;
+    if (!Array.isArray(page?.data)) {
+      throw new ContractViolationError(
+        status,
+        [{ path: '/data', keyword: 'required', message: `must be the page of ${walk.items} a list answers with` }],
+        { scrub: walk.scrub },
+      );
+    }
+    this.data = page.data as Item[];
+    this.nextPageUrl = typeof page.meta?.next_page_url === 'string' ? page.meta.next_page_url : null;
+  }
+
+  hasNextPage(): boolean {
+    return this.nextPageUrl !== null;
+  }
+
+  getNextPage(): Promise<ListPage<Item>> {
+    const next = this.nextPageUrl;
+    if (next === null) return Promise.reject(new Error(`${this.walk.label}: this is the last page (hasNextPage() is false)`));
+    this.#verdict ??= this.walk.trail.next(next, this.data.map(this.walk.idOf));
+    const verdict = this.#verdict;
+    if (!verdict.ok) return Promise.reject(new ContractViolationError(this.status, [verdict.issue], { scrub: this.walk.scrub }));
+    this.#following ??= this.walk.next(verdict.query).catch((error: unknown) => {
+      this.#following = undefined; // a failed request may be asked for again
+      throw error;
+    });
+    return this.#following;
+  }
 }
 
 /** A page, once awaited; every item of every page, when iterated with `for await`. */

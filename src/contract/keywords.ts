@@ -106,8 +106,18 @@ export const KIT_SCHEMA_KEYWORDS: Readonly<Record<string, KitKeyword>> = {
   'x-max-json-bytes-message': { schemaType: 'string', kind: 'annotation' },
 };
 
-/** The kit's keyword on an Operation object: parameters of different groups may not be sent together. */
+/** The kit's keyword on an Operation object: parameters of different groups may not be sent together (a rule). */
 export const EXCLUSIVE_GROUPS_KEYWORD = 'x-exclusive-parameter-groups';
+
+/**
+ * The kit's keyword on an Operation object: a JSON pointer into the request body; sending the request
+ * twice is safe when the body holds a non-empty string there (Ada's create, an upsert by external_id).
+ * An annotation for consumers' data (it changes which calls a client retries, never which are valid).
+ */
+export const IDEMPOTENT_WHEN_KEYWORD = 'x-idempotent-when';
+
+/** Keys of an Operation object that only document or steer clients: they may change freely. */
+export const OPERATION_ANNOTATIONS: readonly string[] = [...ANNOTATIONS, 'tags', IDEMPOTENT_WHEN_KEYWORD];
 
 /** The kit's keyword at the spec's root: Ada's limit on a request body, in bytes (a bound, `max`). */
 export const MAX_BODY_BYTES_KEYWORD = 'x-max-body-bytes';

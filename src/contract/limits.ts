@@ -12,7 +12,7 @@ function read<T extends number | string>(where: string, value: unknown, type: 'n
 
 /** Ada's limit on a request body, in bytes, and her answer's message past it (413). */
 export const bodyLimit: { readonly bytes: number; readonly message: string } = {
-  bytes: read('#/' + MAX_BODY_BYTES_KEYWORD, (openapiDocument as Json)[MAX_BODY_BYTES_KEYWORD], 'number'),
+  bytes: read(`#/${MAX_BODY_BYTES_KEYWORD}`, (openapiDocument as Json)[MAX_BODY_BYTES_KEYWORD], 'number'),
   message: read(
     '#/components/responses/ContentTooLarge (its example’s message)',
     pointerGet(

@@ -2,7 +2,8 @@
 // body) and answers (statuses, schemas, named examples), as JSON pointers the validators compile. The
 // validators, the client's plumbing, the arbitraries and the mock's examples read this table, so an
 // operation added to the spec needs no hand-written list anywhere.
-import { escapePointerSegment, type Json } from './json-pointer.js';
+import { escapePointerSegment, type Json, pointerGet } from './json-pointer.js';
+import { EXCLUSIVE_GROUPS_KEYWORD, IDEMPOTENT_WHEN_KEYWORD } from './keywords.js';
 import { followRefs, nodeAt, openapiDocument } from './spec.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
@@ -33,6 +34,12 @@ export interface OperationInfo {
   parameters: ParameterInfo[];
   /** `x-exclusive-parameter-groups`: parameters of different groups may not be sent together. */
   exclusiveGroups: string[][];
+  /**
+   * Whether sending a request twice is safe: `true` for every method but POST (Ada's PATCH sets fields,
+   * so the same body twice leaves the same end user); for a POST, a JSON pointer into the body
+   * (`x-idempotent-when`): safe when the body holds a non-empty string there; `false` otherwise.
+   */
+  idempotent: boolean | { whenBodyHas: string };
   body?: MediaInfo & { required: boolean };
   /** By status (`200`, `4XX`, `default`). */
   responses: Record<string, MediaInfo>;
@@ -90,7 +97,8 @@ function describeOperation(section: 'paths' | 'webhooks', path: string, method: 
     path,
     pointer,
     parameters: [...parameters.values()],
-    exclusiveGroups: operation['x-exclusive-parameter-groups'] ?? [],
+    exclusiveGroups: operation[EXCLUSIVE_GROUPS_KEYWORD] ?? [],
+    idempotent: method !== 'post' ? true : operation[IDEMPOTENT_WHEN_KEYWORD] ? { whenBodyHas: operation[IDEMPOTENT_WHEN_KEYWORD] } : false,
     ...(body ? { body: { ...body, required: Boolean(requestBody?.required) } } : {}),
     responses: Object.fromEntries(
       Object.keys(operation.responses ?? {}).map((status) => [
@@ -134,4 +142,12 @@ export function operation(operationId: string): OperationInfo {
   const found = Object.hasOwn(operations, operationId) ? operations[operationId] : undefined;
   if (!found) throw new Error(`the spec has no operation "${operationId}"; it has ${Object.keys(operations).join(', ')}`);
   return found;
+}
+
+/** Whether this request of the operation may be sent twice (see OperationInfo.idempotent). */
+export function sendingTwiceIsSafe(operationId: string, body: unknown): boolean {
+  const { idempotent } = operation(operationId);
+  if (typeof idempotent === 'boolean') return idempotent;
+  const value = pointerGet(body, idempotent.whenBodyHas);
+  return typeof value === 'string' && value !== '';
 }
