@@ -382,6 +382,48 @@ describe('a middleware of the caller’s sees real Requests on every call', () =
   });
 });
 
+describe('the client’s own transport sends what openapi-fetch sends', () => {
+  // Without a middleware of the caller's, calls skip openapi-fetch (src/client/core.ts, the direct path);
+  // with one (here a no-op), they go through it. The server must not tell the two apart.
+  it('the same method, URL, body and headers, for every operation and awkward values', async () => {
+    const server = await serve((request, res) => {
+      if (request.url.includes('external_id=')) return json(res, 404, { errors: [{ type: 'not_found', message: 'none' }] });
+      if (request.method === 'GET' && request.url.startsWith('/v2/end-users/?'))
+        return json(res, 200, { data: [], meta: { next_page_url: null } });
+      json(res, request.method === 'POST' ? 201 : 200, seedResponse());
+    });
+    const calls = async (ada: ReturnType<typeof client>['ada']) => {
+      const headers = { Prefer: 'code=200', 'X-Trace': '  spaced value  ', constructor: 'c' };
+      await ada.getEndUser('a b+c%d é', { headers });
+      await ada.updateEndUser('x', { profile: { first_name: 'Ada', metadata: { k: 'ü' } } }, { headers });
+      await ada.findEndUserByExternalId('crm & co/1?', { headers });
+      await ada.listEndUsers({ limit: 5, cursor: 'c d=e' }, { headers });
+      await ada.createEndUser({ external_id: 'crm-1' }, { headers });
+      await ada.request('listEndUsers', { rawQuery: 'cursor=a%20b&limit=2' }, { headers });
+    };
+    const sent = (from: number) =>
+      server.requests.slice(from).map(({ method, url, body, rawHeaders }) => {
+        const headers: string[] = [];
+        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+          const name = rawHeaders[i]!.toLowerCase();
+          if (name !== 'host' && name !== 'connection') headers.push(`${name}: ${rawHeaders[i + 1]}`);
+        }
+        return { method, url, body, headers: headers.sort() };
+      });
+    await calls(client(server).ada);
+    const direct = sent(0);
+    const viaOpenapiFetch = client(server).ada;
+    viaOpenapiFetch.fetchClient.use({ onRequest: ({ request }) => request });
+    await calls(viaOpenapiFetch);
+    expect(direct).toHaveLength(6);
+    expect(direct).toEqual(sent(6));
+    expect(direct[0]).toMatchObject({ method: 'GET', url: '/v2/end-users/a%20b%2Bc%25d%20%C3%A9' });
+    expect(direct[1]!.headers).toEqual(
+      expect.arrayContaining(['x-trace: spaced value', 'constructor: c', 'content-type: application/json']),
+    );
+  });
+});
+
 describe('every method against the Prism mock', () => {
   it('get, list (one page, and every end user), find (Prefer: example=lookup), create (200 and 201)', async () => {
     const ada = mockClient({ validateResponses: true });

@@ -30,7 +30,15 @@ import {
   resolveBaseUrl,
 } from './options.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
-import { createFetchTransport, createNodeTransport, LightRequest, type ResponseLimits, TransportError } from './transport.js';
+import {
+  createDirectTransport,
+  createFetchTransport,
+  createNodeTransport,
+  type DirectAnswer,
+  LightRequest,
+  type ResponseLimits,
+  TransportError,
+} from './transport.js';
 
 export interface RetryInfo {
   /** Which retry is about to happen: 1 for the first. */
@@ -123,7 +131,8 @@ export interface Answer {
   body: unknown;
 }
 
-type Outcome = { data?: unknown; error?: unknown; response: Response };
+/** An answer as openapi-fetch hands it on (with parseAs 'text'): the body as text when 2xx, else parsed if JSON. */
+type Outcome = { status: number; ok: boolean; headers: () => Headers; data?: unknown; error?: unknown };
 
 /** Connection errors that cannot have reached Ada (no connection was made). Kept off the public object. */
 const cannotHaveArrived = new WeakSet<AdaConnectionError>();
@@ -194,6 +203,10 @@ export function createCore(options: AdaClientOptions): ClientCore {
     input: Request,
   ) => Promise<Response>;
   const sender = () => (light && callerMiddleware === 0 ? light : fetchClient);
+  // Without a fetch or a middleware of the caller's, the client's own calls skip openapi-fetch and the
+  // WHATWG objects altogether (most of a call's cost on loopback): the direct transport, with the URL and
+  // headers openapi-fetch would build. A middleware added later switches back to openapi-fetch.
+  const direct = options.fetch ? undefined : createDirectTransport(limits);
 
   /** One call of an operation: checks, attempts, timeouts, retries; the answer, or an AdaError. */
   async function call(
@@ -210,46 +223,57 @@ export function createCore(options: AdaClientOptions): ClientCore {
     const maxRetries = perCall.maxRetries === undefined ? defaults.maxRetries : checkMaxRetries(operationId, perCall.maxRetries);
     const timeoutMs = perCall.timeoutMs === undefined ? defaults.timeoutMs : checkTimeout(operationId, perCall.timeoutMs);
     const caller = perCall.signal;
-    const attempt = (signal: AbortSignal) =>
-      sender().request(
-        op.method as 'get',
-        op.path as never,
-        {
-          params: { path: input.path ?? {}, query: input.query ?? {} },
-          ...(body === undefined ? {} : { body: input.body, bodySerializer: () => body }), // serialized once, before the first attempt
-          ...(input.rawQuery === undefined ? {} : { querySerializer: () => input.rawQuery! }),
-          // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported with its
-          // status instead of surfacing as a bare SyntaxError.
-          parseAs: 'text',
-          signal,
-          ...(perCall.headers ? { headers: perCall.headers } : {}),
-          fetch: send,
-        } as never,
-      ) as Promise<Outcome>;
+    const url = direct && callerMiddleware === 0 ? directUrl(baseUrl, op.path, input) : undefined;
+    const attempt = (signal: AbortSignal | undefined): Promise<Outcome> =>
+      url !== undefined
+        ? direct!({
+            url,
+            method: op.method.toUpperCase(),
+            headers: directHeaders(token, body, perCall.headers),
+            ...(body === undefined ? {} : { body }),
+            timeoutMs,
+            ...(signal ? { signal } : {}),
+          }).then((answer) => directOutcome(answer, op.method))
+        : viaOpenapiFetch(signal!);
+    const viaOpenapiFetch = (signal: AbortSignal) =>
+      (
+        sender().request(
+          op.method as 'get',
+          op.path as never,
+          {
+            params: { path: input.path ?? {}, query: input.query ?? {} },
+            ...(body === undefined ? {} : { body: input.body, bodySerializer: () => body }), // serialized once, before the first attempt
+            ...(input.rawQuery === undefined ? {} : { querySerializer: () => input.rawQuery! }),
+            // Parsed here rather than by openapi-fetch, so an empty or malformed body is reported with its
+            // status instead of surfacing as a bare SyntaxError.
+            parseAs: 'text',
+            signal,
+            ...(perCall.headers ? { headers: perCall.headers } : {}),
+            fetch: send,
+          } as never,
+        ) as Promise<{ data?: unknown; error?: unknown; response: Response }>
+      ).then(({ data, error, response }) => ({ status: response.status, ok: response.ok, headers: () => response.headers, data, error }));
 
     for (let retry = 0; ; retry++) {
       let outcome: Outcome | AdaConnectionError;
       try {
-        outcome = await attemptOnce(attempt, timeoutMs, caller);
+        outcome = await attemptOnce(attempt, timeoutMs, caller, url !== undefined);
       } catch (error) {
         if (!(error instanceof AdaConnectionError)) throw error;
         outcome = error;
       }
       if (!(outcome instanceof AdaConnectionError)) {
-        const { status } = outcome.response;
-        if (policy.raw && outcome.response.ok) return rawAnswer(outcome);
-        if (outcome.response.ok || policy.accept?.includes(status))
-          return answer(operationId, status, outcome.response.ok ? outcome.data : outcome.error);
+        const { status } = outcome;
+        if (policy.raw && outcome.ok) return rawAnswer(outcome);
+        if (outcome.ok || policy.accept?.includes(status)) return answer(operationId, status, outcome.ok ? outcome.data : outcome.error);
       }
       const error =
-        outcome instanceof AdaConnectionError
-          ? outcome
-          : AdaApiError.from(outcome.response.status, outcome.error, outcome.response.headers, scrub);
+        outcome instanceof AdaConnectionError ? outcome : AdaApiError.from(outcome.status, outcome.error, outcome.headers(), scrub);
       if (!mayRetry(error, idempotent) || retry >= maxRetries) {
         if (policy.raw && !(outcome instanceof AdaConnectionError)) return rawAnswer(outcome);
         if (!(outcome instanceof AdaConnectionError) && options.validateResponses) {
-          const verdict = validateResponse(operationId, outcome.response.status, outcome.error);
-          if (!verdict.ok) throw new ContractViolationError(outcome.response.status, verdict.errors, { scrub });
+          const verdict = validateResponse(operationId, outcome.status, outcome.error);
+          if (!verdict.ok) throw new ContractViolationError(outcome.status, verdict.errors, { scrub });
         }
         throw error;
       }
@@ -260,10 +284,10 @@ export function createCore(options: AdaClientOptions): ClientCore {
   }
 
   /** An answer as received (openapi-fetch has parsed an error body it could: it goes back to JSON text). */
-  function rawAnswer({ data, error, response }: Outcome): RawAnswer {
-    const body = response.ok ? data : error;
+  function rawAnswer({ data, error, ok, status, headers }: Outcome): RawAnswer {
+    const body = ok ? data : error;
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    return { status: response.status, headers: response.headers, text };
+    return { status, headers: headers(), text };
   }
 
   /** Whether to try again: what may pass on a second try, and, for a call that is not safe to send twice, only what Ada cannot have acted on. */
@@ -308,8 +332,25 @@ export function createCore(options: AdaClientOptions): ClientCore {
    * failure of the network becomes an AdaConnectionError (retryable); what the transport found wrong
    * with the answer has its own error, and a local failure (a middleware's, say) is rethrown as it is.
    */
-  async function attemptOnce<T>(send: (signal: AbortSignal) => Promise<T>, timeoutMs: number, caller?: AbortSignal): Promise<T> {
+  async function attemptOnce<T>(
+    send: (signal: AbortSignal | undefined) => Promise<T>,
+    timeoutMs: number,
+    caller: AbortSignal | undefined,
+    ownTimer: boolean,
+  ): Promise<T> {
     caller?.throwIfAborted();
+    if (ownTimer) {
+      // The direct transport keeps the time itself (a timer, no AbortSignal to build per call).
+      try {
+        return await send(caller);
+      } catch (error) {
+        if (caller?.aborted) throw caller.reason;
+        if (error instanceof TransportError && error.kind === 'timeout')
+          throw new AdaTimeoutError(`Ada did not answer within ${timeoutMs} ms`, { cause: error, scrub });
+        if (error instanceof TransportError) throw fromTransport(error);
+        throw error;
+      }
+    }
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
       return await send(caller ? AbortSignal.any([caller, timeout]) : timeout);
@@ -341,6 +382,8 @@ export function createCore(options: AdaClientOptions): ClientCore {
         });
       case 'encoding':
         return new ContractViolationError(status, [{ path: '', keyword: 'content-encoding', message: error.message }], { scrub });
+      case 'timeout':
+        return new AdaTimeoutError(`Ada did not answer: ${error.message}`, { cause: error, scrub });
     }
   }
 
@@ -370,6 +413,60 @@ export function createCore(options: AdaClientOptions): ClientCore {
   }
 
   return { baseUrl, scrub, fetchClient, call };
+}
+
+/**
+ * The URL openapi-fetch builds by default (its simple-style path and form-style query serializers),
+ * for the parameters the direct path takes: path values and query values that are not objects or
+ * arrays, path templates of plain `{name}`; undefined for any other, which goes through openapi-fetch.
+ */
+function directUrl(baseUrl: string, template: string, input: CallInput): string | undefined {
+  let path = template;
+  for (const match of template.match(/\{[^{}]*\}/g) ?? []) {
+    const name = match.slice(1, -1);
+    if (/^[.;]|\*$/.test(name)) return undefined;
+    const value = input.path?.[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'object') return undefined;
+    path = path.replace(match, encodeURIComponent(value as string | number | boolean));
+  }
+  let search = '';
+  if (input.rawQuery !== undefined) search = input.rawQuery.replace(/^\?/, '');
+  else {
+    const parts: string[] = [];
+    for (const name in input.query ?? {}) {
+      const value = input.query![name];
+      if (value === undefined || value === null) continue;
+      if (typeof value === 'object') return undefined;
+      parts.push(`${name}=${encodeURIComponent(value as string | number | boolean)}`);
+    }
+    search = parts.join('&');
+  }
+  return `${baseUrl}${path}${search ? `?${search}` : ''}`;
+}
+
+/** The headers openapi-fetch and the auth middleware send: JSON's content type with a body, the caller's, the token last. */
+function directHeaders(token: string, body: string | undefined, given: Record<string, string> | undefined): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  for (const [name, value] of Object.entries(given ?? {})) headers[name.toLowerCase()] = value.replace(/^[\t ]+|[\t ]+$/g, '');
+  headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
+/** The answer as openapi-fetch hands it on with parseAs 'text': no body for a 204 or a length of 0; an error's parsed if JSON. */
+function directOutcome(answer: DirectAnswer, method: string): Outcome {
+  const ok = answer.status >= 200 && answer.status < 300;
+  const base = { status: answer.status, ok, headers: answer.headers };
+  if (answer.status === 204 || method === 'head' || answer.contentLength === '0') return base;
+  if (ok) return { ...base, data: answer.text };
+  let error: unknown = answer.text;
+  try {
+    error = JSON.parse(answer.text);
+  } catch {
+    // not JSON: the text as it came
+  }
+  return { ...base, error };
 }
 
 /** The JSON of an answer's body; anything else breaks the contract, which promises JSON. */

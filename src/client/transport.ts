@@ -9,7 +9,8 @@ import { createBrotliDecompress, createGunzip } from 'node:zlib';
 // - `network`: the network failed (refused, reset, DNS, TLS, an answer that is not HTTP); retryable;
 // - `status`: a status outside 200-599 (a WHATWG Response cannot even hold one);
 // - `too-large`: more than maxResponseBytes (decoded); reading stopped there;
-// - `encoding`: a content-encoding the client did not ask for, or a body that does not decode.
+// - `encoding`: a content-encoding the client did not ask for, or a body that does not decode;
+// - `timeout`: no whole answer within the attempt's limit (the direct transport's own timer).
 // Anything else a transport throws (a caller's abort, a local mistake) passes through as it is.
 //
 // nodeFetch is the default: openapi-fetch builds a WHATWG Request for every call and fetch copies it
@@ -17,7 +18,7 @@ import { createBrotliDecompress, createGunzip } from 'node:zlib';
 // openapi-fetch the lighter Request below and sends it over node:http(s) with a keep-alive agent.
 // A caller's own `fetch` gets real Requests, and its answers are read and limited the same way.
 
-export type TransportFailure = 'network' | 'status' | 'too-large' | 'encoding';
+export type TransportFailure = 'network' | 'status' | 'too-large' | 'encoding' | 'timeout';
 
 export class TransportError extends Error {
   override name = 'TransportError';
@@ -109,21 +110,125 @@ export function createNodeTransport(limits: ResponseLimits): (request: LightRequ
 }
 
 function send(url: URL, request: LightRequest | Request, body: string | Buffer | null | undefined, limit: number): Promise<Response> {
-  // No prototype: a header named `__proto__` assigned into a plain object would set its prototype instead.
-  const headers: Record<string, string> = Object.assign(Object.create(null), { 'accept-encoding': ACCEPT_ENCODING });
+  const headers: Record<string, string> = Object.create(null);
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  return exchange(url, request.method, headers, body, limit, { signal: request.signal ?? undefined }).then((raw) => {
+    try {
+      return toResponse(raw);
+    } catch (error) {
+      // An answer fetch's Response cannot hold is not one an HTTP client could read.
+      throw new TransportError('network', describeNetworkError(error), undefined, { cause: error });
+    }
+  });
+}
+
+/** A request the client sends over node:http itself (no WHATWG objects): what `createDirectTransport` takes. */
+export interface DirectRequest {
+  url: string;
+  method: string;
+  /** Lower-case names; no prototype (a header named `__proto__` is a header). */
+  headers: Record<string, string>;
+  body?: string;
+  /** The attempt's time limit, body included: past it the request is cut and a `timeout` TransportError thrown. */
+  timeoutMs: number;
+  /** The caller's abort: its reason is thrown as it is. */
+  signal?: AbortSignal;
+}
+
+/** An answer as received, its body read within the limit and decoded. */
+export interface DirectAnswer {
+  status: number;
+  /** Built when asked (most answers never need them). */
+  headers(): Headers;
+  /** The content-length the answer declared, where its body was not decoded (as a Response would report it). */
+  contentLength: string | null;
+  text: string;
+}
+
+/**
+ * The default transport of the client's own calls: node:http(s) with a keep-alive agent, a timer for
+ * the attempt's limit, and neither Request nor Response nor AbortSignal built per call (they were most of
+ * a call's cost on loopback: bench/RESULTS.md). Only http(s) URLs reach it.
+ */
+export function createDirectTransport(limits: ResponseLimits): (request: DirectRequest) => Promise<DirectAnswer> {
+  return (request) =>
+    exchange(new URL(request.url), request.method, request.headers, request.body, limits.maxResponseBytes, request).then((raw) => {
+      const { status, rawHeaders, decoded, body } = raw;
+      let built: Headers | undefined;
+      // An error's headers are read (Retry-After): built now, so that one no Headers can hold fails here.
+      if (status >= 300) {
+        try {
+          built = toHeaders(rawHeaders, decoded);
+        } catch (error) {
+          throw new TransportError('network', describeNetworkError(error), undefined, { cause: error });
+        }
+      }
+      return {
+        status,
+        headers: () => (built ??= toHeaders(rawHeaders, decoded)),
+        contentLength: decoded ? null : headerOf(rawHeaders, 'content-length'),
+        text: NULL_BODY_STATUSES.has(status) ? '' : body.toString('utf8'),
+      };
+    });
+}
+
+/** What node:http received: the status line, the raw header pairs, and the body (decoded if it was encoded). */
+interface RawExchange {
+  status: number;
+  statusText: string;
+  rawHeaders: string[];
+  body: Buffer;
+  decoded: boolean;
+}
+
+function toResponse({ status, statusText, rawHeaders, body, decoded }: RawExchange): Response {
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers: toHeaders(rawHeaders, decoded) });
+}
+
+function toHeaders(rawHeaders: readonly string[], decoded: boolean): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
+  if (decoded) {
+    // The body handed on is decoded: its length and encoding headers no longer describe it.
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return headers;
+}
+
+function headerOf(rawHeaders: readonly string[], name: string): string | null {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) return rawHeaders[i + 1]!;
+  return null;
+}
+
+/**
+ * One request over node:http(s): the headers given (plus accept-encoding), the body, and the answer read
+ * within `limit`. Everything that can go wrong on the wire is a TransportError; the caller's abort
+ * passes through as its reason; past `timeoutMs` (when given) the request is cut (`timeout`).
+ */
+function exchange(
+  url: URL,
+  method: string,
+  given: Record<string, string>,
+  body: string | Buffer | null | undefined,
+  limit: number,
+  { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs?: number },
+): Promise<RawExchange> {
+  // No prototype: a header named `__proto__` assigned into a plain object would set its prototype instead.
+  const headers: Record<string, string> = Object.assign(Object.create(null), { 'accept-encoding': ACCEPT_ENCODING }, given);
   if (body !== null && body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   const sendRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const signal = request.signal ?? undefined;
 
   return new Promise((resolve, reject) => {
     let settled = false;
     let connected = false;
-    const settle = (outcome: Response | Error) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (outcome: RawExchange | Error) => {
       if (settled) return;
       settled = true;
+      if (timer) clearTimeout(timer);
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
@@ -132,16 +237,18 @@ function send(url: URL, request: LightRequest | Request, body: string | Buffer |
       if (signal?.aborted) return settle(signal.reason as Error);
       settle(new TransportError('network', describeNetworkError(error), undefined, { cause: error, mayHaveArrived: connected }));
     };
+    if (signal?.aborted) return settle(signal.reason as Error);
     const req = sendRequest(
       url,
-      {
-        method: request.method,
-        headers,
-        agent: agents[url.protocol as keyof typeof agents],
-        ...(signal ? { signal } : {}),
-      },
+      { method, headers, agent: agents[url.protocol as keyof typeof agents], ...(signal ? { signal } : {}) },
       (res) => readNodeResponse(res, limit, settle, network),
     );
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        settle(new TransportError('timeout', `no answer within ${timeoutMs} ms`, undefined, { mayHaveArrived: connected }));
+        req.destroy();
+      }, timeoutMs);
+    }
     req.once('socket', (socket) => {
       if (!socket.connecting)
         connected = true; // a kept-alive connection
@@ -155,7 +262,7 @@ function send(url: URL, request: LightRequest | Request, body: string | Buffer |
 function readNodeResponse(
   res: IncomingMessage,
   limit: number,
-  settle: (outcome: Response | Error) => void,
+  settle: (outcome: RawExchange | Error) => void,
   network: (error: unknown) => void,
 ): void {
   const status = res.statusCode ?? 0;
@@ -188,27 +295,14 @@ function readNodeResponse(
   const decoder = DECODERS[encoding]?.();
   const chunks: Buffer[] = [];
   let bytes = 0;
-  const finish = () => {
-    // Inside an event listener nothing may throw: it would be uncaught, and take the host process down.
-    try {
-      const headers = new Headers();
-      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-      if (decoder) {
-        // The body handed on is decoded: its length and encoding headers no longer describe it.
-        headers.delete('content-encoding');
-        headers.delete('content-length');
-      }
-      settle(
-        new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-          status,
-          statusText: res.statusMessage ?? '',
-          headers,
-        }),
-      );
-    } catch (error) {
-      network(error); // an answer fetch's Response cannot hold is not one HTTP client could read
-    }
-  };
+  const finish = () =>
+    settle({
+      status,
+      statusText: res.statusMessage ?? '',
+      rawHeaders: res.rawHeaders,
+      body: Buffer.concat(chunks),
+      decoded: Boolean(decoder),
+    });
   (decoder ?? res).on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     if (bytes > limit) {
