@@ -209,7 +209,8 @@ export function validateErrorsResponse(body: unknown): ValidationResult {
  * (which URL parsing collapses into the parent path) are refused.
  */
 export function validateParameter(pointer: string, value: unknown): ValidationResult {
-  const parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' };
+  let parameter = parameterNodes.get(pointer);
+  if (!parameter) parameterNodes.set(pointer, (parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' }));
   const located = (issue: Omit<ValidationIssue, 'path' | 'in'>, at = ''): ValidationIssue => ({
     ...issue,
     path: `/${escapePointerSegment(parameter.name)}${at}`,
@@ -231,6 +232,9 @@ export function validateParameter(pointer: string, value: unknown): ValidationRe
   }
   return issues.length === 0 ? { ok: true } : { ok: false, errors: issues };
 }
+
+/** Parameter objects by pointer: every call validates its parameters, and walking the spec for each was measurable. */
+const parameterNodes = new Map<string, { name: string; in: 'path' | 'query' }>();
 
 function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
