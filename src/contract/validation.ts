@@ -210,7 +210,10 @@ export function validateErrorsResponse(body: unknown): ValidationResult {
  */
 export function validateParameter(pointer: string, value: unknown): ValidationResult {
   let parameter = parameterNodes.get(pointer);
-  if (!parameter) parameterNodes.set(pointer, (parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' }));
+  if (!parameter) {
+    parameter = nodeAt(pointer) as { name: string; in: 'path' | 'query' };
+    parameterNodes.set(pointer, parameter);
+  }
   const located = (issue: Omit<ValidationIssue, 'path' | 'in'>, at = ''): ValidationIssue => ({
     ...issue,
     path: `/${escapePointerSegment(parameter.name)}${at}`,
