@@ -35,7 +35,6 @@ import {
   createFetchTransport,
   createNodeTransport,
   type DirectAnswer,
-  LightRequest,
   type ResponseLimits,
   TransportError,
 } from './transport.js';
@@ -172,22 +171,12 @@ export function createCore(options: AdaClientOptions): ClientCore {
 
   // `redirect: 'manual'`: Ada's API does not redirect, so a 3xx is an answer (an AdaApiError), never
   // followed: a caller's fetch would take the request, and on the same origin the token, where it points.
-  const authorized = (Request?: typeof globalThis.Request) => {
-    const client = createClient<paths>({
-      baseUrl,
-      redirect: 'manual',
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(Request ? { Request } : {}),
-    });
-    client.use(bearerAuth(token));
-    return client;
-  };
-  // Two openapi-fetch clients, both sending through the client's transport (`send`): the caller's
-  // `fetchClient` builds real Requests, which a middleware of the caller's may clone or replace; its twin
-  // builds the lighter Request class and sends every call while the caller has put no middleware on
-  // fetchClient (and gave no fetch of its own, which may need real Requests). use/eject are counted for that.
-  const fetchClient = authorized();
-  const light = options.fetch ? undefined : authorized(LightRequest as unknown as typeof Request);
+  const fetchClient = createClient<paths>({ baseUrl, redirect: 'manual', ...(options.fetch ? { fetch: options.fetch } : {}) });
+  fetchClient.use(bearerAuth(token));
+  // Two paths for a call. Without a fetch or a middleware of the caller's, the direct transport: node:http
+  // with the URL and headers openapi-fetch would build, and no WHATWG object (most of a call's cost on
+  // loopback). Otherwise openapi-fetch's `fetchClient`, whose real Requests a middleware may clone or
+  // replace, sent through the client's transport (`send`). use/eject are counted to know which.
   let callerMiddleware = 0;
   const use = fetchClient.use.bind(fetchClient);
   const eject = fetchClient.eject.bind(fetchClient);
@@ -202,10 +191,6 @@ export function createCore(options: AdaClientOptions): ClientCore {
   const send = (options.fetch ? createFetchTransport(options.fetch, limits) : createNodeTransport(limits)) as (
     input: Request,
   ) => Promise<Response>;
-  const sender = () => (light && callerMiddleware === 0 ? light : fetchClient);
-  // Without a fetch or a middleware of the caller's, the client's own calls skip openapi-fetch and the
-  // WHATWG objects altogether (most of a call's cost on loopback): the direct transport, with the URL and
-  // headers openapi-fetch would build. A middleware added later switches back to openapi-fetch.
   const direct = options.fetch ? undefined : createDirectTransport(limits);
 
   /** One call of an operation: checks, attempts, timeouts, retries; the answer, or an AdaError. */
@@ -237,7 +222,7 @@ export function createCore(options: AdaClientOptions): ClientCore {
         : viaOpenapiFetch(signal!);
     const viaOpenapiFetch = (signal: AbortSignal) =>
       (
-        sender().request(
+        fetchClient.request(
           op.method as 'get',
           op.path as never,
           {

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip } from 'node:zlib';
 
-// The client's transports. Each resolves to a Response whose body is already read, within
+// The client's transports. Each resolves to an answer whose body is already read, within
 // `maxResponseBytes`, so that everything that can go wrong on the wire goes wrong here, under the
 // attempt's timeout, and reaches the client as one TransportError naming what happened:
 // - `network`: the network failed (refused, reset, DNS, TLS, an answer that is not HTTP); retryable;
@@ -13,10 +13,10 @@ import { createBrotliDecompress, createGunzip } from 'node:zlib';
 // - `timeout`: no whole answer within the attempt's limit (the direct transport's own timer).
 // Anything else a transport throws (a caller's abort, a local mistake) passes through as it is.
 //
-// nodeFetch is the default: openapi-fetch builds a WHATWG Request for every call and fetch copies it
-// again, which costs about 0.2 ms a call, 40 % of a loopback PATCH (bench/RESULTS.md). The client passes
-// openapi-fetch the lighter Request below and sends it over node:http(s) with a keep-alive agent.
-// A caller's own `fetch` gets real Requests, and its answers are read and limited the same way.
+// The direct transport is the default: the client's own calls go over node:http(s) with a keep-alive
+// agent and build no WHATWG Request, Response or AbortSignal (they were most of a loopback PATCH's cost:
+// bench/RESULTS.md). Through openapi-fetch (a middleware of the caller's), nodeFetch sends the real
+// Requests the same way; a caller's own `fetch` gets them, and its answers are read and limited the same way.
 
 export type TransportFailure = 'network' | 'status' | 'too-large' | 'encoding' | 'timeout';
 
@@ -52,25 +52,6 @@ export interface ResponseLimits {
   maxResponseBytes: number;
 }
 
-/** The subset of Request that openapi-fetch and the kit's middleware touch. */
-export class LightRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: RequestInit['body'];
-  readonly signal: AbortSignal | undefined;
-  readonly redirect: NonNullable<RequestInit['redirect']>;
-
-  constructor(url: string | URL, init: RequestInit = {}) {
-    this.url = String(url);
-    this.method = init.method ?? 'GET';
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body ?? null;
-    this.signal = init.signal ?? undefined;
-    this.redirect = init.redirect ?? 'follow';
-  }
-}
-
 const agents = {
   'http:': new HttpAgent({ keepAlive: true }),
   'https:': new HttpsAgent({ keepAlive: true }),
@@ -91,25 +72,22 @@ const statusProblem = (status: number) =>
 const tooLarge = (status: number, limit: number) => new TransportError('too-large', `the answer is larger than ${limit} bytes`, status);
 
 /**
- * fetch for LightRequests over node:http(s) with a keep-alive agent: about 2.5x faster than the global
- * fetch on loopback (bench/RESULTS.md). Does not follow redirects (Ada's API does not redirect).
- * Bodies other than strings (a middleware's own Request) go through the global fetch, read the same way.
+ * fetch over node:http(s) with a keep-alive agent, for the Requests openapi-fetch builds (a middleware of
+ * the caller's may have made or replaced them). Does not follow redirects (Ada's API does not redirect).
+ * A URL that is not http(s) goes through the global fetch, read the same way.
  */
-export function createNodeTransport(limits: ResponseLimits): (request: LightRequest | Request) => Promise<Response> {
+export function createNodeTransport(limits: ResponseLimits): (request: Request) => Promise<Response> {
   const viaFetch = createFetchTransport((request) => fetch(request), limits);
   return async function nodeFetch(request) {
     const url = new URL(request.url);
-    if (!(url.protocol in agents)) return viaFetch(request instanceof Request ? request : new Request(request.url, request as RequestInit));
-    // A real Request (a middleware of the caller's made or replaced it) carries its body as a stream.
-    let body: string | Buffer | null | undefined;
-    if (request instanceof Request) body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
-    else if (request.body === null || request.body === undefined || typeof request.body === 'string') body = request.body;
-    else return viaFetch(new Request(request.url, request as RequestInit));
+    if (!(url.protocol in agents)) return viaFetch(request);
+    // A Request carries its body as a stream.
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
     return send(url, request, body, limits.maxResponseBytes);
   };
 }
 
-function send(url: URL, request: LightRequest | Request, body: string | Buffer | null | undefined, limit: number): Promise<Response> {
+function send(url: URL, request: Request, body: Buffer | null, limit: number): Promise<Response> {
   const headers: Record<string, string> = Object.create(null);
   request.headers.forEach((value, name) => {
     headers[name] = value;
