@@ -1,6 +1,6 @@
 // Which keys of the spec are rules and which only document, and the kit's own `x-` keywords: one table,
 // read by the validators (the Ajv definitions), the arbitraries (what they know), the breaking-change
-// checker (what it judges, which way a bound tightens) and test/keywords.test.ts (against redocly.yaml
+// checker (what it judges, which way a bound tightens) and test/contract/keywords.test.ts (against redocly.yaml
 // and every schema of the spec). A keyword none of them knows is refused or reported, never passed.
 import { type Json, pointerGet } from './json-pointer.js';
 

@@ -4,11 +4,11 @@
 // expects the webhooks its writes made due; nothing arriving at all is no verdict.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProxies, type VerifyOptions, verifyProvider } from '../src/verify/index.js';
+import { startProxies, type VerifyOptions, verifyProvider } from '../../src/verify/index.js';
 import type { ServerResponse } from 'node:http';
-import { json, type RecordedRequest, startServer } from './helpers/http-server.js';
-import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN } from './helpers/providers.js';
-import { CHILD_PROCESS_TIMEOUT, svixHeaders } from './helpers/support.js';
+import { json, type RecordedRequest, startServer } from '../helpers/http-server.js';
+import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN } from '../helpers/providers.js';
+import { CHILD_PROCESS_TIMEOUT, svixHeaders } from '../helpers/support.js';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 /** How long a run waits for webhooks that will never come (a test of their absence must end sometime). */

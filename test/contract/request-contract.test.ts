@@ -2,13 +2,13 @@
 // mock (through the real client), which must agree on the verdict and on where the problem is: Prism
 // names it in sl-violations, or, for a rule Prism cannot enforce, the mock's front in its 400.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdaClient } from '../src/client/client.js';
-import { AdaApiError } from '../src/client/errors.js';
-import { startMock, type RunningMock } from '../src/mock/mock.js';
-import { validateUpdateEndUserRequest } from '../src/contract/validation.js';
-import { invalidRequestCases } from './helpers/invalid-requests.js';
-import { END_USER_ID, mockClient, prismPointsAt, seedRequest, TEST_TOKEN } from './helpers/support.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { createAdaClient } from '../../src/client/client.js';
+import { AdaApiError } from '../../src/client/errors.js';
+import { startMock, type RunningMock } from '../../src/mock/mock.js';
+import { validateUpdateEndUserRequest } from '../../src/contract/validation.js';
+import { invalidRequestCases } from '../helpers/invalid-requests.js';
+import { END_USER_ID, mockClient, prismPointsAt, seedRequest, TEST_TOKEN } from '../helpers/support.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 const ok = (body: Record<string, Json>) => body;
 const validBodies: Array<[string, unknown]> = [

@@ -5,15 +5,15 @@
 // accepts every payload signed as Ada signs it.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arbitraryResponseBody, arbitraryWebhookPayload } from '../src/arbitraries/index.js';
-import { type AdaClient, createAdaClient } from '../src/client/client.js';
-import { AdaApiError } from '../src/client/errors.js';
-import { operations, webhooks } from '../src/contract/operations.js';
-import { validateResponse, validateWebhookPayload } from '../src/contract/validation.js';
-import { verifyWebhook } from '../src/client/webhooks.js';
-import { json, startServer, type TestServer } from './helpers/http-server.js';
-import { END_USER_ID, FC_SEED, TEST_TOKEN, svixHeaders } from './helpers/support.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { arbitraryResponseBody, arbitraryWebhookPayload } from '../../src/arbitraries/index.js';
+import { type AdaClient, createAdaClient } from '../../src/client/client.js';
+import { AdaApiError } from '../../src/client/errors.js';
+import { operations, webhooks } from '../../src/contract/operations.js';
+import { validateResponse, validateWebhookPayload } from '../../src/contract/validation.js';
+import { verifyWebhook } from '../../src/client/webhooks.js';
+import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { END_USER_ID, FC_SEED, TEST_TOKEN, svixHeaders } from '../helpers/support.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 const seed = FC_SEED;
 console.info(`generative response tests: FC_SEED=${seed}`);

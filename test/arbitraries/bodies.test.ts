@@ -1,13 +1,13 @@
 // What the body arbitraries generate: valid bodies reach every property and boundary, and the invalid
 // cases cover every rule of each request body schema. Whole requests of every operation, checked by the
-// validators and against the Prism mock, are in generative-requests.test.ts. FC_NUM_RUNS (test/helpers/support.ts)
+// validators and against the Prism mock, are in requests.test.ts. FC_NUM_RUNS (test/helpers/support.ts)
 // and FC_SEED as there.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryUpdateEndUserRequest, invalidRequestBodyCases, invalidUpdateEndUserRequestCases } from '../src/arbitraries/index.js';
-import { jsonByteLength, validateUpdateEndUserRequest } from '../src/contract/validation.js';
-import type { Json } from '../src/contract/json-pointer.js';
-import { FC_NUM_RUNS, FC_SEED } from './helpers/support.js';
+import { arbitraryUpdateEndUserRequest, invalidRequestBodyCases, invalidUpdateEndUserRequestCases } from '../../src/arbitraries/index.js';
+import { jsonByteLength, validateUpdateEndUserRequest } from '../../src/contract/validation.js';
+import type { Json } from '../../src/contract/json-pointer.js';
+import { FC_NUM_RUNS, FC_SEED } from '../helpers/support.js';
 
 const numRuns = FC_NUM_RUNS;
 const seed = FC_SEED;

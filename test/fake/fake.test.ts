@@ -3,15 +3,15 @@
 // reset; webhooks received by a real HTTP server here and verified with verifyWebhook; and the same flow
 // through createAdaClient. Every answer is checked against the contract here too (validateResponse).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient } from '../src/client/client.js';
-import { startMock, type RunningFake, type StartFakeOptions } from '../src/mock/mock.js';
-import { validateResponse } from '../src/contract/validation.js';
-import { verifyWebhook, type EndUserWebhookEvent } from '../src/client/webhooks.js';
-import { FAKE_KEY_HEADER, startFakeServer } from '../src/fake/server.js';
-import { EndUserStore } from '../src/fake/store.js';
-import { json, rawRequest, startServer, type TestServer } from './helpers/http-server.js';
-import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from './helpers/support.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { createAdaClient } from '../../src/client/client.js';
+import { startMock, type RunningFake, type StartFakeOptions } from '../../src/mock/mock.js';
+import { validateResponse } from '../../src/contract/validation.js';
+import { verifyWebhook, type EndUserWebhookEvent } from '../../src/client/webhooks.js';
+import { FAKE_KEY_HEADER, startFakeServer } from '../../src/fake/server.js';
+import { EndUserStore } from '../../src/fake/store.js';
+import { json, rawRequest, startServer, type TestServer } from '../helpers/http-server.js';
+import { CHILD_PROCESS_TIMEOUT, TEST_TOKEN } from '../helpers/support.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 const fakes: RunningFake[] = [];
 afterAll(() => Promise.all(fakes.map((fake) => fake.stop())));

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, type AdaClientOptions, type RetryInfo } from '../src/client/client.js';
+import { createAdaClient, type AdaClientOptions, type RetryInfo } from '../../src/client/client.js';
 import {
   AdaApiError,
   AdaConnectionError,
@@ -20,11 +20,11 @@ import {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-} from '../src/client/errors.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/client/retry.js';
-import { json, startServer, type RecordedRequest, type TestServer } from './helpers/http-server.js';
-import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from './helpers/support.js';
-import { freePort } from './helpers/net.js';
+} from '../../src/client/errors.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../src/client/retry.js';
+import { json, startServer, type RecordedRequest, type TestServer } from '../helpers/http-server.js';
+import { mockClient, seedRequest, seedResponse, TEST_TOKEN } from '../helpers/support.js';
+import { freePort } from '../helpers/net.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

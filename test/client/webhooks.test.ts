@@ -9,8 +9,8 @@ import {
   WebhookSignatureError,
   WebhookTimestampError,
   WebhookVerificationError,
-} from '../src/client/webhooks.js';
-import { seedResponse, svixHeaders } from './helpers/support.js';
+} from '../../src/client/webhooks.js';
+import { seedResponse, svixHeaders } from '../helpers/support.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compareSpecs } from '../src/breaking/index.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { compareSpecs } from '../../src/breaking/index.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 import {
   EXCLUSIVE_GROUPS_KEYWORD,
   IDEMPOTENT_WHEN_KEYWORD,
@@ -15,13 +15,13 @@ import {
   SCHEMA_ANNOTATIONS,
   SCHEMA_RULES,
   SCHEMA_STRUCTURE,
-} from '../src/contract/keywords.js';
-import { bodyLimit, metadataLimit } from '../src/contract/limits.js';
-import { operations, sendingTwiceIsSafe } from '../src/contract/operations.js';
-import { openapiDocument } from '../src/contract/spec.js';
-import { validateRequestBody } from '../src/contract/validation.js';
+} from '../../src/contract/keywords.js';
+import { bodyLimit, metadataLimit } from '../../src/contract/limits.js';
+import { operations, sendingTwiceIsSafe } from '../../src/contract/operations.js';
+import { openapiDocument } from '../../src/contract/spec.js';
+import { validateRequestBody } from '../../src/contract/validation.js';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const spec = openapiDocument as Json;
 
 /** Every schema object of the spec (components, parameters, media types), nested ones included, with its pointer. */

@@ -1,7 +1,7 @@
 // Type-level contract: what the generated types let a consumer write, and what they refuse.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AdaClient, EndUser, UpdateEndUserRequest, components } from '../src/index.js';
-import type { openapiDocument } from '../src/contract/spec.js';
+import type { AdaClient, EndUser, UpdateEndUserRequest, components } from '../../src/index.js';
+import type { openapiDocument } from '../../src/contract/spec.js';
 
 describe('request type', () => {
   it('accepts the seed payload', () => {

@@ -5,10 +5,10 @@
 // by the operations; FC_SEED replays a run (printed at the start and with any counterexample).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../src/arbitraries/index.js';
-import { operations } from '../src/contract/operations.js';
-import { parseQuery, validateRequest } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, FC_NUM_RUNS, FC_SEED, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from './helpers/support.js';
+import { arbitraryInvalidRequest, arbitraryRequest, type GeneratedRequest, invalidRequestCases } from '../../src/arbitraries/index.js';
+import { operations } from '../../src/contract/operations.js';
+import { parseQuery, validateRequest } from '../../src/contract/validation.js';
+import { CHILD_PROCESS_TIMEOUT, FC_NUM_RUNS, FC_SEED, mockUrl, prismPointsAt, prismViolations, TEST_TOKEN } from '../helpers/support.js';
 
 const numRuns = FC_NUM_RUNS;
 const seed = FC_SEED;

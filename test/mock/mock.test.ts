@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startMock } from '../src/mock/mock.js';
-import { openapiDocument } from '../src/contract/spec.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from './helpers/support.js';
-import { accepts, freePort } from './helpers/net.js';
-import { rawRequest } from './helpers/http-server.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { startMock } from '../../src/mock/mock.js';
+import { openapiDocument } from '../../src/contract/spec.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, prismViolations, seedRequest } from '../helpers/support.js';
+import { accepts, freePort } from '../helpers/net.js';
+import { rawRequest } from '../helpers/http-server.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 describe('the shared mock', () => {
   it('answers 401 with an Errors body when there is no token', async () => {

@@ -4,11 +4,11 @@
 // follow, and middleware that sees real Requests.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, type AdaClientOptions, type EndUser, type RetryInfo } from '../src/client/client.js';
-import { AdaValidationError, ContractViolationError, type AdaError } from '../src/client/errors.js';
-import { json, startServer, type RecordedRequest, type TestServer } from './helpers/http-server.js';
-import { END_USER_ID, mockClient, seedResponse, TEST_TOKEN } from './helpers/support.js';
-import { freePort } from './helpers/net.js';
+import { createAdaClient, type AdaClientOptions, type EndUser, type RetryInfo } from '../../src/client/client.js';
+import { AdaValidationError, ContractViolationError, type AdaError } from '../../src/client/errors.js';
+import { json, startServer, type RecordedRequest, type TestServer } from '../helpers/http-server.js';
+import { END_USER_ID, mockClient, seedResponse, TEST_TOKEN } from '../helpers/support.js';
+import { freePort } from '../helpers/net.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {

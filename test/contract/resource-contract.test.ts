@@ -2,12 +2,12 @@
 // validates with the kit's validators (found by walking the bundled spec, not listed by hand), the rules
 // the validators add to JSON Schema hold, and the mock serves every operation with answers that conform.
 import { describe, expect, it } from 'vitest';
-import { escapePointerSegment } from '../src/contract/json-pointer.js';
-import { derefNode, openapiDocument } from '../src/contract/spec.js';
-import { createAdaClient } from '../src/client/client.js';
-import { parseQuery, validateAgainstSpec, validateRequest } from '../src/contract/validation.js';
-import { mockUrl, seedResponse, TEST_TOKEN } from './helpers/support.js';
-import type { Json } from '../src/contract/json-pointer.js';
+import { escapePointerSegment } from '../../src/contract/json-pointer.js';
+import { derefNode, openapiDocument } from '../../src/contract/spec.js';
+import { createAdaClient } from '../../src/client/client.js';
+import { parseQuery, validateAgainstSpec, validateRequest } from '../../src/contract/validation.js';
+import { mockUrl, seedResponse, TEST_TOKEN } from '../helpers/support.js';
+import type { Json } from '../../src/contract/json-pointer.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 

@@ -2,13 +2,13 @@
 // as Ada documents) passes with every operation verified, each drift is caught and named (one answer's
 // shape, its status, or what answers say together), setup problems are told apart from violations,
 // what cannot be judged says so, and the token is never in the report.
-// (The command itself is in verify-cli.test.ts.)
+// (The command itself is in test/ci/verify-cli.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProxy } from '../src/mock/proxy.js';
-import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../src/verify/index.js';
-import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from './helpers/providers.js';
-import { CHILD_PROCESS_TIMEOUT } from './helpers/support.js';
-import { freePort } from './helpers/net.js';
+import { startProxy } from '../../src/mock/proxy.js';
+import { startProxies, type VerifyOptions, verifyProvider, type Violation } from '../../src/verify/index.js';
+import { GIVEN_END_USER_ID, providerFactory, VERIFY_TOKEN, type Drift } from '../helpers/providers.js';
+import { CHILD_PROCESS_TIMEOUT } from '../helpers/support.js';
+import { freePort } from '../helpers/net.js';
 
 const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();

@@ -8,11 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startMock } from '../src/mock/mock.js';
-import { bundledSpecPath } from '../src/contract/spec-file.js';
-import { validateErrorsResponse } from '../src/contract/validation.js';
-import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from './helpers/support.js';
-import { accepts } from './helpers/net.js';
+import { startMock } from '../../src/mock/mock.js';
+import { bundledSpecPath } from '../../src/contract/spec-file.js';
+import { validateErrorsResponse } from '../../src/contract/validation.js';
+import { CHILD_PROCESS_TIMEOUT, mockUrl, TEST_TOKEN } from '../helpers/support.js';
+import { accepts } from '../helpers/net.js';
 
 const json = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
 const patch = (body: string, headers: Record<string, string> = json, path = '/v2/end-users/x', method = 'PATCH') =>

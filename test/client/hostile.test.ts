@@ -6,17 +6,17 @@ import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../src/client/client.js';
+import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES, type AdaClientOptions, type RetryInfo } from '../../src/client/client.js';
 import {
   AdaConnectionError,
   AdaValidationError,
   ContractViolationError,
   ResponseTooLargeError,
   type AdaError,
-} from '../src/client/errors.js';
-import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from './helpers/http-server.js';
-import { mockClient, seedResponse, TEST_TOKEN } from './helpers/support.js';
-import { freePort } from './helpers/net.js';
+} from '../../src/client/errors.js';
+import { json, startRawServer, startServer, type RecordedRequest, type TestServer } from '../helpers/http-server.js';
+import { mockClient, seedResponse, TEST_TOKEN } from '../helpers/support.js';
+import { freePort } from '../helpers/net.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

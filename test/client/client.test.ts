@@ -2,10 +2,10 @@
 // and that the token never leaves the Authorization header.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaClient, type AdaClientOptions } from '../src/client/client.js';
-import { AdaApiError, AdaError } from '../src/client/errors.js';
-import { json, startServer, type TestServer } from './helpers/http-server.js';
-import { END_USER_ID, seedRequest, seedResponse, TEST_TOKEN } from './helpers/support.js';
+import { createAdaClient, type AdaClientOptions } from '../../src/client/client.js';
+import { AdaApiError, AdaError } from '../../src/client/errors.js';
+import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { END_USER_ID, seedRequest, seedResponse, TEST_TOKEN } from '../helpers/support.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,10 +1,10 @@
 // The response side: the tolerant-reader 200 schema, the write-only guarantee for sensitive_metadata,
 // every named example in the spec, and every documented error status as served by the mock.
 import { describe, expect, it } from 'vitest';
-import { AdaApiError } from '../src/client/errors.js';
-import { derefNode, openapiDocument } from '../src/contract/spec.js';
-import { validateEndUserResponse, validateErrorsResponse, validateUpdateEndUserRequest } from '../src/contract/validation.js';
-import { END_USER_ID, mockClient, seedRequest, seedResponse } from './helpers/support.js';
+import { AdaApiError } from '../../src/client/errors.js';
+import { derefNode, openapiDocument } from '../../src/contract/spec.js';
+import { validateEndUserResponse, validateErrorsResponse, validateUpdateEndUserRequest } from '../../src/contract/validation.js';
+import { END_USER_ID, mockClient, seedRequest, seedResponse } from '../helpers/support.js';
 
 const operation = openapiDocument.paths['/v2/end-users/{end_user_id}'].patch;
 type ExampleName = keyof typeof openapiDocument.components.examples;
@@ -124,7 +124,7 @@ describe('every example in the spec validates against its schema', () => {
   });
 
   it('every schema-level example too', async () => {
-    const { validateAgainstSpec } = await import('../src/contract/validation.js');
+    const { validateAgainstSpec } = await import('../../src/contract/validation.js');
     const schemas = Object.entries(openapiDocument.components.schemas as Record<string, { examples?: unknown[] }>);
     const withExamples = schemas.filter(([, schema]) => schema.examples);
     expect(withExamples.length).toBeGreaterThan(5);

@@ -2,8 +2,8 @@
 // named, each safe change passed and listed, each difference it does not understand reported as `cannot
 // judge` (fail closed). The command's exit codes (--allow-unknown included) are test/ci/check-breaking.test.ts.
 import { describe, expect, it } from 'vitest';
-import { compareSpecs } from '../src/breaking/index.js';
-import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from './helpers/breaking-cases.js';
+import { compareSpecs } from '../../src/breaking/index.js';
+import { breakingCases, bundled, OP, safeCases, unjudgeableCases, type Case } from '../helpers/breaking-cases.js';
 
 function verdict({ head, base }: Case) {
   const before = structuredClone(bundled);
