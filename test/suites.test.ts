@@ -27,6 +27,12 @@ describe('the test suites', () => {
     expect(docs.test?.include).toEqual(['test/docs/**/*.test.ts']);
   });
 
+  it('the type-level tests (tsc) run in test:ci, with the CI-only tests', () => {
+    expect(files(join(root, 'test')).filter((f) => f.endsWith('.test-d.ts')).length).toBeGreaterThan(0);
+    expect(ci.test?.typecheck).toMatchObject({ enabled: true, include: ['test/**/*.test-d.ts'] });
+    expect(main.test?.typecheck?.enabled).toBe(false);
+  });
+
   it('every suite has tests, and .ci/run runs each suite’s script', () => {
     const run = readFileSync(join(root, '.ci/run'), 'utf8');
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
