@@ -127,7 +127,7 @@ class PrismHost {
     this.child.once('exit', (code, signal) => {
       process.off('exit', kill);
       this.exitCode = code;
-      if (host === this) host = undefined;
+      if (shared.host === this) shared.host = undefined;
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       const answer = { ok: false, error: `Prism ${how}${this.tail ? `\n${this.tail.trim()}` : ''}` };
       for (const [id, resolve] of this.waiting) resolve({ id, ...answer });
@@ -219,7 +219,14 @@ class PrismHost {
   }
 }
 
-let host: PrismHost | undefined;
+/**
+ * The host of this process, shared by every copy of this module the process holds (a bundle with the kit
+ * twice, a test runner's fresh module context per file): one host per process, as its design says.
+ * Keyed by the host script, so that two different installs of the kit never share one.
+ */
+const shared = ((process as unknown as Record<symbol, { host?: PrismHost }>)[
+  Symbol.for(`ada-end-users-contract:prism-host:${hostScript}`)
+] ??= {});
 
 /** A promise that resolves to `timedOut` after `ms`, unless `promise` settles first. */
 function within<T>(promise: Promise<T>, ms: number, timedOut: T): Promise<T> {
@@ -231,8 +238,8 @@ function within<T>(promise: Promise<T>, ms: number, timedOut: T): Promise<T> {
 
 export async function startPrism(options: StartPrismOptions): Promise<RunningPrism> {
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
-  if (!host?.alive) host = new PrismHost();
-  const current = host;
+  if (!shared.host?.alive) shared.host = new PrismHost();
+  const current = shared.host;
   const stopListening = current.listen(options.onOutput);
   const fail = (error: string): never => {
     stopListening();
