@@ -224,9 +224,10 @@ class PrismHost {
  * twice, a test runner's fresh module context per file): one host per process, as its design says.
  * Keyed by the host script, so that two different installs of the kit never share one.
  */
-const shared = ((process as unknown as Record<symbol, { host?: PrismHost }>)[
-  Symbol.for(`ada-end-users-contract:prism-host:${hostScript}`)
-] ??= {});
+const slots = process as unknown as Record<symbol, { host?: PrismHost } | undefined>;
+const slot = Symbol.for(`ada-end-users-contract:prism-host:${hostScript}`);
+const shared: { host?: PrismHost } = slots[slot] ?? {};
+slots[slot] = shared;
 
 /** A promise that resolves to `timedOut` after `ms`, unless `promise` settles first. */
 function within<T>(promise: Promise<T>, ms: number, timedOut: T): Promise<T> {
