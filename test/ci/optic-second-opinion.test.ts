@@ -107,20 +107,29 @@ async function opticChecks(before: unknown, after: unknown, name: string): Promi
 }
 
 const all: Case[] = [...breakingCases, ...safeCases, ...unjudgeableCases];
+/**
+ * A pair is about 1.5 s of Optic's CPU alone, but the first one also loads Optic and, in test:ci, shares
+ * two cores with spawned CLIs: 33 s once. The bound its own config gave it before test:ci.
+ */
+const OPTIC_PAIR_TIMEOUT = 120_000;
 
 describe('Optic, as a second opinion on the same table', () => {
-  it.each(all.map((c, index) => [c.change, c, index] as const))('%s', async (_name, c, index) => {
-    const before = structuredClone(bundled);
-    c.base?.(before);
-    const after = structuredClone(before);
-    c.head(after);
-    const optic = await opticFails(before, after, String(index));
-    const kit = compareSpecs(before, after);
-    const kitFails = kit.changes.some((change) => change.breaking) || kit.cannotJudge.length > 0;
-    if (optic && c.breaking) expect(kitFails, 'Optic catches a breaking change the kit misses').toBe(true);
-    const expectedOptic = OPTIC_MISSES.includes(c.change) ? false : OPTIC_FALSE_ALARMS.includes(c.change) ? true : c.breaking;
-    expect(optic, 'Optic judges this pair as measured').toBe(expectedOptic);
-  });
+  it.each(all.map((c, index) => [c.change, c, index] as const))(
+    '%s',
+    async (_name, c, index) => {
+      const before = structuredClone(bundled);
+      c.base?.(before);
+      const after = structuredClone(before);
+      c.head(after);
+      const optic = await opticFails(before, after, String(index));
+      const kit = compareSpecs(before, after);
+      const kitFails = kit.changes.some((change) => change.breaking) || kit.cannotJudge.length > 0;
+      if (optic && c.breaking) expect(kitFails, 'Optic catches a breaking change the kit misses').toBe(true);
+      const expectedOptic = OPTIC_MISSES.includes(c.change) ? false : OPTIC_FALSE_ALARMS.includes(c.change) ? true : c.breaking;
+      expect(optic, 'Optic judges this pair as measured').toBe(expectedOptic);
+    },
+    OPTIC_PAIR_TIMEOUT,
+  );
 
   it('the lists of Optic’s misses and false alarms name cases of the table', () => {
     const names = new Set(all.map((c) => c.change));
