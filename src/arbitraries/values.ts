@@ -4,7 +4,15 @@
 // Valid values for any schema of the spec; values that break exactly one rule for request schemas
 // (responses use `oneOf`, which has no single rule to break).
 import fc from 'fast-check';
-import { escapePointerSegment, type Json, mergeRefChain, pointerGet, refChain, unescapePointerSegment } from '../contract/json-pointer.js';
+import {
+  childPointer as child,
+  escapePointerSegment,
+  type Json,
+  mergeRefChain,
+  pointerGet,
+  refChain,
+  unescapePointerSegment,
+} from '../contract/json-pointer.js';
 import { openapiDocument } from '../contract/spec.js';
 import { jsonByteLength, SCHEMA_ANNOTATIONS } from '../contract/keywords.js';
 
@@ -82,7 +90,6 @@ function typesOf(schema: Schema): JsonType[] {
   return [schema.type].flat();
 }
 
-const child = (path: string, key: string) => `${path}/${escapePointerSegment(key)}`;
 const codePoints = (text: string) => [...text].length;
 
 // Text of every kind: printable ASCII, and any Unicode code point (astral planes included, which

@@ -1,7 +1,7 @@
 // The breaking-change checker's bookkeeping and verdicts: a Judge accounts for every key it visits (fail
 // closed), and the small comparisons every part of the walk shares (type sets, value sets, bounds, rules),
 // with how a change is worded in a line.
-import { escapePointerSegment, type Json, mergeRefChain, refChain } from '../contract/json-pointer.js';
+import { childPointer as child, type Json, mergeRefChain, refChain } from '../contract/json-pointer.js';
 import { ANNOTATIONS } from '../contract/keywords.js';
 
 export type Side = 'request' | 'response';
@@ -30,7 +30,7 @@ export interface Located {
 }
 
 export const deepEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-export const child = (pointer: string, key: string) => `${pointer}/${escapePointerSegment(key)}`;
+export { child };
 
 export class Judge {
   readonly changes: Change[] = [];

@@ -26,11 +26,16 @@ const WORD = 'A-Za-z0-9';
  * wherever it occurs; a shorter one only where no letter or digit touches it, so that a token `t` does
  * not turn "connection" into "connec[redacted]ion" (while `Bearer t` still loses it).
  */
+/** `text` as a RegExp that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function createScrub(secret: string): Scrub {
   if (secret === '') return keep;
   const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])]
     .sort((a, b) => b.length - a.length)
-    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    .map(escapeRegExp);
   const alternatives = forms.join('|');
   const pattern =
     secret.length >= SHORT_SECRET ? new RegExp(alternatives, 'g') : new RegExp(`(?<![${WORD}])(?:${alternatives})(?![${WORD}])`, 'g');

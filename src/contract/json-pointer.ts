@@ -14,6 +14,11 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** The pointer of `key` inside the value at `pointer`. */
+export function childPointer(pointer: string, key: string): string {
+  return `${pointer}/${escapePointerSegment(key)}`;
+}
+
 /** RFC 6901 unescaping of one pointer segment. */
 export function unescapePointerSegment(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');

@@ -2,7 +2,7 @@
 // read by the validators (the Ajv definitions), the arbitraries (what they know), the breaking-change
 // checker (what it judges, which way a bound tightens) and test/contract/keywords.test.ts (against redocly.yaml
 // and every schema of the spec). A keyword none of them knows is refused or reported, never passed.
-import { type Json, pointerGet } from './json-pointer.js';
+import { childPointer as child, type Json, pointerGet } from './json-pointer.js';
 
 /** Keys that only document, on any object of the spec: they may change freely, and no validator reads them. */
 export const ANNOTATIONS: readonly string[] = [
@@ -77,8 +77,6 @@ const disjointKeys: KeywordValidator = (pointers: string[], data: unknown) => {
   disjointKeys.errors = errors;
   return errors.length === 0;
 };
-
-const child = (path: string, key: string) => `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
 /** The kit's schema keywords. */
 export const KIT_SCHEMA_KEYWORDS: Readonly<Record<string, KitKeyword>> = {

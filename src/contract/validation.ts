@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
-import { escapePointerSegment } from './json-pointer.js';
+import { childPointer as child, escapePointerSegment } from './json-pointer.js';
 import { KIT_SCHEMA_KEYWORDS } from './keywords.js';
 import { nodeAt, openapiDocument } from './spec.js';
 
@@ -261,10 +261,6 @@ const FORMAT_NAMES: Record<string, string> = {
   uri: 'an absolute URI such as https://example.com/a.png',
   'date-time': 'an RFC 3339 date-time such as 2020-09-20T00:00:00+00:00',
 };
-
-function child(path: string, key: string): string {
-  return `${path}/${escapePointerSegment(key)}`;
-}
 
 function listOr(items: readonly unknown[]): string {
   const words = items.map(String);

@@ -15,7 +15,15 @@ import { metadataLimit } from '../contract/limits.js';
 import fc from 'fast-check';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
 import { type AdaClient, createAdaClient, type RawAnswer } from '../client/client.js';
-import { AdaApiError, AdaConnectionError, type AdaError, AdaTimeoutError, ContractViolationError, createScrub } from '../client/errors.js';
+import {
+  AdaApiError,
+  AdaConnectionError,
+  type AdaError,
+  AdaTimeoutError,
+  ContractViolationError,
+  createScrub,
+  escapeRegExp,
+} from '../client/errors.js';
 import type { Json } from '../contract/json-pointer.js';
 import { operation } from '../contract/operations.js';
 import { PageTrail } from '../client/pagination.js';
@@ -525,5 +533,3 @@ function updateExpectation(body: unknown): Expectation {
     ? { kind: 'accept', statuses: [200, 409], why: '409 if the external_id is taken', ...tolerate }
     : { kind: 'accept', statuses: [200], why: '409 only when the body sets an external_id', ...tolerate };
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
