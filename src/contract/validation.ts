@@ -2,7 +2,7 @@
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
+import { documentedResponse, operation, operations, webhooks, type OperationInfo } from './operations.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
 import { childPointer as child, escapePointerSegment } from './json-pointer.js';
 import { KIT_SCHEMA_KEYWORDS } from './keywords.js';
@@ -147,6 +147,18 @@ function exclusiveGroupIssues(groups: string[][], present: Set<string>, paramete
         message: `must not be combined with ${first.join(' or ')}`,
       })),
   );
+}
+
+/**
+ * Compiles, ahead of need, every validator `validateRequest` uses for the operations given (all by
+ * default): the mock does it while its Prism host loads, so that its first request is not the one to pay.
+ */
+export function compileRequestValidators(operationIds: readonly string[] = Object.keys(operations)): void {
+  for (const operationId of operationIds) {
+    const op = operation(operationId);
+    for (const parameter of op.parameters) compiledValidator(`${parameter.pointer}/schema`);
+    if (op.body?.schema) compiledValidator(op.body.schema);
+  }
 }
 
 /** Validates a request body of an operation (by operationId) against the spec, the kit's rules included. */

@@ -1,7 +1,7 @@
 // @ts-check
-// The Prism host: a child process that loads Prism once (about 1.5 s of module loading) and then starts
-// and stops Prism servers on request, so that every startMock()/startProxy() after the first in a
-// process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
+// The Prism host: a child process that loads Prism once (about 0.5 s of module loading, with the
+// deferrals below) and then starts and stops Prism servers on request, so that every
+// startMock()/startProxy() after the first in a process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
 // Messages from the parent: {id, type: 'start', spec, host, port, errors, bodyLimit, upstream?, answers?,
 // forwardHeaders?, judge?} (port 0: the system picks a free one, so that concurrent runs never race for a
 // port) and {id, type: 'stop', server: <id of its start>}, which also cancels a start still under way.
@@ -10,8 +10,60 @@
 // {type: 'judge', server, call, request} to the parent, {type: 'judged', call, answer?} back. Logs (pino
 // JSON lines, level warn) go to stdout.
 'use strict';
-const requirePrism = require('node:module').createRequire(process.argv[2]);
+const Module = require('node:module');
+const requirePrism = Module.createRequire(process.argv[2]);
 const { createPrismServer } = require('./http.cjs');
+
+// Modules Prism requires as it loads but the kit's servers never use: @faker-js/faker (1.2 s of Prism's
+// 1.7 s: every locale) makes up dynamic answers, which the kit never asks for (mock.dynamic is false
+// below); postman-collection (0.17 s) reads Postman collections. Each gets a stand-in in the require cache
+// that loads the real module the first time anything reads it. `chain`: how Prism reaches it, each
+// specifier resolved from the module before it. `lazy`: exports read as Prism loads (json-schema-faker
+// takes faker's default export at once), which must stay stand-ins themselves.
+const DEFERRED = [
+  { chain: ['@stoplight/prism-http', './mocker/generator/JSONSchema.js', '@faker-js/faker'], lazy: ['default'] },
+  { chain: ['@stoplight/prism-http', '@stoplight/http-spec', './postman/util.js', 'postman-collection'], lazy: [] },
+];
+for (const { chain, lazy } of DEFERRED) defer(chain, lazy);
+
+function defer(chain, lazy) {
+  let path = process.argv[2];
+  try {
+    for (const specifier of chain) path = Module.createRequire(path).resolve(specifier);
+  } catch {
+    return; // another layout of Prism's dependencies: it loads the module itself, only sooner
+  }
+  let real;
+  const load = () => {
+    if (!real) {
+      delete require.cache[path];
+      real = require(path);
+    }
+    return real;
+  };
+  const standIn = new Module(path);
+  standIn.filename = path;
+  standIn.loaded = true;
+  standIn.exports = lazyObject(load, Object.fromEntries(lazy.map((key) => [key, lazyObject(() => load()[key])])));
+  require.cache[path] = standIn;
+}
+
+/** An object whose reads (but those of `known`) and writes go to `target()`, which is called only then. */
+function lazyObject(target, known = {}) {
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => (Object.hasOwn(known, key) ? known[key] : Reflect.get(target(), key)),
+      set: (_, key, value) => Reflect.set(target(), key, value),
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
 
 const prism = {
   http: requirePrism('@stoplight/prism-http'),

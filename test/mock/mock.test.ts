@@ -78,6 +78,35 @@ describe.concurrent('startMock', () => {
   );
 });
 
+describe('Prism’s dynamic answers (Prefer: dynamic=true)', () => {
+  it(
+    'still make values up with faker, which the host loads only when an answer first needs it (x-faker)',
+    async () => {
+      const spec = structuredClone(openapiDocument) as Json;
+      spec.components.schemas.EndUser.properties.end_user_id['x-faker'] = 'datatype.uuid';
+      const dir = mkdtempSync(join(tmpdir(), 'faker-spec-'));
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(spec));
+      const mock = await startMock({ spec: file });
+      try {
+        const response = await fetch(`${mock.url}/v2/end-users/x`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer t', prefer: 'dynamic=true' },
+          body: JSON.stringify(seedRequest()),
+        });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { end_user_id: string }).end_user_id).toMatch(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        );
+      } finally {
+        await mock.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+});
+
 describe('violations that quote non-Latin-1 text (stoplightio/prism#1934)', () => {
   const body = JSON.stringify({ profile: { имя: 'Ada', '😀': 1 } });
   const send = (url: string) =>
