@@ -47,4 +47,10 @@ describe('the test suites', () => {
       expect(scripts[script]).toBeDefined();
     }
   });
+
+  it('.ci/run runs the main suite on Node 24 too, and the consumer suite’s packed program (CONSUMER_NODES)', () => {
+    const run = readFileSync(join(root, '.ci/run'), 'utf8');
+    expect(run).toMatch(/^suite \S+ test "\$node24"$/m);
+    expect(run).toMatch(/^export CONSUMER_NODES="\$node24\/node"$/m);
+  });
 });

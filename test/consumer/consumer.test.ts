@@ -1,7 +1,7 @@
 // The package as another repo meets it: `npm pack`, install the tarball into a fresh project (offline
 // first, from the npm cache), typecheck a file that uses the kit the way the README shows (strict, no
 // skipLibCheck), compile and run it against the mock, and load the bundled spec files.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,14 @@ try {
 }
 `;
 
+/**
+ * The Node binaries the program runs on: this one, and those .ci/run names in CONSUMER_NODES
+ * (colon-separated: Node 24), so that one pack, install and typecheck serves every Node.
+ */
+const nodes = [process.execPath, ...(process.env.CONSUMER_NODES ?? '').split(':').filter(Boolean)].map(
+  (node) => [execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), node] as const,
+);
+
 let tarball = '';
 beforeAll(async () => {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root });
@@ -140,15 +148,17 @@ describe('the packed package, installed in a fresh project', () => {
     expect(files.filter((f) => /^(test|scripts|spec|\.ci)\//.test(f) || f.startsWith('node_modules/'))).toEqual([]);
   });
 
-  it('the root entry loads neither fast-check nor Prism (they are for ada-end-users-contract/testing)', async () => {
-    // Every module the root entry loads, as Node resolves them, recorded by a resolve hook. The hook
-    // appends to a file, synchronously: it runs on the hooks thread, whose process.stderr writes may
-    // still be queued when the process exits (on Node 24 the list sometimes came back short).
-    const log = join(project, 'loaded.txt');
-    rmSync(log, { force: true });
-    writeFileSync(
-      join(project, 'loads.mjs'),
-      `
+  it.each(nodes)(
+    'the root entry loads neither fast-check nor Prism (they are for ada-end-users-contract/testing), on Node %s',
+    async (_version, node) => {
+      // Every module the root entry loads, as Node resolves them, recorded by a resolve hook. The hook
+      // appends to a file, synchronously: it runs on the hooks thread, whose process.stderr writes may
+      // still be queued when the process exits (on Node 24 the list sometimes came back short).
+      const log = join(project, 'loaded.txt');
+      rmSync(log, { force: true });
+      writeFileSync(
+        join(project, 'loads.mjs'),
+        `
       import { register } from 'node:module';
       register('data:text/javascript,' + encodeURIComponent(\`
         import { appendFileSync } from 'node:fs';
@@ -157,37 +167,43 @@ describe('the packed package, installed in a fresh project', () => {
           appendFileSync(${JSON.stringify(log)}, resolved.url + '\\\\n');
           return resolved;
         }\`));`,
-    );
-    await run(process.execPath, ['--import', './loads.mjs', '--input-type=module', '-e', "await import('ada-end-users-contract')"], {
-      cwd: project,
-    });
-    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client/client.js'))).toBe(true);
-    expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
-  }, 60_000);
+      );
+      await run(node, ['--import', './loads.mjs', '--input-type=module', '-e', "await import('ada-end-users-contract')"], {
+        cwd: project,
+      });
+      const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client/client.js'))).toBe(true);
+      expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
+    },
+    60_000,
+  );
 
   it('typechecks code written the way the README shows (strict, no skipLibCheck)', async () => {
     await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
   }, 120_000);
 
-  it('runs it: the client against the mock, typed errors, the validators, the bundled spec, the stateful fake and verifyWebhook', async () => {
-    const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: project });
-    const [plain, stateful] = stdout.trim().split('\n');
-    expect(JSON.parse(stateful!)).toEqual({
-      remembered: 'Grace',
-      size: 1,
-      webhooks: ['v1.end_user.created true', 'v1.end_user.updated true'],
-    });
-    expect(JSON.parse(plain!)).toEqual({
-      endUserId: '5f7e0e2c1e7c7e000f0f9c3a',
-      created: true,
-      found: '5f7e0e2c1e7c7e000f0f9c3a',
-      pageSize: 1,
-      conflict: 'ConflictError',
-      title: 'Ada End Users API',
-      version: JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')).info.version, // the contract's version, not the package's
-      yaml: true,
-      validator: { ok: false, errors: [expect.objectContaining({ path: '/profile/firstName', keyword: 'additionalProperties' })] },
-    });
-  }, 60_000);
+  it.each(nodes)(
+    'runs it on Node %s: the client against the mock, typed errors, the validators, the bundled spec, the stateful fake and verifyWebhook',
+    async (_version, node) => {
+      const { stdout } = await run(node, ['out/consumer.js'], { cwd: project });
+      const [plain, stateful] = stdout.trim().split('\n');
+      expect(JSON.parse(stateful!)).toEqual({
+        remembered: 'Grace',
+        size: 1,
+        webhooks: ['v1.end_user.created true', 'v1.end_user.updated true'],
+      });
+      expect(JSON.parse(plain!)).toEqual({
+        endUserId: '5f7e0e2c1e7c7e000f0f9c3a',
+        created: true,
+        found: '5f7e0e2c1e7c7e000f0f9c3a',
+        pageSize: 1,
+        conflict: 'ConflictError',
+        title: 'Ada End Users API',
+        version: JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')).info.version, // the contract's version, not the package's
+        yaml: true,
+        validator: { ok: false, errors: [expect.objectContaining({ path: '/profile/firstName', keyword: 'additionalProperties' })] },
+      });
+    },
+    60_000,
+  );
 });
