@@ -1,4 +1,5 @@
-// Optic (`@useoptic/optic`, its `breaking-changes` standard, run in process and offline) as a second
+// Optic (its `breaking-changes` standard, run in process and offline from the libraries the
+// `@useoptic/optic` CLI is built from, devDependencies at one version) as a second
 // opinion on the kit's breaking-change checker, over the same table of spec pairs (test/helpers/breaking-cases.ts):
 // - nothing Optic calls breaking may pass the kit's checker (a miss of ours that Optic catches fails here);
 // - where Optic is wrong on the table is pinned, so a new Optic that judges differently shows up here.
