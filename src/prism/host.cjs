@@ -1,7 +1,8 @@
 // @ts-check
 // The Prism host: a child process that loads Prism once (about 0.5 s of module loading, with the
 // deferrals below) and then starts and stops Prism servers on request, so that every
-// startMock()/startProxy() after the first in a process costs a server, not a process. Plain CommonJS: it runs in the child as it is shipped.
+// startMock()/startProxy() after the first in a process costs a server, not a process. Plain CommonJS:
+// it runs in the child as it is shipped.
 // Messages from the parent: {id, type: 'start', spec, host, port, errors, bodyLimit, upstream?, answers?,
 // forwardHeaders?, judge?} (port 0: the system picks a free one, so that concurrent runs never race for a
 // port) and {id, type: 'stop', server: <id of its start>}, which also cancels a start still under way.
@@ -14,10 +15,11 @@ const Module = require('node:module');
 const requirePrism = Module.createRequire(process.argv[2]);
 const { createPrismServer } = require('./http.cjs');
 
-// Modules Prism requires as it loads but the kit's servers never use: @faker-js/faker (1.2 s of Prism's
-// 1.7 s: every locale) makes up dynamic answers, which the kit never asks for (mock.dynamic is false
-// below); postman-collection (0.17 s) reads Postman collections. Each gets a stand-in in the require cache
-// that loads the real module the first time anything reads it. `chain`: how Prism reaches it, each
+// Modules Prism requires as it loads but the kit's servers seldom or never use: @faker-js/faker (1.2 s of
+// Prism's 1.7 s: every locale) makes up dynamic answers, which a server gives only to a request that
+// asks (`Prefer: dynamic=true`; mock.dynamic is false below); postman-collection (0.17 s) reads Postman
+// collections. Each gets a stand-in in the require cache that loads the real module the first time
+// anything reads it. `chain`: how Prism reaches it, each
 // specifier resolved from the module before it. `lazy`: exports read as Prism loads (json-schema-faker
 // takes faker's default export at once), which must stay stand-ins themselves.
 const DEFERRED = [
