@@ -1,5 +1,6 @@
 // Request bodies of an operation, valid and invalid (one broken rule each), from its JSON schema.
-import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { fc } from './fast-check.js';
 import { operation } from '../contract/operations.js';
 import { nodeAt } from '../contract/spec.js';
 import { type InvalidBody, type InvalidCase, invalidCases, mapCase, type Schema, validValue } from './values.js';
@@ -12,8 +13,8 @@ function requestSchema(operationId: string): Schema {
 }
 
 /** Valid request bodies of an operation (by operationId): every property, nulls, boundary lengths, Unicode, limits. */
-export function arbitraryRequestBody(operationId: string): fc.Arbitrary<Record<string, unknown>> {
-  return validValue(requestSchema(operationId)) as fc.Arbitrary<Record<string, unknown>>;
+export function arbitraryRequestBody(operationId: string): Arbitrary<Record<string, unknown>> {
+  return validValue(requestSchema(operationId)) as Arbitrary<Record<string, unknown>>;
 }
 
 /** Every rule an operation's request body schema encodes (the kit's rules too), each with bodies that break only it. */
@@ -24,12 +25,12 @@ export function invalidRequestBodyCases(operationId: string): InvalidCase[] {
 }
 
 /** Invalid request bodies of an operation, each breaking exactly one rule, named in `rule`. */
-export function arbitraryInvalidRequestBody(operationId: string): fc.Arbitrary<InvalidBody> {
+export function arbitraryInvalidRequestBody(operationId: string): Arbitrary<InvalidBody> {
   return fc.oneof(...invalidRequestBodyCases(operationId).map(({ arbitrary }) => arbitrary));
 }
 
 /** Valid `updateEndUser` bodies: every property, nulls, boundary lengths, Unicode, metadata near 10 KB. */
-export function arbitraryUpdateEndUserRequest(): fc.Arbitrary<Record<string, unknown>> {
+export function arbitraryUpdateEndUserRequest(): Arbitrary<Record<string, unknown>> {
   return arbitraryRequestBody('updateEndUser');
 }
 
@@ -39,6 +40,6 @@ export function invalidUpdateEndUserRequestCases(): InvalidCase[] {
 }
 
 /** Invalid `updateEndUser` bodies, each breaking exactly one rule, named in `rule`. */
-export function arbitraryInvalidUpdateEndUserRequest(): fc.Arbitrary<InvalidBody> {
+export function arbitraryInvalidUpdateEndUserRequest(): Arbitrary<InvalidBody> {
   return arbitraryInvalidRequestBody('updateEndUser');
 }

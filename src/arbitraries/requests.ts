@@ -2,7 +2,8 @@
 // wire (strings), and the body. Valid ones, and invalid ones that break exactly one rule: a parameter's
 // schema, a path segment URL parsing would change, an unknown parameter, parameters of two exclusive
 // groups (`x-exclusive-parameter-groups`), or the body's schema (the kit's rules included).
-import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { fc } from './fast-check.js';
 import { operation, type ParameterInfo } from '../contract/operations.js';
 import { nodeAt } from '../contract/spec.js';
 import { invalidRequestBodyCases, arbitraryRequestBody } from './bodies.js';
@@ -30,9 +31,9 @@ export interface InvalidRequestCase {
    * Such requests are for local validators (the client refuses them before sending).
    */
   sendable: boolean;
-  arbitrary: fc.Arbitrary<InvalidRequest>;
+  arbitrary: Arbitrary<InvalidRequest>;
   /** For a bound: requests one past it (`limit=0`, `limit=101`, a 37-character `external_id`). */
-  boundary?: fc.Arbitrary<InvalidRequest>;
+  boundary?: Arbitrary<InvalidRequest>;
 }
 
 const schemaOf = (parameter: ParameterInfo) => nodeAt(`${parameter.pointer}/schema`) as Schema;
@@ -59,7 +60,7 @@ function parametersOf(operationId: string) {
   };
 }
 
-function validPath(operationId: string): fc.Arbitrary<Record<string, string>> {
+function validPath(operationId: string): Arbitrary<Record<string, string>> {
   const { path } = parametersOf(operationId);
   return fc.record(Object.fromEntries(path.map((p) => [p.name, validValue(schemaOf(p)).map(onTheWire).filter(urlKeeps)])));
 }
@@ -69,7 +70,7 @@ function validPath(operationId: string): fc.Arbitrary<Record<string, string>> {
  * most one is used. With `keep`, only the parameters that may go with `keep` (its group's and the
  * ungrouped), `keep` itself left out for the caller to set.
  */
-function validQuery(operationId: string, keep?: string): fc.Arbitrary<Record<string, string>> {
+function validQuery(operationId: string, keep?: string): Arbitrary<Record<string, string>> {
   const { query, groups } = parametersOf(operationId);
   const groupOf = (name: string) => groups.findIndex((group) => group.includes(name));
   const choices = keep === undefined ? [-1, ...groups.keys()] : [groupOf(keep)];
@@ -81,7 +82,7 @@ function validQuery(operationId: string, keep?: string): fc.Arbitrary<Record<str
   });
 }
 
-function validBody(operationId: string): fc.Arbitrary<{ body?: unknown }> {
+function validBody(operationId: string): Arbitrary<{ body?: unknown }> {
   const body = operation(operationId).body;
   if (!body?.schema) return fc.constant({});
   const some = arbitraryRequestBody(operationId).map((value) => ({ body: value as unknown }));
@@ -89,7 +90,7 @@ function validBody(operationId: string): fc.Arbitrary<{ body?: unknown }> {
 }
 
 /** Valid requests of an operation (by operationId): parameters and body, as a client may send them. */
-export function arbitraryRequest(operationId: string): fc.Arbitrary<GeneratedRequest> {
+export function arbitraryRequest(operationId: string): Arbitrary<GeneratedRequest> {
   return fc
     .tuple(validPath(operationId), validQuery(operationId), validBody(operationId))
     .map(([path, query, body]) => ({ path, query, ...body }));
@@ -102,10 +103,10 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
   // The valid parts around the one a case breaks, built once (arbitraries built per sample are slow).
   const validPathParts = validPath(operationId);
   const validBodyPart = validBody(operationId);
-  const queries = new Map<string | undefined, fc.Arbitrary<Record<string, string>>>();
+  const queries = new Map<string | undefined, Arbitrary<Record<string, string>>>();
   const queryFor = (keep?: string) => queries.get(keep) ?? queries.set(keep, validQuery(operationId, keep)).get(keep)!;
   type Broken = { parts: Partial<GeneratedRequest>; rule: BrokenRule };
-  const around = (broken: fc.Arbitrary<Broken>, queryKeep?: string): fc.Arbitrary<InvalidRequest> =>
+  const around = (broken: Arbitrary<Broken>, queryKeep?: string): Arbitrary<InvalidRequest> =>
     fc.tuple(broken, validPathParts, queryFor(queryKeep), validBodyPart).map(([{ parts, rule }, p, q, b]) => ({
       request: { path: { ...p, ...parts.path }, query: { ...q, ...parts.query }, ...b, ...('body' in parts ? { body: parts.body } : {}) },
       rule,
@@ -139,7 +140,7 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
     for (const c of broken) {
       const sendable =
         !c.name.endsWith(' unicode') && (located === 'query' || !['minLength', 'path-segment'].some((k) => c.name.endsWith(` ${k}`)));
-      const requests = (values: fc.Arbitrary<InvalidValue>) =>
+      const requests = (values: Arbitrary<InvalidValue>) =>
         around(
           values.map(({ value, rule }) => ({
             parts: { [located]: { [parameter.name]: sendable ? onTheWire(value) : String(value) } },
@@ -185,7 +186,7 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
 
   if (operation(operationId).body?.schema) {
     for (const c of invalidRequestBodyCases(operationId)) {
-      const requests = (bodies: fc.Arbitrary<InvalidBody>) => around(bodies.map(({ body, rule }) => ({ parts: { body }, rule })));
+      const requests = (bodies: Arbitrary<InvalidBody>) => around(bodies.map(({ body, rule }) => ({ parts: { body }, rule })));
       cases.push({ ...mapCase(c, requests, `body ${c.name}`), sendable: true });
     }
   }
@@ -193,7 +194,7 @@ export function invalidRequestCases(operationId: string): InvalidRequestCase[] {
 }
 
 /** Invalid requests of an operation, each breaking exactly one rule, named in `rule`. */
-export function arbitraryInvalidRequest(operationId: string, options: { sendable?: boolean } = {}): fc.Arbitrary<InvalidRequest> {
+export function arbitraryInvalidRequest(operationId: string, options: { sendable?: boolean } = {}): Arbitrary<InvalidRequest> {
   const cases = invalidRequestCases(operationId).filter((c) => options.sendable === undefined || c.sendable === options.sendable);
   return fc.oneof(...cases.map((c) => c.arbitrary));
 }

@@ -3,7 +3,8 @@
 // A keyword it does not know makes it throw, so a spec change cannot silently narrow what is generated.
 // Valid values for any schema of the spec; values that break exactly one rule for request schemas
 // (responses use `oneOf`, which has no single rule to break).
-import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { fc } from './fast-check.js';
 import {
   childPointer as child,
   escapePointerSegment,
@@ -42,13 +43,13 @@ export interface InvalidBody {
 export interface InvalidCase {
   /** `path keyword`, with `*` for keys that are generated, e.g. `/profile/metadata/* type`. */
   name: string;
-  arbitrary: fc.Arbitrary<InvalidBody>;
+  arbitrary: Arbitrary<InvalidBody>;
   /**
    * For a bound (minimum, maximum, minLength, maxLength): bodies that break it by the least, one past
    * the bound (`limit` 0 or 101, a 37-character `external_id`). A provider whose bound is off by one
    * refuses most of what `arbitrary` gives, and accepts these.
    */
-  boundary?: fc.Arbitrary<InvalidBody>;
+  boundary?: Arbitrary<InvalidBody>;
 }
 
 /** The rules (of contract/keywords.ts's) the arbitraries can generate for and against; a schema with another is refused. */
@@ -117,9 +118,9 @@ const patternOf = (schema: Schema) => (schema.pattern ? new RegExp(schema.patter
 
 // Arbitraries are immutable, so one per schema node of the spec serves every caller (building them,
 // regular expressions and formats above all, costs far more than drawing from them).
-const validValues = new WeakMap<Schema, fc.Arbitrary<unknown>>();
+const validValues = new WeakMap<Schema, Arbitrary<unknown>>();
 
-export function validValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
+export function validValue(schemaOrRef: Schema): Arbitrary<unknown> {
   const known = validValues.get(schemaOrRef);
   if (known) return known;
   const arbitrary = buildValidValue(schemaOrRef);
@@ -127,7 +128,7 @@ export function validValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
   return arbitrary;
 }
 
-function buildValidValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
+function buildValidValue(schemaOrRef: Schema): Arbitrary<unknown> {
   const schema = resolve(schemaOrRef);
   if (schema.oneOf) {
     // Branches the spec keeps apart by their required properties; extra fields never take those names.
@@ -141,7 +142,7 @@ function buildValidValue(schemaOrRef: Schema): fc.Arbitrary<unknown> {
   return arbitraries.length === 1 ? arbitraries[0]! : fc.oneof(...arbitraries);
 }
 
-function validOfType(schema: Schema, type: JsonType): fc.Arbitrary<unknown> {
+function validOfType(schema: Schema, type: JsonType): Arbitrary<unknown> {
   switch (type) {
     case 'null':
       return fc.constant(null);
@@ -171,7 +172,7 @@ function validOfType(schema: Schema, type: JsonType): fc.Arbitrary<unknown> {
   }
 }
 
-const FORMATS: Record<string, { valid: () => fc.Arbitrary<string>; invalid: () => fc.Arbitrary<string> }> = {
+const FORMATS: Record<string, { valid: () => Arbitrary<string>; invalid: () => Arbitrary<string> }> = {
   email: {
     valid: () => fc.emailAddress(),
     invalid: () => anyText().map((text) => text.replace(/@/g, '')), // no @, no address
@@ -195,14 +196,14 @@ function formatOf(schema: Schema) {
   return format;
 }
 
-export function validString(schema: Schema): fc.Arbitrary<string> {
+export function validString(schema: Schema): Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
   const maxLength: number | undefined = schema.maxLength;
   const lengthOk = (text: string) => codePoints(text) >= minLength && (maxLength === undefined || codePoints(text) <= maxLength);
   if (schema.format) return formatOf(schema).valid().filter(lengthOk);
 
   const pattern = patternOf(schema);
-  const candidates: fc.Arbitrary<string>[] = [];
+  const candidates: Arbitrary<string>[] = [];
   if (pattern) candidates.push(fc.stringMatching(pattern).filter(lengthOk));
   if (!pattern || isPermissive(pattern)) {
     const matches = (text: string) => !pattern || pattern.test(text);
@@ -238,7 +239,7 @@ function mapSchema(schema: Schema) {
 }
 
 /** Objects with only declared properties: every required one, each optional one or not (and `x-disjoint-keys` kept). */
-function validRecord(schema: Schema, omit?: string): fc.Arbitrary<Record<string, unknown>> {
+function validRecord(schema: Schema, omit?: string): Arbitrary<Record<string, unknown>> {
   const properties = Object.entries(declaredProperties(schema)).filter(([name]) => name !== omit);
   const required = ((schema.required ?? []) as string[]).filter((name) => name !== omit);
   forbiddenKeys(schema); // checks the form of `not`
@@ -343,7 +344,7 @@ function sharedKeyCase(schema: Schema, pointers: readonly string[], path: string
 }
 
 /** Maps (additionalProperties with a schema): any number of valid pairs up to maxKeys, boundaries included. */
-function validMap(schema: Schema, maxKeys?: number): fc.Arbitrary<Record<string, unknown>> {
+function validMap(schema: Schema, maxKeys?: number): Arbitrary<Record<string, unknown>> {
   const map = mapSchema(schema)!;
   const limit = Math.min(maxKeys ?? Infinity, map.maxKeys ?? Infinity);
   const pairs = (minKeys: number, max: number) =>
@@ -353,7 +354,7 @@ function validMap(schema: Schema, maxKeys?: number): fc.Arbitrary<Record<string,
   return fc.oneof(...candidates);
 }
 
-function validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
+function validObject(schema: Schema): Arbitrary<Record<string, unknown>> {
   if (!mapSchema(schema)) return validRecord(schema);
   const limit: number | undefined = schema['x-max-json-bytes'];
   if (limit === undefined) return validMap(schema);
@@ -367,7 +368,7 @@ function validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
  * A valid map padded with one string value so that its JSON is between `min` and `max` bytes.
  * Needs a value schema that takes any string; returns undefined-free maps only.
  */
-function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Record<string, unknown>> {
+function paddedMap(schema: Schema, min: number, max: number): Arbitrary<Record<string, unknown>> {
   const map = mapSchema(schema)!;
   const valueSchema = resolve(map.valueSchema);
   if (!typesOf(valueSchema).includes('string') || valueSchema.pattern || valueSchema.maxLength !== undefined) {
@@ -392,17 +393,17 @@ function paddedMap(schema: Schema, min: number, max: number): fc.Arbitrary<Recor
 
 export interface LocalCase {
   name: string;
-  arbitrary: fc.Arbitrary<InvalidValue>;
+  arbitrary: Arbitrary<InvalidValue>;
   /** Values one past a bound (see InvalidCase.boundary). */
-  boundary?: fc.Arbitrary<InvalidValue>;
+  boundary?: Arbitrary<InvalidValue>;
 }
 
 /** A case with the same change made to its values and to its boundary values. */
 export function mapCase<From, To>(
-  c: { name: string; arbitrary: fc.Arbitrary<From>; boundary?: fc.Arbitrary<From> },
-  change: (arbitrary: fc.Arbitrary<From>) => fc.Arbitrary<To>,
+  c: { name: string; arbitrary: Arbitrary<From>; boundary?: Arbitrary<From> },
+  change: (arbitrary: Arbitrary<From>) => Arbitrary<To>,
   name = c.name,
-): { name: string; arbitrary: fc.Arbitrary<To>; boundary?: fc.Arbitrary<To> } {
+): { name: string; arbitrary: Arbitrary<To>; boundary?: Arbitrary<To> } {
   return { name, arbitrary: change(c.arbitrary), ...(c.boundary ? { boundary: change(c.boundary) } : {}) };
 }
 
@@ -424,9 +425,9 @@ export function invalidCases(schemaOrRef: Schema, path: string, name: string): L
   const rule = (keyword: string, at = path) => ({ path: at, keyword });
   const add = (
     keyword: string,
-    arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>,
+    arbitrary: Arbitrary<{ value: unknown; rule: BrokenRule }>,
     caseName = name,
-    boundary?: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>,
+    boundary?: Arbitrary<{ value: unknown; rule: BrokenRule }>,
   ) => cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary, ...(boundary ? { boundary } : {}) });
 
   // type: a value of a type the schema does not allow (an integer is a number, so it counts as one).
@@ -478,8 +479,8 @@ function invalidStrings(schema: Schema, path: string, name: string): LocalCase[]
   const pattern = patternOf(schema);
   const matches = (text: string) => !pattern || pattern.test(text);
   const lengthOk = (text: string) => codePoints(text) >= minLength && (maxLength === undefined || codePoints(text) <= maxLength);
-  const add = (keyword: string, arbitrary: fc.Arbitrary<string>, boundary?: fc.Arbitrary<string>) => {
-    const withRule = (texts: fc.Arbitrary<string>) => texts.map((value) => ({ value, rule: { path, keyword } }));
+  const add = (keyword: string, arbitrary: Arbitrary<string>, boundary?: Arbitrary<string>) => {
+    const withRule = (texts: Arbitrary<string>) => texts.map((value) => ({ value, rule: { path, keyword } }));
     cases.push({ name: `${name} ${keyword}`, arbitrary: withRule(arbitrary), ...(boundary ? { boundary: withRule(boundary) } : {}) });
   };
   const exactly = (length: number) => anyText({ minLength: length, maxLength: length }).filter(matches);
@@ -519,7 +520,7 @@ function invalidStrings(schema: Schema, path: string, name: string): LocalCase[]
 
 function invalidObjects(schema: Schema, path: string, name: string): LocalCase[] {
   const cases: LocalCase[] = [];
-  const add = (keyword: string, arbitrary: fc.Arbitrary<{ value: unknown; rule: BrokenRule }>, caseName = name) =>
+  const add = (keyword: string, arbitrary: Arbitrary<{ value: unknown; rule: BrokenRule }>, caseName = name) =>
     cases.push({ name: `${caseName || '(body)'} ${keyword}`, arbitrary });
   const map = mapSchema(schema);
 
@@ -583,7 +584,7 @@ function invalidObjects(schema: Schema, path: string, name: string): LocalCase[]
   const underLimit = (value: Record<string, unknown>) => limit === undefined || jsonByteLength(value) <= limit;
   const roomForOneMore = map.maxKeys === undefined ? undefined : map.maxKeys - 1;
   const base = () => validMap(schema, roomForOneMore).filter((value) => underLimit(value));
-  const withPair = (key: fc.Arbitrary<string>, value: fc.Arbitrary<{ value: unknown; rule: BrokenRule } | unknown>) =>
+  const withPair = (key: Arbitrary<string>, value: Arbitrary<{ value: unknown; rule: BrokenRule } | unknown>) =>
     fc.tuple(base(), key, value).filter(([object, k]) => !Object.hasOwn(object, k));
 
   // A value that breaks its own rules, under a fresh valid key.

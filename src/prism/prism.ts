@@ -57,10 +57,13 @@ export interface StartPrismOptions {
   prepare?: () => void;
 }
 
-/** Path of Prism's CLI package manifest, resolved from this package (Prism is an optional peer). */
-function prismManifestPath(): string {
+/**
+ * Path of Prism's CLI package manifest, resolved from this package (Prism is an optional peer). `from`
+ * is where to resolve it from (for the test of the message when it is missing).
+ */
+export function prismManifestPath(from: string = import.meta.url): string {
   try {
-    return createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
+    return createRequire(from).resolve('@stoplight/prism-cli/package.json');
   } catch {
     // An optional peer dependency: apps that only use the client do not install Prism.
     throw new Error('the mock and the proxy need Prism: npm install --save-dev @stoplight/prism-cli@~5.14.2');

@@ -107,6 +107,7 @@ beforeAll(async () => {
     `typescript@${manifest.devDependencies.typescript}`,
     `@types/node@${manifest.devDependencies['@types/node']}`,
     `@stoplight/prism-cli@${manifest.peerDependencies['@stoplight/prism-cli']}`,
+    `fast-check@${manifest.peerDependencies['fast-check']}`, // the optional peers /testing needs
   ];
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], { cwd: project });
   writeFileSync(
