@@ -12,7 +12,6 @@
 // due (updated after a profile change, created after the create) must arrive.
 import { createHash, randomBytes } from 'node:crypto';
 import { metadataLimit } from '../contract/limits.js';
-import type { Arbitrary } from 'fast-check';
 import { fc } from '../arbitraries/fast-check.js';
 import { arbitraryUpdateEndUserRequest, invalidRequestCases } from '../arbitraries/index.js';
 import { type AdaClient, createAdaClient, type RawAnswer } from '../client/client.js';
