@@ -1,5 +1,5 @@
-// Where the bundled spec lives, for tools that take a file (Prism) and for spec.ts: the package root's
-// generated/openapi.json, whether this module runs from src/contract/ (this repository) or dist/src/contract/ (the package).
+// Where the bundled spec lives as a file, for tools that take one (Prism): generated/openapi.json next to
+// this module's folder's parent, in this repository (src/contract/ -> generated/) and in the package
+// (dist/src/contract/ -> dist/generated/, where the build puts the copy spec.ts imports) alike.
 // Kept apart from spec.ts so that the public declarations never import the JSON module.
-const fromDist = /\/dist\/src\/contract\/[^/]*$/.test(new URL(import.meta.url).pathname);
-export const bundledSpecPath = new URL(fromDist ? '../../../generated/openapi.json' : '../../generated/openapi.json', import.meta.url);
+export const bundledSpecPath = new URL('../../generated/openapi.json', import.meta.url);

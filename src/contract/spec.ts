@@ -1,12 +1,12 @@
 // The bundled spec, and JSON pointers into it. Everything at runtime (validators, client, mock) reads the
-// spec from here instead of restating it. It is read from generated/openapi.json at run time (typed by
-// that file), so that the package ships it once: a JSON import would have tsc copy it into dist/ too.
-import { readFileSync } from 'node:fs';
+// spec from here instead of restating it. A JSON import, not a file read: a bundle of the root entry
+// (esbuild, webpack, a Worker) carries it, and no runtime needs a file system for it. The build copies
+// it to dist/generated/openapi.json, the one copy the package ships (its `./openapi.json` export).
+import bundled from '../../generated/openapi.json' with { type: 'json' };
 import { type Json, pointerGet, refChain } from './json-pointer.js';
-import { bundledSpecPath } from './spec-file.js';
 
-type BundledSpec = typeof import('../../generated/openapi.json');
-export const openapiDocument: BundledSpec = JSON.parse(readFileSync(bundledSpecPath, 'utf8'));
+type BundledSpec = typeof bundled;
+export const openapiDocument: BundledSpec = bundled;
 
 /** The node a local JSON pointer (`#/components/schemas/EndUser`) designates in the bundled spec. */
 export function nodeAt(pointer: string): unknown {

@@ -137,14 +137,14 @@ describe('the packed package, installed in a fresh project', () => {
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
-    expect(files.filter((f) => /openapi\.(json|yaml)$/.test(f)).sort()).toEqual(['generated/openapi.json', 'generated/openapi.yaml']);
+    expect(files.filter((f) => /openapi\.(json|yaml)$/.test(f)).sort()).toEqual(['dist/generated/openapi.json', 'generated/openapi.yaml']);
     expect(files.filter((f) => /(^|\/)schema\.(ts|d\.ts)$/.test(f))).toEqual(['dist/generated/schema.d.ts']);
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/prism/host.cjs');
     expect(files).toContain('dist/src/prism/http.cjs');
     expect(files).toContain('dist/generated/schema.d.ts');
-    expect(files).toContain('generated/openapi.json');
+    expect(files).toContain('dist/generated/openapi.json');
     expect(files).toContain('generated/openapi.yaml');
     expect(files.filter((f) => /^(test|scripts|spec|\.ci)\//.test(f) || f.startsWith('node_modules/'))).toEqual([]);
   });
