@@ -68,6 +68,9 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   return undefined;
 }
 
+/** Bytes to text as every runtime has it (no Buffer: Deno, workerd and browsers lack it); bad bytes become U+FFFD, as Buffer's would. */
+const utf8 = new TextDecoder();
+
 /** Whether `headers` is a HeaderBag at all: anything else is the caller's mistake, told as such. */
 function isHeaderBag(headers: unknown): headers is HeaderBag {
   return typeof headers === 'object' && headers !== null && !Array.isArray(headers);
@@ -97,7 +100,7 @@ export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, 
       "verifyWebhook: headers must be the request's headers: a Headers, a Map, or an object of names and values (Node's req.headers)",
     );
   }
-  const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  const body = typeof rawBody === 'string' ? rawBody : utf8.decode(rawBody);
   const names = ['id', 'timestamp', 'signature'] as const;
   const signed = Object.fromEntries(
     names.map((name) => [`webhook-${name}`, headerValue(headers, `svix-${name}`) ?? headerValue(headers, `webhook-${name}`) ?? '']),

@@ -40,10 +40,21 @@ export type KeywordValidator = {
   errors?: { keyword: string; params: Record<string, unknown> }[];
 };
 
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 length of a string: Node's and Bun's Buffer count it without copying (about twice as fast on
+ * 10 KB of metadata); Deno, workerd and browsers have no Buffer, and TextEncoder counts the same bytes.
+ */
+export const utf8ByteLength: (text: string) => number =
+  typeof globalThis.Buffer?.byteLength === 'function'
+    ? (text) => globalThis.Buffer.byteLength(text, 'utf8')
+    : (text) => encoder.encode(text).length;
+
 /** UTF-8 length of the compact JSON serialization: how the kit measures Ada's size limits. */
 export function jsonByteLength(value: unknown): number {
   if (value === null || value === undefined) return 0;
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+  return utf8ByteLength(JSON.stringify(value));
 }
 
 const maxJsonBytes: KeywordValidator = (limit: number, data: unknown) => {

@@ -47,6 +47,21 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(Buffer.from(updated.body), new Headers(updated.headers), SECRET).type).toBe('v1.end_user.updated');
   });
 
+  it('bytes on a runtime without Buffer (Deno, workerd, browsers): verified, bad UTF-8 read as U+FFFD as Buffer reads it', () => {
+    const text = JSON.stringify({ ...created(), data: { ...seedResponse(), profile: { first_name: 'AdXa' } } });
+    const bytes = new TextEncoder().encode(text);
+    bytes[text.indexOf('AdXa') + 2] = 0xff; // X becomes a byte that is not UTF-8
+    const decoded = Buffer.from(bytes).toString('utf8'); // what the bytes read as on Node
+    const { headers } = signed(undefined, { raw: decoded });
+    const saved = globalThis.Buffer;
+    Reflect.deleteProperty(globalThis, 'Buffer');
+    try {
+      expect(verifyWebhook(bytes, headers, SECRET).data.profile.first_name).toBe('Ad\uFFFDa');
+    } finally {
+      globalThis.Buffer = saved;
+    }
+  });
+
   it('reads the Standard Webhooks header names too, and headers in any case', () => {
     const { body, headers } = signed(created());
     const renamed = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.replace('svix-', 'Webhook-'), value]));

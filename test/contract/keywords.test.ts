@@ -3,6 +3,7 @@
 // limits are read from the spec, where the breaking-change checker judges them too.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compareSpecs } from '../../src/breaking/index.js';
@@ -15,10 +16,12 @@ import {
   SCHEMA_ANNOTATIONS,
   SCHEMA_RULES,
   SCHEMA_STRUCTURE,
+  utf8ByteLength,
 } from '../../src/contract/keywords.js';
 import { bodyLimit, metadataLimit } from '../../src/contract/limits.js';
 import { operations, sendingTwiceIsSafe } from '../../src/contract/operations.js';
 import { openapiDocument } from '../../src/contract/spec.js';
+import { FC_NUM_RUNS, FC_SEED } from '../helpers/support.js';
 import { validateRequestBody } from '../../src/contract/validation.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -152,5 +155,15 @@ describe('which calls may be sent twice, from the spec', () => {
     const changed = structuredClone(spec);
     delete changed.paths['/v2/end-users/'].post[IDEMPOTENT_WHEN_KEYWORD];
     expect(compareSpecs(spec, changed)).toEqual({ changes: [], cannotJudge: [] });
+  });
+});
+
+describe('utf8ByteLength, how Ada\u2019s size limits are measured on every runtime', () => {
+  it('counts what TextEncoder counts (the path of runtimes without Buffer), for any text, lone surrogates included', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => utf8ByteLength(text) === encoder.encode(text).length),
+      { numRuns: FC_NUM_RUNS, seed: FC_SEED },
+    );
   });
 });
