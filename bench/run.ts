@@ -327,7 +327,86 @@ await compare(
 for (const row of rows.filter((r) => r.unit === 'µs/create')) row.value *= 1000;
 
 // ---------------------------------------------------------------------------------------------
-// 5. Pipeline: each CI step once, wall time
+// 5. The root entry as a consumer ships it (#18): its bundle (esbuild, minified, gzipped) and a fresh
+// process's time from import to its first validated answer, each against openapi-fetch alone.
+
+const { build } = await import('esbuild');
+const { gzipSync } = await import('node:zlib');
+const bundleKb = async (contents: string) => {
+  const out = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  return gzipSync(out.outputFiles[0]!.contents).length / 1024;
+};
+rows.push(
+  {
+    group: 'root entry bundle (esbuild, minified, gzipped)',
+    variant: 'openapi-fetch alone',
+    value: await bundleKb("export { default } from 'openapi-fetch';"),
+    unit: 'KB',
+    baseline: 'openapi-fetch alone',
+  },
+  {
+    group: 'root entry bundle (esbuild, minified, gzipped)',
+    variant: 'ada-end-users-contract',
+    value: await bundleKb(`export * from ${JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'))};`),
+    unit: 'KB',
+    baseline: 'openapi-fetch alone',
+  },
+);
+const answering = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(seedResponse));
+});
+await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+const answeringUrl = `http://127.0.0.1:${(answering.address() as { port: number }).port}`;
+// A fresh process each: the milliseconds from its first import to the first answer it has checked.
+const firstAnswerScripts = {
+  'openapi-fetch alone': `
+    const started = performance.now();
+    const { default: createClient } = await import('openapi-fetch');
+    const client = createClient({ baseUrl: ${JSON.stringify(answeringUrl)} });
+    await client.PATCH('/v2/end-users/{end_user_id}', { params: { path: { end_user_id: 'x' } }, body: { profile: {} } });
+    console.log(performance.now() - started);`,
+  'ada-end-users-contract (validated)': `
+    const started = performance.now();
+    const { createAdaClient } = await import(${JSON.stringify(new URL('../dist/src/index.js', import.meta.url).href)});
+    const ada = createAdaClient({ baseUrl: ${JSON.stringify(answeringUrl)}, token: 't', validateResponses: true });
+    await ada.updateEndUser('x', { profile: {} });
+    console.log(performance.now() - started);`,
+};
+const importToAnswer: Record<string, number[]> = { 'openapi-fetch alone': [], 'ada-end-users-contract (validated)': [] };
+for (let round = 0; round < Math.max(3, ROUNDS); round++) {
+  for (const [variant, script] of Object.entries(firstAnswerScripts)) {
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`bench: ${variant} exited ${code}`))));
+    });
+    importToAnswer[variant]!.push(Number(stdout.trim()));
+  }
+}
+answering.close();
+for (const [variant, samples] of Object.entries(importToAnswer)) {
+  rows.push({
+    group: 'import to first answer (fresh process)',
+    variant,
+    value: median(samples),
+    unit: 'ms',
+    baseline: 'openapi-fetch alone',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Pipeline: each CI step once, wall time
 
 const pipeline: Array<[string, number]> = [];
 if (process.env.BENCH_SKIP_PIPELINE !== '1') {
