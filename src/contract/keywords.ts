@@ -27,18 +27,16 @@ export interface KitKeyword {
   kind: 'rule' | 'annotation';
   /** For a bound: which way it tightens. */
   bound?: BoundDirection;
-  /** For a rule: the Ajv keyword's validate function (`errors` set as Ajv reads them). */
-  validate?: KeywordValidator;
-  /** For a rule: how its issue reads, from the params its validate function reports. */
+  /**
+   * For a rule: what breaks it in a value, one set of params per violation (none: the value keeps it).
+   * Plain data in, plain data out: the validators call it from Ajv's generated code.
+   */
+  violations?: (schema: Json, data: unknown) => Record<string, unknown>[];
+  /** For a rule: how its issue reads, from the params of one violation. */
   issue?: (params: Record<string, unknown>, path: string) => { path: string; message: string };
   /** Where Ada's own words for it live (the annotation that carries the message), if she has any. */
   messageKeyword?: string;
 }
-
-export type KeywordValidator = {
-  (schema: Json, data: unknown): boolean;
-  errors?: { keyword: string; params: Record<string, unknown> }[];
-};
 
 const encoder = new TextEncoder();
 
@@ -57,37 +55,35 @@ export function jsonByteLength(value: unknown): number {
   return utf8ByteLength(JSON.stringify(value));
 }
 
-const maxJsonBytes: KeywordValidator = (limit: number, data: unknown) => {
+function maxJsonBytes(limit: number, data: unknown): Record<string, unknown>[] {
   let bytes: number;
   try {
     bytes = jsonByteLength(data);
   } catch {
-    return true; // not JSON at all (a BigInt, a cycle): the type rules report the offending value
+    return []; // not JSON at all (a BigInt, a cycle): the type rules report the offending value
   }
-  maxJsonBytes.errors = bytes <= limit ? [] : [{ keyword: 'x-max-json-bytes', params: { limit, bytes } }];
-  return bytes <= limit;
-};
+  return bytes <= limit ? [] : [{ limit, bytes }];
+}
 
 /**
  * `x-disjoint-keys: [pointer, pointer, ...]`: the objects at these pointers (relative to the value)
  * share no key. Ada's rule for creating an end user: a key is a metadata key or a sensitive key, not both.
  */
-const disjointKeys: KeywordValidator = (pointers: string[], data: unknown) => {
+function disjointKeys(pointers: string[], data: unknown): Record<string, unknown>[] {
   const lists = pointers.map((pointer) => {
     const value = pointerGet(data, pointer) as Record<string, unknown> | undefined;
     return { pointer, keys: value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [] };
   });
-  const errors: { keyword: string; params: Record<string, unknown> }[] = [];
+  const found: Record<string, unknown>[] = [];
   lists.forEach(({ pointer, keys }, index) => {
     const earlier = lists.slice(0, index);
     for (const key of keys) {
       const other = earlier.find((list) => list.keys.includes(key));
-      if (other) errors.push({ keyword: 'x-disjoint-keys', params: { at: pointer, key, other: other.pointer } });
+      if (other) found.push({ at: pointer, key, other: other.pointer });
     }
   });
-  disjointKeys.errors = errors;
-  return errors.length === 0;
-};
+  return found;
+}
 
 /** The kit's schema keywords. */
 export const KIT_SCHEMA_KEYWORDS: Readonly<Record<string, KitKeyword>> = {
@@ -96,14 +92,14 @@ export const KIT_SCHEMA_KEYWORDS: Readonly<Record<string, KitKeyword>> = {
     schemaType: 'number',
     kind: 'rule',
     bound: 'max',
-    validate: maxJsonBytes,
+    violations: maxJsonBytes,
     issue: (params, path) => ({ path, message: `must be at most ${params.limit} bytes as JSON (is ${params.bytes})` }),
     messageKeyword: 'x-max-json-bytes-message',
   },
   'x-disjoint-keys': {
     schemaType: 'array',
     kind: 'rule',
-    validate: disjointKeys,
+    violations: disjointKeys,
     issue: (params, path) => ({
       path: child(`${path}${params.at}`, String(params.key)),
       message: `must not also be a key of ${path}${params.other}`,
@@ -114,6 +110,11 @@ export const KIT_SCHEMA_KEYWORDS: Readonly<Record<string, KitKeyword>> = {
   // Ada's message when a value is over its x-max-json-bytes (the store answers it; verify accepts it).
   'x-max-json-bytes-message': { schemaType: 'string', kind: 'annotation' },
 };
+
+/** Each kit rule's `violations`, by keyword: what validators written out ahead of time import and call. */
+export const KIT_RULE_CHECKS: Readonly<Record<string, NonNullable<KitKeyword['violations']>>> = Object.fromEntries(
+  Object.entries(KIT_SCHEMA_KEYWORDS).flatMap(([keyword, { violations }]) => (violations ? [[keyword, violations]] : [])),
+);
 
 /** The kit's keyword on an Operation object: parameters of different groups may not be sent together (a rule). */
 export const EXCLUSIVE_GROUPS_KEYWORD = 'x-exclusive-parameter-groups';

@@ -1,24 +1,29 @@
 // Request and response validators compiled from the bundled spec with Ajv (JSON Schema 2020-12, the
 // dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type Code, type CodeKeywordDefinition, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { documentedResponse, operation, operations, webhooks, type OperationInfo } from './operations.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
 import { childPointer as child, escapePointerSegment } from './json-pointer.js';
-import { KIT_SCHEMA_KEYWORDS } from './keywords.js';
+import { KIT_SCHEMA_KEYWORDS, type KitKeyword } from './keywords.js';
 import { nodeAt, openapiDocument } from './spec.js';
 
 export { formatValidationIssues, type ValidationIssue, type ValidationResult } from './issues.js';
 
-const SPEC_ID = 'ada-end-users.openapi.json';
+export const SPEC_ID = 'ada-end-users.openapi.json'; // the bundled document's id in Ajv (standalone.ts refers to it too)
 
 // ajv-formats is CommonJS with a default export; under NodeNext the default sits one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
   ajv: Ajv2020,
 ) => Ajv2020;
 
-function createAjv(): Ajv2020 {
+/**
+ * The kit's Ajv: the spec's dialect, its formats, the kit's keywords and the whole bundled document.
+ * `code` is Ajv's code option (standalone.ts asks for source to write out).
+ */
+export function createAjv(code?: { source: true; esm: true }): Ajv2020 {
   const ajv = new Ajv2020({
+    ...(code ? { code } : {}),
     allErrors: true,
     strict: true,
     allowUnionTypes: true, // type arrays such as [string, 'null'] are how OpenAPI 3.1 spells nullable
@@ -26,15 +31,41 @@ function createAjv(): Ajv2020 {
     strictRequired: false, // `not: {required: [sensitive_metadata]}` names a property on purpose
   });
   addFormats(ajv);
-  // The kit's own keywords (keywords.ts): rules validate, annotations are known and inert.
-  for (const [keyword, { schemaType, validate }] of Object.entries(KIT_SCHEMA_KEYWORDS)) {
-    ajv.addKeyword(validate ? { keyword, schemaType, errors: true, validate } : { keyword, schemaType });
+  // The kit's own keywords (keywords.ts): rules report their violations, annotations are known and inert.
+  for (const [keyword, { schemaType, violations }] of Object.entries(KIT_SCHEMA_KEYWORDS)) {
+    ajv.addKeyword(violations ? kitRule(keyword, schemaType, violations) : { keyword, schemaType });
   }
   // The whole document is added as one schema resource so that the spec's own $refs resolve as they
   // do for Prism; its top-level fields (openapi, info, paths, ...) are declared as inert keywords.
   ajv.addVocabulary(Object.keys(openapiDocument));
   ajv.addSchema(openapiDocument, SPEC_ID);
   return ajv;
+}
+
+/**
+ * A kit rule as Ajv code (not a validate function, which Ajv cannot write out as standalone code): call
+ * the rule's `violations` and report each as one error whose params are that violation.
+ */
+function kitRule(
+  keyword: string,
+  schemaType: KitKeyword['schemaType'],
+  violations: NonNullable<KitKeyword['violations']>,
+): CodeKeywordDefinition {
+  return {
+    keyword,
+    schemaType,
+    code(cxt) {
+      const { gen, data, schemaCode } = cxt;
+      // `code`: how standalone code names it (standalone.ts imports KIT_RULE_CHECKS as kitRules).
+      const check = gen.scopeValue('func', { ref: violations, code: _`kitRules[${keyword}]` });
+      const found = gen.const('violations', _`${check}(${schemaCode}, ${data})`);
+      gen.forOf('violation', found, (violation) => {
+        cxt.setParams({ violation });
+        cxt.error();
+      });
+    },
+    error: { message: `must keep ${keyword}`, params: ({ params }) => params.violation as Code },
+  };
 }
 
 export { jsonByteLength } from './keywords.js';

@@ -99,10 +99,10 @@ describe('the keyword registry and the spec', () => {
     expect(SCHEMA_RULES.filter((keyword) => ignored.includes(keyword))).toEqual([]);
   });
 
-  it('each kit rule has its Ajv definition and its wording; each annotation has neither', () => {
+  it('each kit rule has its violations (the validators’ code calls them) and its wording; each annotation has neither', () => {
     for (const [keyword, definition] of Object.entries(KIT_SCHEMA_KEYWORDS)) {
       const rule = definition.kind === 'rule';
-      expect([keyword, typeof definition.validate === 'function', typeof definition.issue === 'function']).toEqual([keyword, rule, rule]);
+      expect([keyword, typeof definition.violations === 'function', typeof definition.issue === 'function']).toEqual([keyword, rule, rule]);
       expect([keyword, rule ? SCHEMA_RULES : SCHEMA_ANNOTATIONS]).toEqual([keyword, expect.arrayContaining([keyword])]);
     }
   });
