@@ -4,11 +4,12 @@ import { ANNOTATIONS, EXCLUSIVE_GROUPS_KEYWORD, OPERATION_ANNOTATIONS } from '..
 import { child, type Judge, type Located, type Side } from './judge.js';
 import { compareSchemas } from './schemas.js';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** The operations a Path Item may hold (OpenAPI 3.1), by method. */
+export const PATH_ITEM_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export function comparePathItem(judge: Judge, kind: 'path' | 'webhook', name: string, before: Located, after: Located): void {
-  judge.account(before, after, [...METHODS, 'parameters']);
-  for (const method of METHODS.filter((m) => before.node[m])) {
+  judge.account(before, after, [...PATH_ITEM_METHODS, 'parameters']);
+  for (const method of PATH_ITEM_METHODS.filter((m) => before.node[m])) {
     const where = kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`;
     if (!after.node[method]) {
       judge.add(where, 'operation removed', true);
@@ -16,7 +17,7 @@ export function comparePathItem(judge: Judge, kind: 'path' | 'webhook', name: st
     }
     compareOperation(judge, kind, where, before, after, method);
   }
-  for (const method of METHODS.filter((m) => after.node[m] && !before.node[m])) {
+  for (const method of PATH_ITEM_METHODS.filter((m) => after.node[m] && !before.node[m])) {
     judge.add(
       kind === 'webhook' ? `webhook ${name} (${method.toUpperCase()})` : `${method.toUpperCase()} ${name}`,
       'operation added',

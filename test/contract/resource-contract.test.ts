@@ -2,14 +2,13 @@
 // validates with the kit's validators (found by walking the bundled spec, not listed by hand), the rules
 // the validators add to JSON Schema hold, and the mock serves every operation with answers that conform.
 import { describe, expect, it } from 'vitest';
+import { PATH_ITEM_METHODS } from '../../src/breaking/operations.js';
 import { escapePointerSegment } from '../../src/contract/json-pointer.js';
 import { derefNode, openapiDocument } from '../../src/contract/spec.js';
 import { createAdaClient } from '../../src/client/client.js';
 import { parseQuery, validateAgainstSpec, validateRequest } from '../../src/contract/validation.js';
 import { mockUrl, seedResponse, TEST_TOKEN } from '../helpers/support.js';
 import type { Json } from '../../src/contract/json-pointer.js';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /** [label, schema pointer, example value] for every named example of every request body, response and webhook payload. */
 function namedExamples(): Array<[string, string, unknown]> {
@@ -20,7 +19,7 @@ function namedExamples(): Array<[string, string, unknown]> {
     ['webhooks', doc.webhooks ?? {}],
   ] as const) {
     for (const [path, item] of Object.entries<Json>(items)) {
-      for (const method of METHODS.filter((m) => item[m])) {
+      for (const method of PATH_ITEM_METHODS.filter((m) => item[m])) {
         const operation = item[method];
         const base = `#/${section}/${escapePointerSegment(path)}/${method}`;
         const holders: Array<[string, Json, string]> = [

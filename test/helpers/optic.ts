@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSpecs } from '../../src/breaking/index.js';
+import { PATH_ITEM_METHODS } from '../../src/breaking/operations.js';
 import { pointerGet, type Json } from '../../src/contract/json-pointer.js';
 import { breakingCases, bundled, safeCases, unjudgeableCases, type Case } from './breaking-cases.js';
 
@@ -107,7 +108,6 @@ async function opticChecks(before: Spec, after: Spec, name: string): Promise<boo
 
 /** What a $ref may point at from an operation or a webhook: differences there show in the operations that use them. */
 const REACHABLE = ['schemas', 'parameters', 'responses', 'requestBodies', 'headers', 'examples'];
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /**
  * The pair as Optic is asked about it: the operations, responses and webhooks that both sides hold
@@ -134,7 +134,7 @@ function changedOnly(before: Spec, after: Spec): [Spec, Spec] {
       differs = true;
       continue;
     }
-    for (const method of METHODS.filter((m) => one[m] && two[m])) {
+    for (const method of PATH_ITEM_METHODS.filter((m) => one[m] && two[m])) {
       if (same(one[method], two[method])) {
         delete one[method];
         delete two[method];
@@ -152,7 +152,7 @@ function changedOnly(before: Spec, after: Spec): [Spec, Spec] {
         }
       }
     }
-    if (!METHODS.some((m) => one[m] || two[m])) {
+    if (!PATH_ITEM_METHODS.some((m) => one[m] || two[m])) {
       delete base.paths[path];
       delete head.paths[path];
     } else differs = true;
