@@ -4,7 +4,7 @@
 // operation added to the spec needs no hand-written list anywhere.
 import { escapePointerSegment, type Json, pointerGet } from './json-pointer.js';
 import { EXCLUSIVE_GROUPS_KEYWORD, IDEMPOTENT_WHEN_KEYWORD } from './keywords.js';
-import { followRefs, nodeAt, openapiDocument } from './spec.js';
+import { bundledSpec, type SpecReader } from './spec.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
 const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch'];
@@ -50,82 +50,109 @@ export interface WebhookInfo extends OperationInfo {
   event: string;
 }
 
-function media(holderPointer: string): MediaInfo | undefined {
-  const pointer = followRefs(holderPointer);
-  const holder = nodeAt(pointer) as Json;
-  const json = holder?.content?.['application/json'];
-  if (!json) return holder?.content ? { examples: {} } : undefined;
-  const at = `${pointer}/content/${escapePointerSegment('application/json')}`;
-  return {
-    ...(json.schema ? { schema: followRefs(`${at}/schema`) } : {}),
-    examples: Object.fromEntries(
-      Object.keys(json.examples ?? {}).map((name) => {
-        const example = nodeAt(followRefs(`${at}/examples/${escapePointerSegment(name)}`)) as { value: unknown };
-        return [name, example.value];
-      }),
-    ),
-  };
+/** The operations and webhooks of a spec: the bundled one's below; the generator reads a fresh bundle's. */
+export interface OperationTable {
+  operations: Readonly<Record<string, OperationInfo>>;
+  webhooks: Readonly<Record<string, WebhookInfo>>;
 }
 
-function describeOperation(section: 'paths' | 'webhooks', path: string, method: HttpMethod): OperationInfo {
-  const itemPointer = followRefs(`#/${section}/${escapePointerSegment(path)}`);
-  const pointer = `${itemPointer}/${method}`;
-  const operation = nodeAt(pointer) as Json;
-  const item = nodeAt(itemPointer) as Json;
-  const parameters = new Map<string, ParameterInfo>();
-  for (const [holder, list] of [
-    [itemPointer, item.parameters ?? []],
-    [pointer, operation.parameters ?? []],
-  ] as const) {
-    (list as Json[]).forEach((_raw, index) => {
-      const at = followRefs(`${holder}/parameters/${index}`);
-      const parameter = nodeAt(at) as Json;
-      // An operation's own parameter replaces the path item's of the same name and location.
-      parameters.set(`${parameter.in}:${parameter.name}`, {
-        name: parameter.name,
-        in: parameter.in,
-        required: Boolean(parameter.required),
-        pointer: at,
+export function describeSpec(spec: SpecReader): OperationTable {
+  const { nodeAt, followRefs } = spec;
+
+  function media(holderPointer: string): MediaInfo | undefined {
+    const pointer = followRefs(holderPointer);
+    const holder = nodeAt(pointer) as Json;
+    const json = holder?.content?.['application/json'];
+    if (!json) return holder?.content ? { examples: {} } : undefined;
+    const at = `${pointer}/content/${escapePointerSegment('application/json')}`;
+    return {
+      ...(json.schema ? { schema: followRefs(`${at}/schema`) } : {}),
+      examples: Object.fromEntries(
+        Object.keys(json.examples ?? {}).map((name) => {
+          const example = nodeAt(followRefs(`${at}/examples/${escapePointerSegment(name)}`)) as { value: unknown };
+          return [name, example.value];
+        }),
+      ),
+    };
+  }
+
+  function describeOperation(section: 'paths' | 'webhooks', path: string, method: HttpMethod): OperationInfo {
+    const itemPointer = followRefs(`#/${section}/${escapePointerSegment(path)}`);
+    const pointer = `${itemPointer}/${method}`;
+    const operation = nodeAt(pointer) as Json;
+    const item = nodeAt(itemPointer) as Json;
+    const parameters = new Map<string, ParameterInfo>();
+    for (const [holder, list] of [
+      [itemPointer, item.parameters ?? []],
+      [pointer, operation.parameters ?? []],
+    ] as const) {
+      (list as Json[]).forEach((_raw, index) => {
+        const at = followRefs(`${holder}/parameters/${index}`);
+        const parameter = nodeAt(at) as Json;
+        // An operation's own parameter replaces the path item's of the same name and location.
+        parameters.set(`${parameter.in}:${parameter.name}`, {
+          name: parameter.name,
+          in: parameter.in,
+          required: Boolean(parameter.required),
+          pointer: at,
+        });
       });
+    }
+    const body = operation.requestBody ? media(`${pointer}/requestBody`) : undefined;
+    const requestBody = operation.requestBody ? (nodeAt(followRefs(`${pointer}/requestBody`)) as Json) : undefined;
+    return {
+      operationId: operation.operationId,
+      method,
+      path,
+      pointer,
+      parameters: [...parameters.values()],
+      exclusiveGroups: operation[EXCLUSIVE_GROUPS_KEYWORD] ?? [],
+      idempotent:
+        method !== 'post' ? true : operation[IDEMPOTENT_WHEN_KEYWORD] ? { whenBodyHas: operation[IDEMPOTENT_WHEN_KEYWORD] } : false,
+      ...(body ? { body: { ...body, required: Boolean(requestBody?.required) } } : {}),
+      responses: Object.fromEntries(
+        Object.keys(operation.responses ?? {}).map((status) => [
+          status,
+          media(`${pointer}/responses/${escapePointerSegment(status)}`) ?? { examples: {} },
+        ]),
+      ),
+    };
+  }
+
+  function collect<T>(section: 'paths' | 'webhooks', make: (path: string, method: HttpMethod) => T): T[] {
+    const items = ((spec.document as Json)[section] ?? {}) as Record<string, Json>;
+    return Object.entries(items).flatMap(([path]) => {
+      const item = nodeAt(followRefs(`#/${section}/${escapePointerSegment(path)}`)) as Json;
+      return METHODS.filter((method) => item[method]).map((method) => make(path, method));
     });
   }
-  const body = operation.requestBody ? media(`${pointer}/requestBody`) : undefined;
-  const requestBody = operation.requestBody ? (nodeAt(followRefs(`${pointer}/requestBody`)) as Json) : undefined;
-  return {
-    operationId: operation.operationId,
-    method,
-    path,
-    pointer,
-    parameters: [...parameters.values()],
-    exclusiveGroups: operation[EXCLUSIVE_GROUPS_KEYWORD] ?? [],
-    idempotent: method !== 'post' ? true : operation[IDEMPOTENT_WHEN_KEYWORD] ? { whenBodyHas: operation[IDEMPOTENT_WHEN_KEYWORD] } : false,
-    ...(body ? { body: { ...body, required: Boolean(requestBody?.required) } } : {}),
-    responses: Object.fromEntries(
-      Object.keys(operation.responses ?? {}).map((status) => [
-        status,
-        media(`${pointer}/responses/${escapePointerSegment(status)}`) ?? { examples: {} },
-      ]),
-    ),
-  };
+
+  const operations: OperationTable['operations'] = Object.fromEntries(
+    collect('paths', (path, method) => describeOperation('paths', path, method)).map((op) => [op.operationId, op]),
+  );
+
+  const webhooks: OperationTable['webhooks'] = Object.fromEntries(
+    collect('webhooks', (event, method) => ({ ...describeOperation('webhooks', event, method), event })).map((hook) => [hook.event, hook]),
+  );
+  return { operations, webhooks };
 }
 
-function collect<T>(section: 'paths' | 'webhooks', make: (path: string, method: HttpMethod) => T): T[] {
-  const items = ((openapiDocument as Json)[section] ?? {}) as Record<string, Json>;
-  return Object.entries(items).flatMap(([path]) => {
-    const item = nodeAt(followRefs(`#/${section}/${escapePointerSegment(path)}`)) as Json;
-    return METHODS.filter((method) => item[method]).map((method) => make(path, method));
-  });
+/** Every operation of the spec, by operationId; every webhook, by event type. */
+export const { operations, webhooks }: OperationTable = describeSpec(bundledSpec);
+
+/**
+ * Every schema a table names (parameters', bodies', responses'), as the pointers the validators take:
+ * the generator writes a validator for each (generated/validators.js), and no other is needed at run time.
+ */
+export function validatedPointers(table: OperationTable): string[] {
+  const pointers = new Set<string>();
+  for (const op of [...Object.values(table.operations), ...Object.values(table.webhooks)]) {
+    for (const parameter of op.parameters) pointers.add(`${parameter.pointer}/schema`);
+    if (op.body?.schema) pointers.add(op.body.schema);
+    for (const response of Object.values(op.responses)) if (response.schema) pointers.add(response.schema);
+  }
+  return [...pointers];
 }
-
-/** Every operation of the spec, by operationId. */
-export const operations: Readonly<Record<string, OperationInfo>> = Object.fromEntries(
-  collect('paths', (path, method) => describeOperation('paths', path, method)).map((op) => [op.operationId, op]),
-);
-
-/** Every webhook of the spec, by event type. */
-export const webhooks: Readonly<Record<string, WebhookInfo>> = Object.fromEntries(
-  collect('webhooks', (event, method) => ({ ...describeOperation('webhooks', event, method), event })).map((hook) => [hook.event, hook]),
-);
 
 /**
  * The response an operation documents for a status: the status itself, else its range (`4XX`), else

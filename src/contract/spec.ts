@@ -8,18 +8,30 @@ import { type Json, pointerGet, refChain } from './json-pointer.js';
 type BundledSpec = typeof bundled;
 export const openapiDocument: BundledSpec = bundled;
 
-/** The node a local JSON pointer (`#/components/schemas/EndUser`) designates in the bundled spec. */
-export function nodeAt(pointer: string): unknown {
-  if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
-  return pointerGet(openapiDocument, pointer);
+/** Local pointers into one document: the bundled spec's below, and a fresh bundle's for the generator. */
+export interface SpecReader {
+  document: Json;
+  /** The node a local JSON pointer (`#/components/schemas/EndUser`) designates. */
+  nodeAt(pointer: string): unknown;
+  /** A node with its local `$ref`s followed to the end. */
+  derefNode(node: Json): Json;
+  /** The pointer itself, or where its `$ref`s lead. */
+  followRefs(pointer: string): string;
 }
 
-/** A node of the bundled spec with its local `$ref`s followed to the end. */
-export function derefNode(node: Json): Json {
-  return refChain(openapiDocument, node, '').at(-1)!.node;
+export function specReader(document: Json): SpecReader {
+  const nodeAt = (pointer: string): unknown => {
+    if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
+    return pointerGet(document, pointer);
+  };
+  return {
+    document,
+    nodeAt,
+    derefNode: (node) => refChain(document, node, '').at(-1)!.node,
+    followRefs: (pointer) => refChain(document, nodeAt(pointer), pointer).at(-1)!.at,
+  };
 }
 
-/** The pointer itself, or where its `$ref`s lead. */
-export function followRefs(pointer: string): string {
-  return refChain(openapiDocument, nodeAt(pointer), pointer).at(-1)!.at;
-}
+/** The bundled spec's reader: the committed generated/openapi.json. */
+export const bundledSpec: SpecReader = specReader(openapiDocument);
+export const { nodeAt, derefNode, followRefs } = bundledSpec;

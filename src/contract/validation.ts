@@ -1,97 +1,31 @@
-// Request and response validators compiled from the bundled spec with Ajv (JSON Schema 2020-12, the
-// dialect of OpenAPI 3.1). No schema is restated here: the validators $ref into the spec itself.
-import { _, Ajv2020, type Code, type CodeKeywordDefinition, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { documentedResponse, operation, operations, webhooks, type OperationInfo } from './operations.js';
+// The validators of requests, responses and webhook payloads: for every schema the operations table names,
+// the validator the generator wrote out ahead of time (generated/validators.js, Ajv's standalone code), so
+// that nothing is compiled at run time (workerd forbids it) and the first call pays nothing. No schema is
+// restated here: the validators were written from the spec itself.
+import { validators } from '../../generated/validators.js';
+import { documentedResponse, operation, webhooks, type OperationInfo } from './operations.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
-import { childPointer as child, escapePointerSegment } from './json-pointer.js';
-import { KIT_SCHEMA_KEYWORDS, type KitKeyword } from './keywords.js';
-import { nodeAt, openapiDocument } from './spec.js';
+import { escapePointerSegment } from './json-pointer.js';
+import { verdictOf } from './messages.js';
+import { nodeAt } from './spec.js';
 
 export { formatValidationIssues, type ValidationIssue, type ValidationResult } from './issues.js';
 
-export const SPEC_ID = 'ada-end-users.openapi.json'; // the bundled document's id in Ajv (standalone.ts refers to it too)
-
-// ajv-formats is CommonJS with a default export; under NodeNext the default sits one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  ajv: Ajv2020,
-) => Ajv2020;
-
-/**
- * The kit's Ajv: the spec's dialect, its formats, the kit's keywords and the whole bundled document.
- * `code` is Ajv's code option (standalone.ts asks for source to write out).
- */
-export function createAjv(code?: { source: true; esm: true }): Ajv2020 {
-  const ajv = new Ajv2020({
-    ...(code ? { code } : {}),
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true, // type arrays such as [string, 'null'] are how OpenAPI 3.1 spells nullable
-    verbose: true, // errors carry their schema, for messages such as x-pattern-message
-    strictRequired: false, // `not: {required: [sensitive_metadata]}` names a property on purpose
-  });
-  addFormats(ajv);
-  // The kit's own keywords (keywords.ts): rules report their violations, annotations are known and inert.
-  for (const [keyword, { schemaType, violations }] of Object.entries(KIT_SCHEMA_KEYWORDS)) {
-    ajv.addKeyword(violations ? kitRule(keyword, schemaType, violations) : { keyword, schemaType });
-  }
-  // The whole document is added as one schema resource so that the spec's own $refs resolve as they
-  // do for Prism; its top-level fields (openapi, info, paths, ...) are declared as inert keywords.
-  ajv.addVocabulary(Object.keys(openapiDocument));
-  ajv.addSchema(openapiDocument, SPEC_ID);
-  return ajv;
-}
-
-/**
- * A kit rule as Ajv code (not a validate function, which Ajv cannot write out as standalone code): call
- * the rule's `violations` and report each as one error whose params are that violation.
- */
-function kitRule(
-  keyword: string,
-  schemaType: KitKeyword['schemaType'],
-  violations: NonNullable<KitKeyword['violations']>,
-): CodeKeywordDefinition {
-  return {
-    keyword,
-    schemaType,
-    code(cxt) {
-      const { gen, data, schemaCode } = cxt;
-      // `code`: how standalone code names it (standalone.ts imports KIT_RULE_CHECKS as kitRules).
-      const check = gen.scopeValue('func', { ref: violations, code: _`kitRules[${keyword}]` });
-      const found = gen.const('violations', _`${check}(${schemaCode}, ${data})`);
-      gen.forOf('violation', found, (violation) => {
-        cxt.setParams({ violation });
-        cxt.error();
-      });
-    },
-    error: { message: `must keep ${keyword}`, params: ({ params }) => params.violation as Code },
-  };
-}
-
 export { jsonByteLength } from './keywords.js';
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
 /**
- * The bare Ajv function for the schema at a pointer: compiled on first use, once per pointer, so
- * importing the kit stays cheap. (Exported for the benchmark's baseline, not from the package entry.)
+ * Validates a value against a schema the operations table names (a parameter's, a body's, a response's),
+ * with the validator written out for it. Any other pointer is the generator's or a test's business
+ * (contract/ajv.ts compiles one), so it throws.
  */
-export function compiledValidator(pointer: string): ValidateFunction {
-  let validate = compiled.get(pointer);
+export function validateAgainstSpec(pointer: string, value: unknown): ValidationResult {
+  const validate = Object.hasOwn(validators, pointer) ? validators[pointer] : undefined;
   if (!validate) {
-    ajv ??= createAjv();
-    validate = ajv.compile({ $ref: `${SPEC_ID}${pointer}` });
-    compiled.set(pointer, validate);
+    throw new Error(
+      `no validator was written for ${pointer}: generated/validators.js holds one per schema the operations table names (npm run generate)`,
+    );
   }
-  return validate;
-}
-
-/** Validates a value against the schema at a JSON pointer (`#/components/schemas/...`) in the bundled spec. */
-export function validateAgainstSpec(pointer: string, body: unknown): ValidationResult {
-  const validate = compiledValidator(pointer);
-  if (validate(body)) return { ok: true };
-  return { ok: false, errors: toIssues(validate.errors ?? []) };
+  return verdictOf(validate, value);
 }
 
 /** The parts of a request: parameters by location and name, and the body. */
@@ -178,18 +112,6 @@ function exclusiveGroupIssues(groups: string[][], present: Set<string>, paramete
         message: `must not be combined with ${first.join(' or ')}`,
       })),
   );
-}
-
-/**
- * Compiles, ahead of need, every validator `validateRequest` uses for the operations given (all by
- * default): the mock does it while its Prism host loads, so that its first request is not the one to pay.
- */
-export function compileRequestValidators(operationIds: readonly string[] = Object.keys(operations)): void {
-  for (const operationId of operationIds) {
-    const op = operation(operationId);
-    for (const parameter of op.parameters) compiledValidator(`${parameter.pointer}/schema`);
-    if (op.body?.schema) compiledValidator(op.body.schema);
-  }
 }
 
 /** Validates a request body of an operation (by operationId) against the spec, the kit's rules included. */
@@ -281,89 +203,3 @@ export function validateParameter(pointer: string, value: unknown): ValidationRe
 
 /** Parameter objects by pointer: every call validates its parameters, and walking the spec for each was measurable. */
 const parameterNodes = new Map<string, { name: string; in: 'path' | 'query' }>();
-
-function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const located = toIssue(error);
-    // propertyNames reports the inner pattern error and its own summary; keep one line per path+rule.
-    if (!located) continue;
-    const issue = { ...located, keyword: error.keyword };
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
-    }
-  }
-  return issues;
-}
-
-const FORMAT_NAMES: Record<string, string> = {
-  email: 'an email address',
-  uri: 'an absolute URI such as https://example.com/a.png',
-  'date-time': 'an RFC 3339 date-time such as 2020-09-20T00:00:00+00:00',
-};
-
-function listOr(items: readonly unknown[]): string {
-  const words = items.map(String);
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
-}
-
-function toIssue(error: ErrorObject): Omit<ValidationIssue, 'keyword'> | undefined {
-  const path = error.instancePath;
-  const params = error.params as Record<string, unknown>;
-  const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return { path: child(path, String(params.missingProperty)), message: 'is required' };
-    case 'additionalProperties': {
-      const known = Object.keys((parentSchema.properties as object | undefined) ?? {});
-      const hint = known.length > 0 ? `; allowed: ${known.join(', ')}` : '';
-      return {
-        path: child(path, String(params.additionalProperty)),
-        message: `is not an allowed property${hint}`,
-      };
-    }
-    case 'propertyNames': {
-      const namesSchema = (parentSchema.propertyNames ?? {}) as Record<string, unknown>;
-      const rule = namesSchema['x-pattern-message'] ?? `must match the pattern ${namesSchema.pattern}`;
-      return { path: child(path, String(params.propertyName)), message: `key ${rule}` };
-    }
-    case 'pattern':
-      // Inside propertyNames Ajv reports the key's pattern error at the object; the propertyNames
-      // error above names the key, so this one is dropped.
-      if (error.schemaPath.includes('/propertyNames/')) return undefined;
-      return {
-        path,
-        message: String(parentSchema['x-pattern-message'] ?? `must match the pattern ${params.pattern}`),
-      };
-    case 'maxLength':
-      return { path, message: `must be at most ${params.limit} characters` };
-    case 'minLength':
-      return {
-        path,
-        message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters`,
-      };
-    case 'maxProperties':
-      return { path, message: `must have at most ${params.limit} properties` };
-    case 'type':
-      return { path, message: `must be ${listOr([params.type].flat())}` };
-    case 'format':
-      return { path, message: `must be ${FORMAT_NAMES[String(params.format)] ?? `in ${params.format} format`}` };
-    case 'enum':
-      return { path, message: `must be one of ${listOr((params.allowedValues as unknown[]).map((v) => JSON.stringify(v)))}` };
-    case 'const':
-      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case 'not': {
-      const forbidden = ((parentSchema.not as { required?: string[] } | undefined)?.required ?? [])[0];
-      return forbidden
-        ? { path: child(path, forbidden), message: 'must not be present' }
-        : { path, message: 'must not match the forbidden schema' };
-    }
-    default: {
-      const kit = Object.hasOwn(KIT_SCHEMA_KEYWORDS, error.keyword) ? KIT_SCHEMA_KEYWORDS[error.keyword]!.issue : undefined;
-      return kit ? kit(params, path) : { path, message: error.message ?? `breaks the ${error.keyword} rule` };
-    }
-  }
-}

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startPrism, type RunningPrism } from '../prism/prism.js';
 import { bundledSpecPath } from '../contract/spec-file.js';
-import { compileRequestValidators } from '../contract/validation.js';
 import { FAKE_KEY_HEADER, startFakeServer } from './server.js';
 import { EndUserStore, type SeedEndUser, type StoreOptions } from './store.js';
 import { WebhookSender, type Delivery, type WebhookTarget } from './webhook-sender.js';
@@ -56,7 +55,6 @@ export async function startFake(options: StartFakeOptions = {}): Promise<Running
       forwardHeaders: { [FAKE_KEY_HEADER]: key },
       answers: 'contract', // refusals in the contract's shape, as the plain mock answers them
       caller: 'startMock',
-      prepare: () => compileRequestValidators(), // the store judges every request with them
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),

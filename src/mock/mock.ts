@@ -8,7 +8,6 @@ import { startFake, type RunningFake, type StartFakeOptions } from '../fake/star
 import { startPrism, type RunningPrism } from '../prism/prism.js';
 import { bundledSpecPath } from '../contract/spec-file.js';
 import { refuse } from '../prism/wire-request.js';
-import { compileRequestValidators } from '../contract/validation.js';
 
 export type { RunningFake, StartFakeOptions } from '../fake/start.js';
 export type { SeedEndUser } from '../fake/store.js';
@@ -59,6 +58,6 @@ export function startMock(
     spec: spec ?? fileURLToPath(bundledSpecPath),
     errors: true,
     caller: 'startMock',
-    ...(rules === 'kit' ? { judge: refuse, prepare: () => compileRequestValidators() } : {}),
+    ...(rules === 'kit' ? { judge: refuse } : {}),
   });
 }

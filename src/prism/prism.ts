@@ -50,11 +50,6 @@ export interface StartPrismOptions {
   onOutput?: (text: string) => void;
   /** Prefix of errors thrown while starting (e.g. `startMock`). */
   caller: string;
-  /**
-   * Work this process does anyway before the first request (such as compiling the judge's validators):
-   * run while the host loads or starts the server, when this process would only wait.
-   */
-  prepare?: () => void;
 }
 
 /**
@@ -250,15 +245,6 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   if (!shared.host?.alive) shared.host = new PrismHost();
   const current = shared.host;
   const stopListening = current.listen(options.onOutput);
-  // After this turn, so that the host's fork and start message go first. Its failure is not this start's:
-  // the request that needs the work meets it again and says so.
-  const { prepare } = options;
-  if (prepare)
-    setImmediate(() => {
-      try {
-        prepare();
-      } catch {}
-    });
   const fail = (error: string): never => {
     stopListening();
     throw new Error(`${options.caller}: ${error}`);
