@@ -6,6 +6,7 @@ import main from './vitest.config.js';
 // upstream pins (plain Prism's crash), Optic's second opinion, and the type-level tests (test/**/*.test-d.ts,
 // through tsc). Same Prism and timeouts as `npm test`; forks, as the command runs spawn and signal processes.
 export default defineConfig({
+  resolve: main.resolve,
   test: {
     ...main.test,
     include: ['test/ci/**/*.test.ts'],

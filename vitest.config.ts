@@ -1,12 +1,16 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The client's transport from source, as tsconfig.json's paths give it to tsc, tsx and esbuild (the
+  // package's "imports" map #transport to the built one per runtime; Vite would look there first).
+  resolve: { alias: { '#transport': fileURLToPath(new URL('./src/client/transport-node.ts', import.meta.url)) } },
   test: {
-    // `npm test`, the suite a change is tried with. The CI-only, packed-package and browser suites have their
-    // own scripts (test:ci, test:consumer, test:docs); .ci/run runs them all.
+    // `npm test`, the suite a change is tried with. The CI-only, packed-package, browser and other-runtime
+    // suites have their own scripts (test:ci, test:consumer, test:docs, test:runtimes); .ci/run runs them all.
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/ci/**', 'test/consumer/**', 'test/docs/**'],
+    exclude: [...configDefaults.exclude, 'test/ci/**', 'test/consumer/**', 'test/docs/**', 'test/runtimes/**'],
     // One Prism process for the whole run (see test/helpers/global-setup.ts); tests read its URL with inject().
     globalSetup: ['test/helpers/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc in `npm run test:ci` (and `npm run typecheck` checks

@@ -42,6 +42,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
   ResponseTooLargeError,
   UnprocessableEntityError,
 } from './client/errors.js';

@@ -30,14 +30,8 @@ import {
   resolveBaseUrl,
 } from './options.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sleep as realSleep } from './retry.js';
-import {
-  createDirectTransport,
-  createFetchTransport,
-  createNodeTransport,
-  type DirectAnswer,
-  type ResponseLimits,
-  TransportError,
-} from './transport.js';
+import { createDirectTransport, createRequestTransport } from '#transport';
+import { createFetchTransport, type DirectAnswer, type ResponseLimits, TransportError } from './transport.js';
 
 export interface RetryInfo {
   /** Which retry is about to happen: 1 for the first. */
@@ -54,7 +48,7 @@ export type AdaClientOptions = (
 ) & {
   /** API key, sent only as `Authorization: Bearer <token>`. */
   token: string;
-  /** A fetch implementation; defaults to the client's own node:http transport. */
+  /** A fetch implementation; defaults to the client's own transport (node:http where the runtime has it, else fetch). */
   fetch?: (input: Request) => Promise<Response>;
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx (default 2). */
   maxRetries?: number;
@@ -173,9 +167,9 @@ export function createCore(options: AdaClientOptions): ClientCore {
   // followed: a caller's fetch would take the request, and on the same origin the token, where it points.
   const fetchClient = createClient<paths>({ baseUrl, redirect: 'manual', ...(options.fetch ? { fetch: options.fetch } : {}) });
   fetchClient.use(bearerAuth(token));
-  // Two paths for a call. Without a fetch or a middleware of the caller's, the direct transport: node:http
-  // with the URL and headers openapi-fetch would build, and no WHATWG object (most of a call's cost on
-  // loopback). Otherwise openapi-fetch's `fetchClient`, whose real Requests a middleware may clone or
+  // Two paths for a call. Without a fetch or a middleware of the caller's, the runtime's direct transport
+  // (`#transport`) with the URL and headers openapi-fetch would build, and on node:http no WHATWG object
+  // (most of a call's cost on loopback). Otherwise openapi-fetch's `fetchClient`, whose real Requests a middleware may clone or
   // replace, sent through the client's transport (`send`). use/eject are counted to know which.
   let callerMiddleware = 0;
   const use = fetchClient.use.bind(fetchClient);
@@ -188,7 +182,7 @@ export function createCore(options: AdaClientOptions): ClientCore {
     eject(...middleware);
     callerMiddleware = Math.max(0, callerMiddleware - middleware.filter(Boolean).length);
   };
-  const send = (options.fetch ? createFetchTransport(options.fetch, limits) : createNodeTransport(limits)) as (
+  const send = (options.fetch ? createFetchTransport(options.fetch, limits) : createRequestTransport(limits)) as (
     input: Request,
   ) => Promise<Response>;
   const direct = options.fetch ? undefined : createDirectTransport(limits);

@@ -85,7 +85,8 @@ export class AdaApiError extends AdaError {
   /** The error for a non-2xx answer; `body` is the parsed body, if any. */
   static from(status: number, body: unknown, headers: Headers, scrub?: Scrub): AdaApiError {
     const init = { status, errors: errorItems(body), headers, ...(scrub ? { scrub } : {}) };
-    const ErrorClass = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : AdaApiError);
+    const redirect = (status >= 300 && status < 400) || status === 0; // 0: a browser's opaque redirect
+    const ErrorClass = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : redirect ? RedirectError : AdaApiError);
     return new ErrorClass(init);
   }
 }
@@ -111,6 +112,21 @@ export class UnprocessableEntityError extends AdaApiError {
 }
 export class RateLimitError extends AdaApiError {
   override name = 'RateLimitError';
+}
+/**
+ * 3xx: Ada's API does not redirect, and the client never follows one (the request, and on the same origin
+ * the token, would go where it points); `headers` holds its Location. Browsers hide a redirect from
+ * scripts: there `status` is 0.
+ */
+export class RedirectError extends AdaApiError {
+  override name = 'RedirectError';
+  constructor(init: AdaApiErrorInit) {
+    super(init);
+    this.message =
+      init.status === 0
+        ? 'Ada API responded with a redirect (the browser hides its status), which the client does not follow'
+        : `Ada API responded ${init.status}: a redirect, which the client does not follow`;
+  }
 }
 /** Any status from 500 up. */
 export class InternalServerError extends AdaApiError {

@@ -14,6 +14,7 @@ import {
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
+  RedirectError,
   UnprocessableEntityError,
 } from '../../src/client/errors.js';
 import { json } from '../helpers/http-server.js';
@@ -54,6 +55,38 @@ describe('a class per status (never retried)', () => {
     expect(error).toBeInstanceOf(AdaApiError);
     expect(error).toMatchObject({ status: code, message: `Ada API responded ${code}: answer ${code}` });
     expect(server.requests).toHaveLength(1);
+    expect(retries).toEqual([]);
+  });
+
+  it.each([301, 302, 303, 307, 308])('%i is a RedirectError: not followed, not retried, its Location kept', async (code) => {
+    const server = await serve((_req, res) => {
+      res.writeHead(code, { location: 'https://elsewhere.invalid/v2/end-users/x' });
+      res.end();
+    });
+    const { call, retries } = client(server);
+    const error = await failure(call());
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toBeInstanceOf(AdaApiError);
+    expect(error).toMatchObject({ status: code, message: `Ada API responded ${code}: a redirect, which the client does not follow` });
+    expect((error as AdaApiError).headers.get('location')).toBe('https://elsewhere.invalid/v2/end-users/x');
+    expect(retries).toEqual([]);
+  });
+
+  it('a redirect a browser hides (an opaque redirect through a fetch): a RedirectError of status 0 that says so', async () => {
+    // What Chromium's fetch hands back for `redirect: 'manual'` (test/runtimes runs the real one).
+    const opaque = () => {
+      const response = new Response(null);
+      Object.defineProperties(response, { type: { value: 'opaqueredirect' }, status: { value: 0 }, ok: { value: false } });
+      return response;
+    };
+    const server = await serve(status(500));
+    const { call, retries } = client(server, { fetch: async () => opaque() });
+    const error = await failure(call());
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({
+      status: 0,
+      message: 'Ada API responded with a redirect (the browser hides its status), which the client does not follow',
+    });
     expect(retries).toEqual([]);
   });
 

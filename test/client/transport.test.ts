@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdaClient, DEFAULT_MAX_RESPONSE_BYTES } from '../../src/client/client.js';
-import { AdaConnectionError, ContractViolationError, ResponseTooLargeError } from '../../src/client/errors.js';
+import { AdaApiError, AdaConnectionError, ContractViolationError, ResponseTooLargeError } from '../../src/client/errors.js';
 import { json, type RecordedRequest } from '../helpers/http-server.js';
 import { END_USER_ID, mockClient, seedRequest, seedResponse, TEST_TOKEN } from '../helpers/support.js';
 import { client, closeServers, expectNoToken, failure, globalFetch, ok, serve, serveRaw, transports } from '../helpers/client.js';
@@ -115,7 +115,7 @@ describe('statuses outside 200-599', () => {
 });
 
 describe('a redirect is an answer, never followed: nothing reaches where it points, the token least of all', () => {
-  it.each(transports)('%s: request() returns the 307; a method throws it as an AdaApiError', async (_name, transport) => {
+  it.each(transports)('%s: request() returns the 307; a method throws it as a RedirectError (an AdaApiError)', async (_name, transport) => {
     const elsewhere = await serve(ok);
     const server = await serve((req, res) => {
       res.writeHead(307, { location: `${elsewhere.url}${req.url}` });
@@ -124,7 +124,14 @@ describe('a redirect is an answer, never followed: nothing reaches where it poin
     const { ada, retries } = client(server, transport);
     const answer = await ada.request('getEndUser', { path: { end_user_id: 'x' } });
     expect([answer.status, answer.headers.get('location')]).toEqual([307, `${elsewhere.url}/v2/end-users/x`]);
-    expect(await failure(ada.getEndUser('x'))).toMatchObject({ name: 'AdaApiError', status: 307 });
+    const error = await failure(ada.getEndUser('x'));
+    expect(error).toBeInstanceOf(AdaApiError);
+    expect(error).toMatchObject({
+      name: 'RedirectError',
+      status: 307,
+      message: 'Ada API responded 307: a redirect, which the client does not follow',
+    });
+    expect((error as AdaApiError).headers.get('location')).toBe(`${elsewhere.url}/v2/end-users/x`);
     expect(elsewhere.requests).toEqual([]);
     expect(retries).toEqual([]);
   });

@@ -6,9 +6,10 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations as operationTable, webhooks as webhookTable } from '../../src/contract/operations.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/net.js';
 import { nodeAt } from '../../src/contract/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
@@ -26,22 +27,7 @@ beforeAll(async () => {
   const port = await freePort();
   server = await serveDocs(port);
   origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-      // No name is looked up at all (even headless, Chromium resolves Google's hosts at start): a test
-      // makes no request, not even a DNS query, beyond loopback.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // Every request that would leave 127.0.0.1 is recorded and refused: the page must not need one.
   await page.route('**/*', (route) => {
