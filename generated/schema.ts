@@ -173,34 +173,39 @@ export interface components {
         };
         /**
          * @description An end user as Ada returns it. A tolerant reader: Ada may add response properties without a
-         *     new API version, so unknown properties are allowed and should be ignored.
+         *     new API version, so unknown properties are allowed and should be ignored. Webhooks carry the same
+         *     end user as `WebhookEndUser`.
          */
         EndUser: {
-            /**
-             * @description The unique Ada-generated id for the end user.
-             * @example 5f7e0e2c1e7c7e000f0f9c3a
-             */
-            readonly end_user_id: string;
-            /**
-             * @description Caller-supplied identifier that links this end user to your own system (for example a CRM
-             *     contact ID or a phone number). Unique per AI Agent; case-insensitive. `null` if not set;
-             *     Ada's own example omits the property, so it may also be absent.
-             */
-            readonly external_id?: components["schemas"]["ExternalId"];
+            readonly end_user_id: components["schemas"]["EndUserId"];
+            readonly external_id?: components["schemas"]["EndUserExternalId"];
             profile: components["schemas"]["EndUserProfile"];
-            /**
-             * Format: date-time
-             * @description The date and time the end user was created.
-             * @example 2020-09-20T00:00:00+00:00
-             */
-            readonly created_at: string;
-            /**
-             * Format: date-time
-             * @description The date and time the end user was last updated.
-             * @example 2020-09-20T00:00:00+00:00
-             */
-            readonly updated_at: string;
+            readonly created_at: components["schemas"]["EndUserCreatedAt"];
+            readonly updated_at: components["schemas"]["EndUserUpdatedAt"];
         };
+        /**
+         * @description The unique Ada-generated id for the end user.
+         * @example 5f7e0e2c1e7c7e000f0f9c3a
+         */
+        EndUserId: string;
+        /**
+         * @description Caller-supplied identifier that links this end user to your own system (for example a CRM
+         *     contact ID or a phone number). Unique per AI Agent; case-insensitive. `null` if not set;
+         *     Ada's own example omits the property, so it may also be absent.
+         */
+        EndUserExternalId: components["schemas"]["ExternalId"];
+        /**
+         * Format: date-time
+         * @description The date and time the end user was created.
+         * @example 2020-09-20T00:00:00+00:00
+         */
+        EndUserCreatedAt: string;
+        /**
+         * Format: date-time
+         * @description The date and time the end user was last updated.
+         * @example 2020-09-20T00:00:00+00:00
+         */
+        EndUserUpdatedAt: string;
         /**
          * @description The end user's profile information, as returned. Never contains `sensitive_metadata`: that
          *     is write-only, and this schema rejects a profile that carries it (a security property of the
@@ -250,7 +255,7 @@ export interface components {
              */
             type: "v1.end_user.created";
             timestamp?: components["schemas"]["WebhookTimestamp"];
-            data: components["schemas"]["EndUser"];
+            data: components["schemas"]["WebhookEndUser"];
             tags?: components["schemas"]["WebhookTags"];
         };
         /**
@@ -266,8 +271,23 @@ export interface components {
              */
             type: "v1.end_user.updated";
             timestamp?: components["schemas"]["WebhookTimestamp"];
-            data: components["schemas"]["EndUser"];
+            data: components["schemas"]["WebhookEndUser"];
             tags?: components["schemas"]["WebhookTags"];
+        };
+        /**
+         * @description The end user a webhook carries: `EndUser`'s properties and rules, without `readOnly`. A webhook
+         *     body is a request in OpenAPI's terms (Ada sends it to your endpoint), and code generators drop
+         *     `readOnly` properties from requests: `@hey-api/openapi-ts` typed a payload without its
+         *     `end_user_id`, `external_id`, `created_at` and `updated_at`, and its zod schema stripped them from
+         *     a real one. Answers keep `EndUser`, where `readOnly` says the caller cannot set them. A tolerant
+         *     reader, as `EndUser` is.
+         */
+        WebhookEndUser: {
+            end_user_id: components["schemas"]["EndUserId"];
+            external_id?: components["schemas"]["EndUserExternalId"];
+            profile: components["schemas"]["EndUserProfile"];
+            created_at: components["schemas"]["EndUserCreatedAt"];
+            updated_at: components["schemas"]["EndUserUpdatedAt"];
         };
         /**
          * @description When the event happened, with millisecond precision "to help with event ordering" (Ada's words).

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { describeSpec, validatedPointers } from '../src/contract/operations.js';
-import { specReader } from '../src/contract/spec.js';
+import { specReader } from '../src/contract/json-pointer.js';
 import { standaloneValidators } from '../src/contract/standalone.js';
 import { bundleSpec, GENERATED_DIR } from './bundle.js';
 

@@ -70,3 +70,27 @@ export function mergeRefChain(chain: readonly RefLink[]): Json {
   delete merged.$ref;
   return merged;
 }
+
+/** Local pointers into one document: the bundled spec's (spec.ts), and a fresh bundle's for the generator. */
+export interface SpecReader {
+  document: Json;
+  /** The node a local JSON pointer (`#/components/schemas/EndUser`) designates. */
+  nodeAt(pointer: string): unknown;
+  /** A node with its local `$ref`s followed to the end. */
+  derefNode(node: Json): Json;
+  /** The pointer itself, or where its `$ref`s lead. */
+  followRefs(pointer: string): string;
+}
+
+export function specReader(document: Json): SpecReader {
+  const nodeAt = (pointer: string): unknown => {
+    if (!pointer.startsWith('#/')) throw new Error(`nodeAt: only local pointers are supported, got ${pointer}`);
+    return pointerGet(document, pointer);
+  };
+  return {
+    document,
+    nodeAt,
+    derefNode: (node) => refChain(document, node, '').at(-1)!.node,
+    followRefs: (pointer) => refChain(document, nodeAt(pointer), pointer).at(-1)!.at,
+  };
+}

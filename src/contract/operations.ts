@@ -2,9 +2,9 @@
 // body) and answers (statuses, schemas, named examples), as JSON pointers the validators compile. The
 // validators, the client's plumbing, the arbitraries and the mock's examples read this table, so an
 // operation added to the spec needs no hand-written list anywhere.
-import { escapePointerSegment, type Json, pointerGet } from './json-pointer.js';
+import { escapePointerSegment, type Json, pointerGet, type SpecReader } from './json-pointer.js';
 import { EXCLUSIVE_GROUPS_KEYWORD, IDEMPOTENT_WHEN_KEYWORD } from './keywords.js';
-import { bundledSpec, type SpecReader } from './spec.js';
+import { bundledSpec } from './spec.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
 const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch'];

@@ -174,6 +174,29 @@ describe('response and payload schemas', () => {
       errors: [{ path: '/data/profile/sensitive_metadata', message: 'must not be present', keyword: 'not' }],
     });
   });
+
+  it('webhooks carry the answers’ end user without readOnly (generators drop readOnly properties from a webhook body, a request)', () => {
+    const { schemas } = (openapiDocument as Json).components;
+    const withoutReadOnly = (schema: Json) => ({
+      ...schema,
+      description: undefined,
+      properties: Object.fromEntries(
+        Object.entries<Json>(schema.properties).map(([name, { readOnly: _, ...property }]) => [name, property]),
+      ),
+    });
+    expect(withoutReadOnly(schemas.WebhookEndUser)).toEqual(withoutReadOnly(schemas.EndUser));
+    expect(Object.values<Json>(schemas.WebhookEndUser.properties).filter((property) => 'readOnly' in property)).toEqual([]);
+    // The answers keep it where the caller cannot set a field.
+    expect(Object.keys(schemas.EndUser.properties).filter((name) => schemas.EndUser.properties[name].readOnly)).toEqual([
+      'end_user_id',
+      'external_id',
+      'created_at',
+      'updated_at',
+    ]);
+    for (const event of ['EndUserCreatedEvent', 'EndUserUpdatedEvent']) {
+      expect(schemas[event].properties.data).toEqual({ $ref: '#/components/schemas/WebhookEndUser' });
+    }
+  });
 });
 
 describe('the mock serves every operation', () => {

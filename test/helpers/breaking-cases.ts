@@ -18,6 +18,8 @@ const CREATE = `POST ${COLLECTION}`;
 const CREATED = 'webhook v1.end_user.created (POST)';
 const UPDATED = 'webhook v1.end_user.updated (POST)';
 const schemas = (spec: Spec) => spec.components.schemas;
+/** The end user as answers (EndUser) and webhooks (WebhookEndUser) carry it: a change to "the end user" is made to both. */
+const endUsers = (spec: Spec): Json[] => [schemas(spec).EndUser, schemas(spec).WebhookEndUser];
 const patch = (spec: Spec) => spec.paths[PATH].patch;
 const list = (spec: Spec) => spec.paths[COLLECTION].get;
 
@@ -197,7 +199,7 @@ export const breakingCases: Case[] = [
   },
   {
     change: 'response: a widened type (string becomes nullable)',
-    head: (s) => (schemas(s).EndUser.properties.end_user_id.type = ['string', 'null']),
+    head: (s) => (schemas(s).EndUserId.type = ['string', 'null']),
     breaking: true,
     expected: [{ where: `${OP} response 200 /end_user_id`, what: /type "string" → "string"\|"null"/ }],
   },
@@ -301,7 +303,7 @@ export const breakingCases: Case[] = [
   },
   {
     change: 'list: a schema behind a union branch loosened',
-    head: (s) => (schemas(s).EndUser.properties.end_user_id.type = ['string', 'null']),
+    head: (s) => (schemas(s).EndUserId.type = ['string', 'null']),
     breaking: true,
     expected: [{ where: `${LIST} response 200 /oneOf[0]/data/[]/end_user_id`, what: /type/ }],
   },
@@ -473,7 +475,9 @@ export const safeCases: Case[] = [
   },
   {
     change: 'response: a new property',
-    head: (s) => (schemas(s).EndUser.properties.channel = { type: 'string' }),
+    head: (s) => {
+      for (const user of endUsers(s)) user.properties.channel = { type: 'string' };
+    },
     breaking: false,
     expected: everywhere(END_USERS, '/channel', /optional property added/),
   },
