@@ -10,7 +10,7 @@ export default defineConfig({
     // `npm test`, the suite a change is tried with. The CI-only, packed-package, browser and other-runtime
     // suites have their own scripts (test:ci, test:consumer, test:docs, test:runtimes); .ci/run runs them all.
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/ci/**', 'test/consumer/**', 'test/docs/**', 'test/runtimes/**'],
+    exclude: [...configDefaults.exclude, 'test/ci/**', 'test/consumer/**', 'test/docs/**', 'test/runtimes/**', 'test/generators/**'],
     // One Prism process for the whole run (see test/helpers/global-setup.ts); tests read its URL with inject().
     globalSetup: ['test/helpers/global-setup.ts'],
     // Type-level tests (*.test-d.ts) run through tsc in `npm run test:ci` (and `npm run typecheck` checks

@@ -1,6 +1,6 @@
 // The suites split the tests between them, each test file in exactly one: `npm test` (vitest.config.ts)
-// leaves test/ci/, test/consumer/, test/docs/ and test/runtimes/ to their own scripts, and .ci/run runs
-// every one.
+// leaves test/ci/, test/consumer/, test/docs/, test/runtimes/ and test/generators/ to their own scripts,
+// and .ci/run runs every one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import ci from '../vitest.ci.config.js';
 import main from '../vitest.config.js';
 import consumer from '../vitest.consumer.config.js';
 import docs from '../vitest.docs.config.js';
+import generators from '../vitest.generators.config.js';
 import runtimes from '../vitest.runtimes.config.js';
 
 const root = join(import.meta.dirname, '..');
@@ -18,16 +19,19 @@ const files = (dir: string): string[] =>
 const tests = files(join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
 
 /** The suite a file belongs to, by the folder the configs give each suite. */
-const suiteOf = (file: string) => /^test\/(ci|consumer|docs|runtimes)\//.exec(file)?.[1] ?? 'main';
+const suiteOf = (file: string) => /^test\/(ci|consumer|docs|runtimes|generators)\//.exec(file)?.[1] ?? 'main';
 
 describe('the test suites', () => {
   it('each config includes its own folder, and npm test excludes the others', () => {
     expect(main.test?.include).toEqual(['test/**/*.test.ts']);
-    expect(main.test?.exclude).toEqual(expect.arrayContaining(['test/ci/**', 'test/consumer/**', 'test/docs/**', 'test/runtimes/**']));
+    expect(main.test?.exclude).toEqual(
+      expect.arrayContaining(['test/ci/**', 'test/consumer/**', 'test/docs/**', 'test/runtimes/**', 'test/generators/**']),
+    );
     expect(ci.test?.include).toEqual(['test/ci/**/*.test.ts']);
     expect(consumer.test?.include).toEqual(['test/consumer/**/*.test.ts']);
     expect(docs.test?.include).toEqual(['test/docs/**/*.test.ts']);
     expect(runtimes.test?.include).toEqual(['test/runtimes/**/*.test.ts']);
+    expect(generators.test?.include).toEqual(['test/generators/**/*.test.ts']);
   });
 
   it('the type-level tests (tsc) run in test:ci, with the CI-only tests', () => {
@@ -45,6 +49,7 @@ describe('the test suites', () => {
       ['consumer', 'test:consumer'],
       ['docs', 'test:docs'],
       ['runtimes', 'test:runtimes'],
+      ['generators', 'test:generators'],
     ] as const) {
       expect([suite, tests.some((f) => suiteOf(f) === suite)]).toEqual([suite, true]);
       // A suite runs in turn (`suite …`) or beside another (`beside NAME suite …`).

@@ -1,0 +1,22 @@
+// What every generator's program shares: where the mock is, the token, the webhook payloads to parse
+// (the spec's own examples, as Ada sends them), and how a program reports (one JSON line).
+import payloads from './payloads.json' with { type: 'json' };
+
+export const BASE_URL = process.env.ADA_BASE_URL ?? '';
+export const TOKEN = process.env.ADA_TOKEN ?? '';
+export const CREATED: unknown = JSON.parse(JSON.stringify(payloads.created));
+export const UPDATED: unknown = JSON.parse(JSON.stringify(payloads.updated));
+/** Headers as a delivery carries them (verifyWebhook checks the signature; here only their shape matters). */
+export const DELIVERY_HEADERS = { 'svix-id': 'msg_generators_1', 'svix-timestamp': '1764504000', 'svix-signature': 'v1,c2lnbmF0dXJl' };
+
+export interface Report {
+  list: number;
+  create: number;
+  get: { status: number; endUserId: string | undefined };
+  update: { status: number; firstName: string | null | undefined };
+  webhooks: { type: string; endUserId: string; externalId: string | null | undefined; createdAt: string; updatedAt: string }[];
+}
+
+export function report(value: Report): void {
+  console.log(JSON.stringify(value));
+}
