@@ -360,7 +360,12 @@ export interface components {
         Metadata: {
             [key: string]: components["schemas"]["MetadataValue"];
         } | null;
-        /** @description A metadata value, which is a string, a boolean or an integer. */
+        /**
+         * @description A metadata value, which is a string, a boolean or an integer. Ada documents no range for the
+         *     integers, so the contract declares no integer format (int64 would refuse what Ada may accept, past
+         *     2^63); as a union of types, generators make it a union or an untyped value, so no int32 default of
+         *     theirs applies.
+         */
         MetadataValue: string | boolean | number;
         /**
          * @description Sensitive key-value pairs, such as an auth token or a session id. **Write-only**:
@@ -383,7 +388,10 @@ export interface components {
                 [key: string]: components["schemas"]["SensitiveValue"];
             };
         } | null;
-        /** @description A non-empty string, a boolean, an integer, or `null` to remove the key. */
+        /**
+         * @description A non-empty string, a boolean, an integer, or `null` to remove the key. No integer format: as for
+         *     `MetadataValue`, Ada documents no range.
+         */
         SensitiveValue: string | boolean | number | null;
         /** @description Set by Ada; read-only. Some keys may be absent depending on the instance's configuration. */
         SystemProperties: {

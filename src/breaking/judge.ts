@@ -151,6 +151,34 @@ export function compareBound(before: number | undefined, after: number | undefin
   return (kind === 'max' ? a < b : a > b) ? 'tighter' : 'looser';
 }
 
+/** The integer formats of OpenAPI's format registry: ranges, not shapes. */
+const INTEGER_FORMATS: Readonly<Record<string, readonly [number, number]>> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [-(2 ** 63), 2 ** 63 - 1],
+};
+
+/**
+ * A format change. int32 and int64 are judged as the range they add to the schema's own bounds (taken
+ * from `before`, whose changes the bounds' own lines report): `format: int32` on an integer of 1..100
+ * narrows nothing ('same'), on an unbounded one it tightens. Any other format is a rule (compareRule).
+ */
+export function compareFormat(before: Json, after: Json): Verdict {
+  const [from, to] = [before.format, after.format];
+  const ranged = (format: unknown) => format === undefined || (typeof format === 'string' && Object.hasOwn(INTEGER_FORMATS, format));
+  if (from === to || !ranged(from) || !ranged(to)) return compareRule(from, to);
+  const range = (format: string | undefined) => {
+    const [low, high] = format === undefined ? [-Infinity, Infinity] : INTEGER_FORMATS[format]!;
+    return [
+      Math.max(low, before.minimum ?? -Infinity, before.exclusiveMinimum ?? -Infinity),
+      Math.min(high, before.maximum ?? Infinity, before.exclusiveMaximum ?? Infinity),
+    ] as const;
+  };
+  const [b, a] = [range(from), range(to)];
+  if (a[0] === b[0] && a[1] === b[1]) return 'same';
+  if (a[0] >= b[0] && a[1] <= b[1]) return 'tighter';
+  return a[0] <= b[0] && a[1] >= b[1] ? 'looser' : 'changed';
+}
+
 /** A rule that is either absent (anything goes) or present; two different rules are not comparable. */
 export function compareRule(before?: string, after?: string): Verdict {
   if (before === after) return 'same';

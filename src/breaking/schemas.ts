@@ -6,6 +6,7 @@ import {
   child,
   clip,
   compareBound,
+  compareFormat,
   compareRule,
   compareSets,
   compareTypes,
@@ -56,8 +57,12 @@ export function compareSchemas(
   for (const direction of ['max', 'min'] as const)
     for (const keyword of BOUNDS[direction])
       report(`${keyword} ${b[keyword] ?? 'none'} → ${a[keyword] ?? 'none'}`, compareBound(b[keyword], a[keyword], direction));
-  for (const keyword of ['pattern', 'format'])
-    report(`${keyword} ${clip(String(b[keyword] ?? 'none'))} → ${clip(String(a[keyword] ?? 'none'))}`, compareRule(b[keyword], a[keyword]));
+  const changed = (keyword: string) => `${keyword} ${clip(String(b[keyword] ?? 'none'))} → ${clip(String(a[keyword] ?? 'none'))}`;
+  report(changed('pattern'), compareRule(b.pattern, a.pattern));
+  const format = compareFormat(b, a);
+  // An integer format within the schema's own bounds narrows nothing: listed, never breaking.
+  if (format === 'same' && b.format !== a.format) judge.add(at, `${changed('format')} (within the schema's bounds)`, false);
+  else report(changed('format'), format);
   report(
     'not changed',
     compareRule(b.not === undefined ? undefined : JSON.stringify(b.not), a.not === undefined ? undefined : JSON.stringify(a.not)),

@@ -281,6 +281,12 @@ export const breakingCases: Case[] = [
     expected: [{ where: `${OP} response 200 /profile/metadata/*`, what: /type/ }],
   },
   {
+    change: 'request: metadata integers declared int64 (narrower than any integer)',
+    head: (s) => (schemas(s).MetadataValue.format = 'int64'),
+    breaking: true,
+    expected: [{ where: `${OP} request body /profile/metadata/*`, what: /^format none → int64$/ }],
+  },
+  {
     change: 'webhook: a payload field removed',
     breaking: true,
     head: (s) => delete schemas(s).EndUserCreatedEvent.properties.timestamp,
@@ -539,6 +545,15 @@ export const safeCases: Case[] = [
     head: (s) => (s.paths[PATH].get.parameters = [{ name: 'fields', in: 'query', required: false, schema: { type: 'string' } }]),
     breaking: false,
     expected: [{ where: `${GET_ONE} query parameter fields`, what: /optional parameter added/ }],
+  },
+  {
+    // int32 and int64 are ranges: judged against the schema's own bounds, not as a new rule.
+    change: 'list: limit declared int32 (within its 1..100, it narrows nothing)',
+    head: (s) => (s.components.parameters.Limit.schema.format = 'int32'),
+    // (The arbitraries ignore integer formats: a contract that declared one would need them to keep
+    // their invalid values within its range, or an out-of-range one would break two rules.)
+    breaking: false,
+    expected: [{ where: `${LIST} query parameter limit (value)`, what: /^format none → int32 \(within the schema's bounds\)$/ }],
   },
   {
     change: 'list: limit widened (up to 200)',

@@ -29,6 +29,7 @@ const { compareSpecs: opticCompare } = require('@useoptic/openapi-utilities');
 const OPTIC_MISSES = [
   'request: a shorter maxLength',
   'request: a new pattern',
+  'request: metadata integers declared int64 (narrower than any integer)',
   'request: a property no longer accepted',
   'request: a smaller metadata size limit (x-max-json-bytes)',
   'request: fewer sensitive pairs',
