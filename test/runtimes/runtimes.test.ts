@@ -1,5 +1,6 @@
-// `npm run test:runtimes`: the root entry, built (dist/), on every runtime a consumer runs it on: Node,
-// Bun, Deno (each importing the package from node_modules as it resolves it), Cloudflare's workerd (an
+// `npm run test:runtimes`: the root entry, built (dist/), on every runtime a consumer runs it on: Node
+// 20 and 22 (24 runs the packed package in test:consumer), Bun, Deno (each importing the package from
+// node_modules as it resolves it), Cloudflare's workerd (an
 // esbuild bundle for workers, in Miniflare) and Chromium (a browser bundle). Each runs test/runtimes/
 // program.ts against one loopback server playing Ada: validators, a webhook signed by the `svix` package,
 // one call, and the refusals (a redirect, an oversized answer, a bad token). Node's report is held to
@@ -72,7 +73,7 @@ function answer(request: RecordedRequest, response: ServerResponse): void {
 }
 
 beforeAll(async () => {
-  for (const needed of [join(root, 'dist', 'src', 'index.js'), bin('bun'), bin('deno'), join(runtimes, 'miniflare')]) {
+  for (const needed of [join(root, 'dist', 'src', 'index.js'), bin('node'), bin('bun'), bin('deno'), join(runtimes, 'miniflare')]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npm run build\` and \`npm ci --prefix test/runtimes\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'ada-runtimes-'));
@@ -206,6 +207,7 @@ describe('the root entry on every runtime', () => {
     },
   };
   const others: [string, () => Promise<unknown>, Record<string, unknown>?][] = [
+    ['Node 22', () => runCommand(bin('node'), ['runner.mjs'])],
     ['Bun', () => runCommand(bin('bun'), ['runner.mjs'])],
     [
       'Deno',

@@ -6,7 +6,7 @@ import { createEndUser, getEndUser, listEndUsers, updateEndUser } from './genera
 import type { EndUserCreatedWebhookWebhookPayload, EndUserUpdatedWebhookWebhookPayload } from './generated-hey-api/types.gen';
 import { zEndUserCreatedWebhookWebhookRequest, zEndUserUpdatedWebhookWebhookRequest } from './generated-hey-api/zod.gen';
 import { zEndUserCreatedWebhookWebhookRequest as zDefaultDates } from './generated-hey-api-default-dates/zod.gen';
-import { BASE_URL, CREATED, DELIVERY_HEADERS, report, TOKEN, UPDATED } from './shared';
+import { BASE_URL, CREATED, DELIVERY_HEADERS, readPayload, report, TOKEN, UPDATED } from './shared';
 
 client.setConfig({ baseUrl: BASE_URL, auth: () => TOKEN });
 const list = await listEndUsers({ query: { limit: 2 } });
@@ -31,11 +31,5 @@ report({
   create: created.response?.status ?? 0,
   get: { status: got.response?.status ?? 0, endUserId: got.data?.end_user_id },
   update: { status: updated.response?.status ?? 0, firstName: updated.data?.profile.first_name },
-  webhooks: events.map(({ type, data }) => ({
-    type,
-    endUserId: data.end_user_id,
-    externalId: data.external_id,
-    createdAt: data.created_at,
-    updatedAt: data.updated_at,
-  })),
+  webhooks: events.map(readPayload),
 });

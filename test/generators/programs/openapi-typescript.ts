@@ -1,7 +1,7 @@
 // openapi-typescript's types (`paths`, `webhooks`) with openapi-fetch, as a consumer writes them.
 import createClient from 'openapi-fetch';
 import type { paths, webhooks } from './generated-openapi-typescript/schema';
-import { BASE_URL, CREATED, report, TOKEN, UPDATED } from './shared';
+import { BASE_URL, CREATED, readPayload, report, TOKEN, UPDATED } from './shared';
 
 type Payload<Event extends keyof webhooks> = webhooks[Event]['post']['requestBody']['content']['application/json'];
 type Event = Payload<'v1.end_user.created'> | Payload<'v1.end_user.updated'>;
@@ -22,11 +22,5 @@ report({
   create: created.response.status,
   get: { status: got.response.status, endUserId: got.data?.end_user_id },
   update: { status: updated.response.status, firstName: updated.data?.profile.first_name },
-  webhooks: events.map(({ type, data }) => ({
-    type,
-    endUserId: data.end_user_id,
-    externalId: data.external_id,
-    createdAt: data.created_at,
-    updatedAt: data.updated_at,
-  })),
+  webhooks: events.map(readPayload),
 });

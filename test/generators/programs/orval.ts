@@ -10,7 +10,7 @@ import {
   updateEndUser,
 } from './generated-orval/fetch';
 import { GetEndUserResponse, UpdateEndUserBody } from './generated-orval/zod';
-import { BASE_URL, CREATED, report, TOKEN, UPDATED } from './shared';
+import { BASE_URL, CREATED, readPayload, report, TOKEN, UPDATED } from './shared';
 
 const realFetch = globalThis.fetch;
 globalThis.fetch = (input, init) =>
@@ -31,11 +31,5 @@ report({
   create: created.status,
   get: { status: got.status, endUserId: got.status === 200 ? GetEndUserResponse.parse(got.data).end_user_id : undefined },
   update: { status: updated.status, firstName: updated.status === 200 ? updated.data.profile.first_name : undefined },
-  webhooks: events.map(({ type, data }) => ({
-    type,
-    endUserId: data.end_user_id,
-    externalId: data.external_id,
-    createdAt: data.created_at,
-    updatedAt: data.updated_at,
-  })),
+  webhooks: events.map(readPayload),
 });

@@ -17,6 +17,19 @@ export interface Report {
   webhooks: { type: string; endUserId: string; externalId: string | null | undefined; createdAt: string; updatedAt: string }[];
 }
 
+/**
+ * What a program reads of a payload, through the generator's own type: a type that lost the ids or the
+ * timestamps (as a readOnly-dropping generator's did) does not fit this parameter, and the program
+ * fails to typecheck.
+ */
+export function readPayload(event: {
+  type: string;
+  data: { end_user_id: string; external_id?: string | null; created_at: string; updated_at: string };
+}): Report['webhooks'][number] {
+  const { type, data } = event;
+  return { type, endUserId: data.end_user_id, externalId: data.external_id, createdAt: data.created_at, updatedAt: data.updated_at };
+}
+
 export function report(value: Report): void {
   console.log(JSON.stringify(value));
 }

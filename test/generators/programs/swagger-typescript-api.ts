@@ -1,6 +1,6 @@
 // swagger-typescript-api: its Api class over fetch, as a consumer writes it.
 import { Api, type EndUserCreatedEvent, type EndUserUpdatedEvent, type UpdateEndUserRequest } from './generated-swagger-typescript-api/api';
-import { BASE_URL, CREATED, report, TOKEN, UPDATED } from './shared';
+import { BASE_URL, CREATED, readPayload, report, TOKEN, UPDATED } from './shared';
 
 const api = new Api({
   baseUrl: BASE_URL,
@@ -18,11 +18,5 @@ report({
   create: created.status,
   get: { status: got.status, endUserId: got.data.end_user_id },
   update: { status: updated.status, firstName: clearing && updated.data.profile.first_name },
-  webhooks: events.map(({ type, data }) => ({
-    type,
-    endUserId: data.end_user_id,
-    externalId: data.external_id,
-    createdAt: data.created_at,
-    updatedAt: data.updated_at,
-  })),
+  webhooks: events.map(readPayload),
 });
