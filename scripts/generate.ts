@@ -1,5 +1,6 @@
 // Regenerates generated/ from spec/openapi.yaml: the bundled spec (Redocly), the TypeScript types
-// (openapi-typescript) and the operations' validators (Ajv's standalone code, with their declarations). `tsx scripts/generate.ts [--out DIR] [--bundle-only]`; check-generated.ts reuses generate().
+// (openapi-typescript) and the operations' validators (Ajv's standalone code, with their declarations).
+// `tsx scripts/generate.ts [--out DIR] [--bundle-only]`; check-generated.ts reuses generate().
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

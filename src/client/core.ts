@@ -169,8 +169,9 @@ export function createCore(options: AdaClientOptions): ClientCore {
   fetchClient.use(bearerAuth(token));
   // Two paths for a call. Without a fetch or a middleware of the caller's, the runtime's direct transport
   // (`#transport`) with the URL and headers openapi-fetch would build, and on node:http no WHATWG object
-  // (most of a call's cost on loopback). Otherwise openapi-fetch's `fetchClient`, whose real Requests a middleware may clone or
-  // replace, sent through the client's transport (`send`). use/eject are counted to know which.
+  // (most of a call's cost on loopback). Otherwise openapi-fetch's `fetchClient`, whose real Requests a
+  // middleware may clone or replace, sent through the client's transport (`send`). use/eject are counted
+  // to know which.
   let callerMiddleware = 0;
   const use = fetchClient.use.bind(fetchClient);
   const eject = fetchClient.eject.bind(fetchClient);

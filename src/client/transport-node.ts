@@ -29,7 +29,7 @@ const DECODERS: Record<string, (() => Transform) | undefined> = {
   'x-gzip': createGunzip,
   br: createBrotliDecompress,
 };
-export const ACCEPT_ENCODING = 'gzip, br';
+const ACCEPT_ENCODING = 'gzip, br';
 
 /**
  * fetch over node:http(s) with a keep-alive agent, for the Requests openapi-fetch builds (a middleware of

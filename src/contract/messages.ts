@@ -18,7 +18,7 @@ export function verdictOf(validate: SchemaValidator, value: unknown): Validation
   return { ok: false, errors: toIssues(validate.errors ?? []) };
 }
 
-export function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
+function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
