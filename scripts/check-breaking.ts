@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { compareSpecs, type Comparison } from '../src/breaking/index.js';
+import { compare, reportComparison } from '../src/cli/check-breaking.js';
 import { bundleSpec, ROOT } from './bundle.js';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -79,31 +79,10 @@ try {
   // No verdict is possible on a spec that cannot be read: one line, and not the "breaking" exit code.
   fail(`cannot read the working tree's spec/openapi.yaml: ${(error as Error).message}`);
 }
-{
-  let comparison: Comparison;
-  try {
-    comparison = compareSpecs(specAt(ref), head);
-  } catch (error) {
-    // Something the checker cannot even walk: that is no verdict, and never a pass.
-    comparison = { changes: [], cannotJudge: [`# (${(error as Error).message})`] };
-  }
-  const breaking = comparison.changes.filter((c) => c.breaking);
-  const safe = comparison.changes.filter((c) => !c.breaking);
-  for (const change of breaking) console.log(`✗ ${change.where}: ${change.what}`);
-  for (const pointer of comparison.cannotJudge) console.log(`${allowUnknown ? '?' : '✗'} cannot judge: ${pointer}`);
-  for (const change of safe) console.log(`✓ ${change.where}: ${change.what}`);
-  const unknown = comparison.cannotJudge.length;
-  const unknownNote =
-    unknown > 0
-      ? `, ${unknown} difference${unknown === 1 ? '' : 's'} it cannot judge${allowUnknown ? ' (allowed by --allow-unknown)' : ''}`
-      : '';
-  if (breaking.length > 0 || (unknown > 0 && !allowUnknown)) {
-    console.log(
-      `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against ${ref}${unknownNote} (and ${safe.length} safe): ` +
-        (breaking.length > 0 ? 'bump the major version, or make them safe' : 'judge them yourself, then pass --allow-unknown'),
-    );
-    process.exitCode = 1;
-  } else {
-    console.log(`no breaking changes against ${ref} (${safe.length} safe change${safe.length === 1 ? '' : 's'}${unknownNote})`);
-  }
-}
+// The verdict and its report are the command line's (`ada-end-users-contract check-breaking`); this
+// script only brings the two specs of this repository: a git ref's committed bundle, and the working tree.
+process.exitCode = reportComparison(
+  compare(specAt(ref), head),
+  { against: ref, allowUnknown },
+  { out: (text) => console.log(text), err: (text) => console.error(text) },
+);

@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['fake'],
   ['mock'],
   ['verify'],
+  ['cli'], // the command line: every tool below it
   ['.'], // the entries: index.ts, testing.ts
 ];
 const rank = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));

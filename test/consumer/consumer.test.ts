@@ -13,6 +13,7 @@ const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ada-consumer-'));
 const project = join(work, 'project');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const contractVersion: string = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')).info.version;
 
 const CONSUMER = `
 import { AdaApiError, ConflictError, createAdaClient, validateUpdateEndUserRequest, verifyWebhook, type EndUserWebhookEvent } from 'ada-end-users-contract';
@@ -175,6 +176,20 @@ describe('the packed package, installed in a fresh project', () => {
       const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
       expect(loaded.some((url) => url.includes('/ada-end-users-contract/dist/src/client/client.js'))).toBe(true);
       expect(loaded.filter((url) => /fast-check|@stoplight|prism/.test(url))).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(nodes)(
+    'the bin runs from the install on Node %s (compiled, no tsx): its versions, the contract, and check-breaking on a copy of it',
+    async (_version, node) => {
+      const bin = join(project, 'node_modules', '.bin', 'ada-end-users-contract');
+      const version = await run(node, [bin, '--version'], { cwd: project });
+      expect(version.stdout).toBe(`ada-end-users-contract ${manifest.version} (contract ${contractVersion})\n`);
+      const spec = await run(node, [bin, 'spec'], { cwd: project });
+      writeFileSync(join(project, 'pinned-openapi.json'), spec.stdout);
+      const check = await run(node, [bin, 'check-breaking', '--base', 'pinned-openapi.json'], { cwd: project });
+      expect(check.stdout).toBe('no breaking changes against pinned-openapi.json (0 safe changes)\n');
     },
     60_000,
   );
