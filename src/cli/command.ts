@@ -34,7 +34,7 @@ export function flags<T extends Options>(
 }
 
 /** A flag's value from a fixed list, or a UsageError naming the flag and the list. */
-export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<const T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be ${allowed.join(' or ')}, got "${value}"`);
   return value as T;

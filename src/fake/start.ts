@@ -16,6 +16,8 @@ export interface StartFakeOptions extends StoreOptions {
   /** Send `v1.end_user.created` and `v1.end_user.updated` here, signed with this secret. */
   webhooks?: WebhookTarget;
   port?: number;
+  /** Address the fake's Prism listens on (default 127.0.0.1); its store behind it stays on loopback. */
+  host?: string;
   readyTimeoutMs?: number;
   onOutput?: (text: string) => void;
 }
@@ -56,6 +58,7 @@ export async function startFake(options: StartFakeOptions = {}): Promise<Running
       answers: 'contract', // refusals in the contract's shape, as the plain mock answers them
       caller: 'startMock',
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     });

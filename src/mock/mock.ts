@@ -16,6 +16,8 @@ export type { Delivery, WebhookTarget } from '../fake/webhook-sender.js';
 export interface StartMockOptions {
   /** Port to listen on; a free one is picked when omitted. */
   port?: number;
+  /** Address to listen on (default 127.0.0.1: loopback only; `0.0.0.0` to be reached from other machines or containers). */
+  host?: string;
   /** Spec file to mock; defaults to the kit's bundled spec. */
   spec?: string;
   /** How long to wait for Prism to answer (ms). */

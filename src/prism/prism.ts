@@ -44,6 +44,8 @@ export interface StartPrismOptions {
   answers?: 'contract' | 'prism';
   /** Port to listen on; a free one is picked when omitted. */
   port?: number;
+  /** Address to listen on (default 127.0.0.1: loopback only; `0.0.0.0` for other machines or containers). */
+  host?: string;
   /** How long to wait for Prism to answer (ms). */
   readyTimeoutMs?: number;
   /** Receives Prism's own log lines (warnings and errors); by default they are kept only for error messages. */
@@ -258,7 +260,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
     {
       type: 'start',
       spec: options.spec,
-      host: HOST,
+      host: options.host ?? HOST,
       port: options.port ?? 0, // 0: the system picks a free port, which no other run can take meanwhile
       errors: options.errors,
       bodyLimit, // Ada's, from the kit's spec: the front's cap on requests, the proxies' on answers
@@ -290,7 +292,8 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
     current.adjustServing(-1);
     end(undefined);
   });
-  return { url: `http://${HOST}:${port}`, port, stop, ended };
+  const host = options.host ?? HOST;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, stop, ended };
 }
 
 /** Prism logs pino JSON lines; a person reads `[level] name: message`. */

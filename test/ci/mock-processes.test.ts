@@ -152,7 +152,9 @@ describe.concurrent('npm start', () => {
       ]);
       if (code === 'still running') process.kill(-child.pid!, 'SIGKILL');
       expect(code).toBe(1);
-      expect(stderr).toMatch(/^npm start: the mock stopped serving: the Prism host process \(pid \d+\) was killed \(SIGKILL\)$/m);
+      expect(stderr).toMatch(
+        /^ada-end-users-contract mock: the mock stopped serving: the Prism host process \(pid \d+\) was killed \(SIGKILL\)$/m,
+      );
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -166,7 +168,7 @@ describe.concurrent('npm start', () => {
         seedFile,
         JSON.stringify([{ end_user_id: '5f7e0e2c1e7c7e000f0f9c3a', external_id: 'crm-7', profile: { first_name: 'Ada' } }]),
       );
-      const args = ['--import', 'tsx', 'scripts/start-mock.ts', '--stateful', '--seed', seedFile];
+      const args = ['--import', 'tsx', 'src/cli/index.ts', 'mock', '--stateful', '--seed', seedFile];
       const { child, tries, port } = await startNpmStart(process.execPath, args, randomUUID(), 2);
       try {
         expect(tries.map((t) => t.operationId)).toEqual(['createEndUser', 'listEndUsers']);
@@ -190,7 +192,7 @@ describe.concurrent('npm start', () => {
     'an option of the fake without --stateful, or a bad one: exit 2, one line naming it',
     async () => {
       const run = (args: string[]) =>
-        promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/start-mock.ts', ...args], {
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'mock', ...args], {
           env: { ...process.env, PORT: '0' },
         }).then(
           () => ({ code: 0, stderr: '' }),
@@ -198,11 +200,11 @@ describe.concurrent('npm start', () => {
         );
       expect(await run(['--seed', 'x.json'])).toMatchObject({
         code: 2,
-        stderr: expect.stringMatching(/^npm start: --seed is an option of the stateful fake: add --stateful\n/),
+        stderr: expect.stringMatching(/^ada-end-users-contract mock: --seed is an option of the stateful fake: add --stateful\n/),
       });
       expect(await run(['--stateful', '--metadata', 'deep'])).toMatchObject({
         code: 2,
-        stderr: expect.stringMatching(/^npm start: --metadata must be merge or replace, got "deep"/),
+        stderr: expect.stringMatching(/^ada-end-users-contract mock: --metadata must be merge or replace, got "deep"/),
       });
       expect(await run(['--stateful', '--webhook-url', 'http://127.0.0.1:9'])).toMatchObject({
         code: 2,

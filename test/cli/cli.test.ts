@@ -45,6 +45,7 @@ describe('ada-end-users-contract', () => {
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^ {2}check-breaking {2}compare two contracts/m);
     expect(help.out).toMatch(/^ {2}spec {12}print the bundled contract/m);
+    expect(help.out).toMatch(/^ {2}mock {12}serve the Prism mock/m);
     expect((await cli()).code).toBe(2);
     expect(await cli('spec', '--help')).toMatchObject({ code: 0, out: 'usage: ada-end-users-contract spec [--format json|yaml]' });
   });
@@ -53,7 +54,7 @@ describe('ada-end-users-contract', () => {
     expect(await cli('mocks')).toEqual({
       code: 2,
       out: '',
-      err: 'ada-end-users-contract: unknown command "mocks"; commands: check-breaking, spec (ada-end-users-contract help)',
+      err: 'ada-end-users-contract: unknown command "mocks"; commands: mock, check-breaking, spec (ada-end-users-contract help)',
     });
     const flag = await cli('spec', '--formatt', 'json');
     expect(flag.code).toBe(2);
@@ -68,6 +69,23 @@ describe('ada-end-users-contract', () => {
     expect(await cli('spec')).toEqual({ code: 0, out: bundled.replace(/\n$/, ''), err: '' });
     const yaml = readFileSync(join(root, 'generated', 'openapi.yaml'), 'utf8');
     expect(await cli('spec', '--format', 'yaml')).toEqual({ code: 0, out: yaml.replace(/\n$/, ''), err: '' });
+  });
+});
+
+describe('ada-end-users-contract mock: what it refuses before it starts anything (exit 2, one line)', () => {
+  it.each([
+    [['--port', 'abc'], '--port (or PORT) must be an integer from 0 to 65535 (0: any free port), got "abc"'],
+    [['--port', '70000'], '--port (or PORT) must be an integer from 0 to 65535 (0: any free port), got "70000"'],
+    [['--seed', 'x.json'], '--seed is an option of the stateful fake: add --stateful'],
+    [['--stateful', '--spec', 'x.yaml'], '--spec cannot be given with --stateful: the fake serves the bundled contract'],
+    [['--rules', 'kit'], "--rules goes with --spec (the bundled contract is served with the kit's rules)"],
+    [['--spec', 'x.yaml', '--rules', 'strict'], '--rules must be prism or kit, got "strict"'],
+    [['--stateful', '--metadata', 'deep'], '--metadata must be merge or replace, got "deep"'],
+    [['--stateful', '--webhook-url', 'http://127.0.0.1:9'], '--webhook-url and --webhook-secret go together'],
+    [['--host', ''], '--host must not be empty'],
+  ])('mock %j', async (argv, message) => {
+    const { code, err } = await cli('mock', ...argv);
+    expect([code, err.split('\n')[0]]).toEqual([2, `ada-end-users-contract mock: ${message}`]);
   });
 });
 

@@ -68,6 +68,23 @@ describe.concurrent('startMock', () => {
   });
 
   it(
+    'host: listens there only (127.0.0.2, another loopback address), and its url says so',
+    async () => {
+      const mock = await startMock({ host: '127.0.0.2' });
+      try {
+        expect(mock.url).toBe(`http://127.0.0.2:${mock.port}`);
+        expect(await accepts(mock.port, '127.0.0.2')).toBe(true);
+        expect(await accepts(mock.port, '127.0.0.1')).toBe(false);
+        const answer = await fetch(`${mock.url}/v2/end-users/x`, { headers: { Authorization: 'Bearer t' } });
+        expect(answer.status).toBe(200);
+      } finally {
+        await mock.stop();
+      }
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
     'rejects with Prism’s own reason when the spec cannot be loaded',
     async () => {
       await expect(startMock({ spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(
