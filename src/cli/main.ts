@@ -7,12 +7,14 @@ import { openapiDocument } from '../contract/spec.js';
 import { checkBreakingCommand } from './check-breaking.js';
 import { mockCommand } from './mock.js';
 import { specCommand } from './spec.js';
+import { verifyCommand } from './verify.js';
 import { type Command, type Io, UsageError } from './command.js';
 
 export const BIN = 'ada-end-users-contract';
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   mock: mockCommand,
+  verify: verifyCommand,
   'check-breaking': checkBreakingCommand,
   spec: specCommand,
 };

@@ -12,7 +12,7 @@ const TOKEN = VERIFY_TOKEN;
 const provider = providerFactory();
 
 function runVerify(args: string[], env: Record<string, string> = {}) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', ...args], {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'verify', ...args], {
     timeout: CHILD_PROCESS_TIMEOUT,
     env: { ...process.env, ADA_API_TOKEN: '', ADA_WEBHOOK_SECRET: '', ...env },
   }).then(
@@ -77,7 +77,9 @@ describe('npm run verify (the CLI)', () => {
       const { code, stdout, stderr } = await runVerify([...baseArgs(server.url), '--max-requests', '2']);
       expect(code).toBe(2);
       expect(stdout).toBe('verified 2 requests to getEndUser, 0 violations, 2 could not be judged (rate limited (429) after 4 retries)\n');
-      expect(stderr).toMatch(/^verify: could not judge 2 checks \(rate limited \(429\) after 4 retries\); no verdict/m);
+      expect(stderr).toMatch(
+        /^ada-end-users-contract verify: could not judge 2 checks \(rate limited \(429\) after 4 retries\); no verdict/m,
+      );
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -105,9 +107,10 @@ describe('npm run verify (the CLI)', () => {
         'x',
       ]);
       expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-      expect(stderr).toBe(
-        'verify: --base-url must not contain credentials, got "https://ci:***@127.0.0.1:9/api"; pass the API token as --token\n',
+      expect(stderr.split('\n')[0]).toBe(
+        'ada-end-users-contract verify: --base-url must not contain credentials, got "https://ci:***@127.0.0.1:9/api"; pass the API token as --token',
       );
+      expect(stderr).not.toContain('hunter2');
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -118,7 +121,7 @@ describe('npm run verify (the CLI)', () => {
       const port = await freePort();
       const { code, stderr } = await runVerify(['--base-url', `http://127.0.0.1:${port}`, '--token', 't', '--end-user-id', 'x']);
       expect(code).toBe(2);
-      expect(stderr).toBe(`verify: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+      expect(stderr).toBe(`ada-end-users-contract verify: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     },
     CHILD_PROCESS_TIMEOUT,
   );
@@ -146,7 +149,7 @@ describe('npm run verify (the CLI)', () => {
         /^✗ getEndUser: the given end user: status: answered 500 to a request the contract accepts: expected 200: Boom\. \(status 500\)$/m,
       );
       expect(stdout).toMatch(/^verified 3 requests to getEndUser, listEndUsers, 3 violations, 1 could not be judged/m);
-      expect(stderr).toMatch(/^verify: stopped early: the provider answered 5xx to 3 requests in a row/m);
+      expect(stderr).toMatch(/^ada-end-users-contract verify: stopped early: the provider answered 5xx to 3 requests in a row/m);
       expect(server.requests.filter((r) => r.method !== 'HEAD')).toHaveLength(3); // a 500 is not retried
     },
     CHILD_PROCESS_TIMEOUT,
@@ -162,7 +165,7 @@ describe('npm run verify (the CLI)', () => {
       expect(stdout).toMatch(
         /^verified [1-4] requests to .*, 0 violations, 2 could not be judged \(the time budget \(4 s\) ran out; not sent: /m,
       );
-      expect(stderr).toMatch(/^verify: stopped early: the time budget \(4 s\) ran out$/m);
+      expect(stderr).toMatch(/^ada-end-users-contract verify: stopped early: the time budget \(4 s\) ran out$/m);
       expect(stderr).toMatch(/no verdict/);
     },
     CHILD_PROCESS_TIMEOUT,
@@ -248,7 +251,7 @@ describe('npm run verify (the CLI)', () => {
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
-      expect(stderr.split('\n')[0]).toMatch(/^verify: /);
+      expect(stderr.split('\n')[0]).toMatch(/^ada-end-users-contract verify: /);
       expect(stderr).not.toMatch(/^\s+at /m);
       expect(stderr).not.toContain(TOKEN);
     },
@@ -279,7 +282,7 @@ describe('npm run verify (the CLI)', () => {
         code: 0,
         stdout: 'verified 5 requests to getEndUser, updateEndUser, createEndUser, 2 webhooks received, 0 violations\n',
         stderr:
-          `verify: listening for webhooks on http://127.0.0.1:${port}/: the provider must deliver v1.end_user.created and v1.end_user.updated there\n` +
+          `ada-end-users-contract verify: listening for webhooks on http://127.0.0.1:${port}/: the provider must deliver v1.end_user.created and v1.end_user.updated there\n` +
           'note: --max-requests 5 left 62 of 62 invalid-request rules unchecked\n',
       });
     },
@@ -292,7 +295,7 @@ describe('npm run verify (the CLI)', () => {
       const server = await provider('refuses-token');
       const { code, stdout, stderr } = await runVerify(baseArgs(server.url));
       expect(code).toBe(2);
-      expect(stderr).toMatch(/^verify: the provider refused the token \(401\); check --token$/m);
+      expect(stderr).toMatch(/^ada-end-users-contract verify: the provider refused the token \(401\); check --token$/m);
       expect(stdout + stderr).not.toContain(TOKEN);
     },
     CHILD_PROCESS_TIMEOUT,

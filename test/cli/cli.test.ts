@@ -54,7 +54,7 @@ describe('ada-end-users-contract', () => {
     expect(await cli('mocks')).toEqual({
       code: 2,
       out: '',
-      err: 'ada-end-users-contract: unknown command "mocks"; commands: mock, check-breaking, spec (ada-end-users-contract help)',
+      err: 'ada-end-users-contract: unknown command "mocks"; commands: mock, verify, check-breaking, spec (ada-end-users-contract help)',
     });
     const flag = await cli('spec', '--formatt', 'json');
     expect(flag.code).toBe(2);
@@ -86,6 +86,42 @@ describe('ada-end-users-contract mock: what it refuses before it starts anything
   ])('mock %j', async (argv, message) => {
     const { code, err } = await cli('mock', ...argv);
     expect([code, err.split('\n')[0]]).toEqual([2, `ada-end-users-contract mock: ${message}`]);
+  });
+});
+
+describe('ada-end-users-contract verify: what it refuses before it sends anything (exit 2, one line, no secret)', () => {
+  const token = 'tok_cli_test_0123456789';
+  it.each([
+    [[], '--base-url is required'],
+    [['--base-url', 'ftp://x', '--token', token, '--end-user-id', 'x'], '--base-url must be an absolute http(s) URL, got "ftp://x"'],
+    [['--base-url', 'https://127.0.0.1:9'], '--token is required (or set ADA_API_TOKEN)'],
+    [['--base-url', 'https://127.0.0.1:9', '--token', token], '--end-user-id is required'],
+    [
+      ['--base-url', 'https://ci:hunter2@127.0.0.1:9', '--token', token, '--end-user-id', 'x'],
+      '--base-url must not contain credentials, got "https://ci:***@127.0.0.1:9"; pass the API token as --token',
+    ],
+    [
+      ['--base-url', 'https://127.0.0.1:9', '--token', token, '--end-user-id', 'x', '--webhook-port', '1'],
+      '--webhook-port needs --webhooks',
+    ],
+    [
+      ['--base-url', 'https://127.0.0.1:9', '--token', token, '--end-user-id', 'x', '--max-time', '0'],
+      /^--max-time must be an integer from 1 to /,
+    ],
+  ])('verify %j', async (argv, message) => {
+    const saved = process.env.ADA_API_TOKEN;
+    delete process.env.ADA_API_TOKEN;
+    try {
+      const { code, out, err } = await cli('verify', ...argv);
+      expect([code, out]).toEqual([2, '']);
+      const line = err.split('\n')[0]!.replace('ada-end-users-contract verify: ', '');
+      if (typeof message === 'string') expect(line).toBe(message);
+      else expect(line).toMatch(message);
+      expect(err).not.toContain(token);
+      expect(err).not.toContain('hunter2');
+    } finally {
+      if (saved !== undefined) process.env.ADA_API_TOKEN = saved;
+    }
   });
 });
 
