@@ -1,7 +1,7 @@
 // The package as another repo meets it: `npm pack`, install the tarball into a fresh project (offline
 // first, from the npm cache), typecheck a file that uses the kit the way the README shows (strict, no
 // skipLibCheck), compile and run it against the mock, and load the bundled spec files.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +193,28 @@ describe('the packed package, installed in a fresh project', () => {
     },
     60_000,
   );
+
+  it('the bin serves the mock from the install (its Prism peer beside it) until SIGTERM, then exits 143', async () => {
+    const bin = join(project, 'node_modules', '.bin', 'ada-end-users-contract');
+    const child = spawn(process.execPath, [bin, 'mock', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const found = /^Prism mock of .* on (http:\/\/127\.0\.0\.1:\d+) \(the bundled contract, --errors\)$/m.exec(stdout);
+          if (found) resolve(found[1]!);
+        });
+        void exited.then((code) => reject(new Error(`the mock exited with ${code}: ${stdout}`)));
+      });
+      const answer = await fetch(`${url}/v2/end-users/5f7e0e2c1e7c7e000f0f9c3a`, { headers: { Authorization: 'Bearer t' } });
+      expect([answer.status, ((await answer.json()) as { end_user_id: string }).end_user_id]).toEqual([200, '5f7e0e2c1e7c7e000f0f9c3a']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(143);
+  }, 60_000);
 
   it('typechecks code written the way the README shows (strict, no skipLibCheck)', async () => {
     await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
