@@ -9,13 +9,13 @@ import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import {
   type CreateDirectTransport,
   type CreateRequestTransport,
-  createFetchTransport,
   describeNetworkError,
   NULL_BODY_STATUSES,
   statusProblem,
   tooLarge,
   TransportError,
 } from './transport.js';
+import { createRequestTransport as createGlobalFetchTransport } from './transport-fetch.js';
 
 const agents = {
   'http:': new HttpAgent({ keepAlive: true }),
@@ -37,7 +37,7 @@ const ACCEPT_ENCODING = 'gzip, br';
  * A URL that is not http(s) goes through the global fetch, read the same way.
  */
 export const createRequestTransport: CreateRequestTransport = (limits) => {
-  const viaFetch = createFetchTransport((request) => fetch(request), limits);
+  const viaFetch = createGlobalFetchTransport(limits);
   return async function nodeFetch(request) {
     const url = new URL(request.url);
     if (!(url.protocol in agents)) return viaFetch(request);
