@@ -83,6 +83,6 @@ try {
 // script only brings the two specs of this repository: a git ref's committed bundle, and the working tree.
 process.exitCode = reportComparison(
   compare(specAt(ref), head),
-  { against: ref, allowUnknown },
+  { against: ref, head: 'the working tree', allowUnknown },
   { out: (text) => console.log(text), err: (text) => console.error(text) },
 );

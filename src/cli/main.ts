@@ -2,15 +2,15 @@
 // commands, each with its usage and its run; exit codes as the scripts here have always used them
 // (0 pass, 1 violations or breaking changes, 2 usage, setup or no verdict). A bad argument is one line and
 // the usage, never a stack trace. `main` takes its arguments and streams, so tests run it in process.
-import { createRequire } from 'node:module';
 import { openapiDocument } from '../contract/spec.js';
 import { checkBreakingCommand } from './check-breaking.js';
 import { mockCommand } from './mock.js';
 import { specCommand } from './spec.js';
 import { verifyCommand } from './verify.js';
+import { BIN, packageVersion } from './version.js';
 import { type Command, type Io, UsageError } from './command.js';
 
-export const BIN = 'ada-end-users-contract';
+export { BIN };
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   mock: mockCommand,
@@ -18,11 +18,6 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'check-breaking': checkBreakingCommand,
   spec: specCommand,
 };
-
-/** The package's own version, from its package.json (resolved through its own name: the same from src/ and dist/). */
-function packageVersion(): string {
-  return (createRequire(import.meta.url)(`${BIN}/package.json`) as { version: string }).version;
-}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

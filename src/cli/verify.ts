@@ -1,22 +1,33 @@
 // `verify --base-url URL --token T --end-user-id ID [--create] [--max-requests N] [--max-time SECONDS]
 // [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H]
-// [--webhook-wait-ms N]]`: checks that a real provider honours the contract, every operation (see
+// [--webhook-wait-ms N]] [--format text|json|junit] [--output FILE]`: checks that a real provider honours the contract, every operation (see
 // src/verify/run.ts); --create also verifies the create, which makes real end users; --webhooks listens
 // for the provider's webhooks and judges them (the secret may come from ADA_WEBHOOK_SECRET instead).
 // Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
 // problem, or a run that could not judge every request (rate limited throughout, or its --max-time
-// budget, default 300 s, ran out): never a false 0. Every run ends within its budget.
-// The token is never printed (every line goes through redact()), nor a password in --base-url.
+// budget, default 300 s, ran out): never a false 0. Every run ends within its budget. A setup problem
+// still writes its report (no verdict, and why), so CI shows it where it shows the others.
+// The token is never printed (every line and report goes through redact()), nor a password in --base-url.
 import { createScrub } from '../client/errors.js';
 import { describeNetworkError } from '../client/transport.js';
 import { describedEventTypes } from '../client/webhooks.js';
-import { checkVerifyOptions, formatViolation, VerifySetupError, verifyProvider, type VerifyOptions } from '../verify/index.js';
+import { openapiDocument } from '../contract/spec.js';
+import {
+  checkVerifyOptions,
+  formatViolation,
+  VerifySetupError,
+  verifyProvider,
+  type VerifyOptions,
+  type VerifyReport,
+} from '../verify/index.js';
 import { type Command, flags, type Io, UsageError } from './command.js';
+import { createReport, emitReport, reportFlags, reportStreams, verifyChecks } from './report.js';
 
 const USAGE = [
   'usage: ada-end-users-contract verify --base-url URL --token T --end-user-id ID [--create] [--max-requests N]',
   '         [--max-time SECONDS] [--interval-ms N] [--seed N]',
   '         [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H] [--webhook-wait-ms N]]',
+  '         [--format text|json|junit] [--output FILE]',
   '  --base-url URL       the provider (an Ada instance, or your stand-in for it)',
   '  --token T            its API token (or ADA_API_TOKEN); never printed',
   '  --end-user-id ID     an end user that exists there',
@@ -24,6 +35,9 @@ const USAGE = [
   '  --max-requests N     the request budget; --max-time SECONDS the time budget (default 300)',
   '  --interval-ms N      the pause between requests; --seed N replays a run',
   "  --webhooks           listen for the provider's webhooks and judge them (--webhook-secret or ADA_WEBHOOK_SECRET)",
+  '  --format             text (default), json (report.schema.json) or junit (JUnit XML: a testcase per check)',
+  '  --output FILE        write the report there (default: stdout, the text lines then go to stderr)',
+  '  Exit 0: no violations, every check judged; 1: violations; 2: bad arguments, setup, or checks not judged.',
 ].join('\n');
 
 export const verifyCommand: Command = {
@@ -69,7 +83,11 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
     'webhook-port': { type: 'string' },
     'webhook-host': { type: 'string' },
     'webhook-wait-ms': { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string' },
   });
+  const report = reportFlags(values.format as string | undefined, values.output as string | undefined);
+  const lines = reportStreams(report, io).lines;
   const text = (name: string) => values[name] as string | undefined;
   token = text('token') ?? token;
   const baseUrl = text('base-url');
@@ -122,7 +140,7 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
         }
       : {}),
     onResult: (result) => {
-      for (const violation of result.violations) io.out(redact(formatViolation(violation)));
+      for (const violation of result.violations) say(formatViolation(violation));
     },
   };
   try {
@@ -131,47 +149,86 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
     usage((error as Error).message);
   }
 
+  // Every line the text report has, as printed: the report's --output text is the same lines.
+  const said: string[] = [];
+  function say(text: string): void {
+    said.push(text);
+    lines(redact(text));
+  }
+  const startedAt = new Date();
+  const write = (verdict: { exitCode: 0 | 1 | 2; summary: string; error?: string }, run?: VerifyReport) => {
+    const written = createReport(
+      {
+        command: 'verify',
+        exitCode: verdict.exitCode,
+        summary: verdict.summary,
+        ...(verdict.error === undefined ? {} : { error: verdict.error }),
+        checks: run ? verifyChecks(run.results) : [],
+        verify: {
+          baseUrl: baseUrl!,
+          contract: openapiDocument.info.version,
+          ...((run?.seed ?? seed) === undefined ? {} : { seed: (run?.seed ?? seed)! }),
+          requests: run?.requests ?? 0,
+          operations: run?.operations ?? [],
+          rulesChecked: run?.rulesChecked ?? 0,
+          rulesTotal: run?.rulesTotal ?? 0,
+          ...(run?.stopped === undefined ? {} : { stopped: run.stopped }),
+          ...(run?.webhooks === undefined ? {} : { webhooks: run.webhooks }),
+        },
+      },
+      startedAt,
+    );
+    emitReport(written, report, io, said, redact);
+  };
+  /** A setup problem: its report (no verdict, and why), then the one line main prints. */
+  const setupFailed = (message: string): never => {
+    write({ exitCode: 2, summary: `no verdict: ${message}`, error: message });
+    return setup(message);
+  };
+
   // Reachability next: a typo in the URL should not cost a Prism start-up.
   try {
     const probe = await fetch(url!, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
     await probe.body?.cancel();
   } catch (error) {
-    setup(`cannot reach ${baseUrl}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 10 s' : describeNetworkError(error)}`);
+    setupFailed(
+      `cannot reach ${baseUrl}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 10 s' : describeNetworkError(error)}`,
+    );
   }
 
+  let run: VerifyReport;
   try {
-    const report = await verifyProvider(options);
-    if (report.rulesChecked < report.rulesTotal && !report.stopped) {
-      io.err(
-        `note: --max-requests ${report.requests} left ${report.rulesTotal - report.rulesChecked} of ${report.rulesTotal} invalid-request rules unchecked`,
-      );
-    }
-    const count = report.violations.length;
-    const unjudged = report.unjudged.length;
-    if (report.stopped) io.err(redact(`ada-end-users-contract verify: stopped early: ${report.stopped}`));
-    const reasons = [...new Set(report.unjudged.map((u) => u.reason))].join('; ');
-    const hooks = report.webhooks;
-    const webhooks = hooks
-      ? `, ${hooks.received} webhook${hooks.received === 1 ? '' : 's'} received` +
-        (hooks.ignored > 0 ? ` (and ${hooks.ignored} of event types the contract does not describe, not judged)` : '')
-      : '';
-    io.out(
-      `verified ${report.requests} requests to ${report.operations.join(', ')}${webhooks}, ${count} violation${count === 1 ? '' : 's'}` +
-        (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : ''),
-    );
-    if (count > 0) {
-      io.out(`replay this run with --seed ${report.seed}`);
-      return 1;
-    }
-    if (unjudged > 0) {
-      // Nothing wrong was seen, but not everything was seen: that is no verdict.
-      io.err(`ada-end-users-contract verify: could not judge ${unjudged} check${unjudged === 1 ? '' : 's'} (${reasons}); no verdict`);
-      return 2;
-    }
-    return 0;
+    run = await verifyProvider(options);
   } catch (error) {
-    if (error instanceof VerifySetupError || error instanceof TypeError) return setup((error as Error).message);
+    if (error instanceof VerifySetupError || error instanceof TypeError) return setupFailed((error as Error).message);
     io.err(redact(`ada-end-users-contract verify: unexpected error: ${(error as Error).stack ?? String(error)}`));
+    write({ exitCode: 2, summary: 'no verdict: unexpected error', error: `unexpected error: ${(error as Error).message}` });
     return 2;
   }
+  if (run.rulesChecked < run.rulesTotal && !run.stopped) {
+    io.err(
+      `note: --max-requests ${run.requests} left ${run.rulesTotal - run.rulesChecked} of ${run.rulesTotal} invalid-request rules unchecked`,
+    );
+  }
+  const count = run.violations.length;
+  const unjudged = run.unjudged.length;
+  if (run.stopped) io.err(redact(`ada-end-users-contract verify: stopped early: ${run.stopped}`));
+  const reasons = [...new Set(run.unjudged.map((u) => u.reason))].join('; ');
+  const hooks = run.webhooks;
+  const webhooks = hooks
+    ? `, ${hooks.received} webhook${hooks.received === 1 ? '' : 's'} received` +
+      (hooks.ignored > 0 ? ` (and ${hooks.ignored} of event types the contract does not describe, not judged)` : '')
+    : '';
+  const summary =
+    `verified ${run.requests} requests to ${run.operations.join(', ')}${webhooks}, ${count} violation${count === 1 ? '' : 's'}` +
+    (unjudged > 0 ? `, ${unjudged} could not be judged (${reasons})` : '');
+  say(summary);
+  // Nothing wrong seen but not everything seen: no verdict (2), never a pass.
+  const exitCode = count > 0 ? 1 : unjudged > 0 ? 2 : 0;
+  if (exitCode === 1) say(`replay this run with --seed ${run.seed}`);
+  if (exitCode === 2) {
+    io.err(`ada-end-users-contract verify: could not judge ${unjudged} check${unjudged === 1 ? '' : 's'} (${reasons}); no verdict`);
+  }
+  write({ exitCode, summary }, run);
+  return exitCode;
 }

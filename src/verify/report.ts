@@ -24,7 +24,7 @@ export interface VerifyOptions {
   intervalMs?: number;
   /** Seed of the generated requests, to replay a run. */
   seed?: number;
-  /** Called after each request. */
+  /** Called with each check's result as it is made (a request, a finding about answers together, a check that could not be judged). */
   onResult?: (result: RequestResult) => void;
   /** Base of the backoff before a retry (ms; default 1000). */
   backoffBaseMs?: number;
@@ -90,8 +90,13 @@ export interface Violation {
 
 /** One line for a violation, as the CLI prints it. */
 export function formatViolation(v: Violation): string {
+  return `✗ ${v.request}: ${describeViolation(v)}`;
+}
+
+/** What broke, where, and the status: a violation without its request. */
+export function describeViolation(v: Violation): string {
   const where = v.in === 'response' || v.in === 'webhook' ? `${v.in} ${v.path || '(body)'} ${v.rule}` : v.in;
-  return `✗ ${v.request}: ${where}: ${v.message}${v.status === undefined ? '' : ` (status ${v.status})`}`;
+  return `${where}: ${v.message}${v.status === undefined ? '' : ` (status ${v.status})`}`;
 }
 
 export interface RequestResult {
@@ -101,6 +106,8 @@ export interface RequestResult {
   violations: Violation[];
   /** Why the answer could not be judged, where it could not. */
   unjudged?: string;
+  /** How long the answer took, for a request sent (ms). */
+  durationMs?: number;
 }
 
 /** A request, or a check, that could not be judged (rate limited after every retry; a list too short to page). */
@@ -118,6 +125,8 @@ export interface VerifyReport {
    * violations), since a provider that rate-limits everything has proved nothing.
    */
   unjudged: Unjudged[];
+  /** Every check's result in the order they were made (what onResult was given): the passed ones too. */
+  results: RequestResult[];
   /** Rules of invalid requests sent, out of all the rules verify would check (invalid bodies and parameters). */
   rulesChecked: number;
   rulesTotal: number;

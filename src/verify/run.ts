@@ -109,6 +109,8 @@ class Run {
   private readonly state = { tokenAccepted: false };
   private readonly violations: Violation[] = [];
   private readonly unjudged: Unjudged[] = [];
+  /** Every check's result, in the order they were made: what a report lists. */
+  private readonly results: RequestResult[] = [];
   private readonly operations = new Set<string>();
   private sent = 0;
   /** Requests that got an answer judged: before the first, a failure is the setup's. */
@@ -158,6 +160,7 @@ class Run {
       requests: this.sent,
       violations: this.violations,
       unjudged: this.unjudged,
+      results: this.results,
       rulesChecked: this.rulesChecked,
       rulesTotal: this.rulesTotal,
       operations: [...this.operations],
@@ -203,6 +206,7 @@ class Run {
     this.sent++;
     this.operations.add(operationId);
     let judged: Judged;
+    const started = performance.now();
     try {
       const answer: RawAnswer = await this.client.request(operationId, input, { signal: budget });
       judged = judge(label, operationId, answer, expectation, this.state, RATE_LIMIT_RETRIES);
@@ -218,7 +222,7 @@ class Run {
     }
     this.answered++;
     judged.violations = judged.violations.map((v) => ({ ...v, message: this.scrub(v.message) }));
-    this.record(label, judged);
+    this.record(label, judged, Math.round(performance.now() - started));
     this.serverErrorStreak = judged.status >= 500 && judged.status <= 599 ? this.serverErrorStreak + 1 : 0;
     if (this.serverErrorStreak >= SERVER_ERROR_STREAK) {
       this.stop(
@@ -237,8 +241,8 @@ class Run {
   private stop(label: string | undefined, reason: string): undefined {
     if (this.stopped !== undefined) return undefined;
     this.stopped = reason;
-    if (label !== undefined) this.unjudged.push({ request: label, reason });
-    this.unjudged.push({ request: 'the rest of the run', reason: `not sent: ${reason}` });
+    if (label !== undefined) this.cannotJudge(label, reason);
+    this.cannotJudge('the rest of the run', `not sent: ${reason}`);
     return undefined;
   }
 
@@ -265,16 +269,27 @@ class Run {
     throw error;
   }
 
-  private record(label: string, judged: Judged): void {
+  private record(label: string, judged: Judged, durationMs: number): void {
     this.violations.push(...judged.violations);
     if (judged.unjudged) this.unjudged.push({ request: label, reason: judged.unjudged });
-    const result: RequestResult = {
+    this.result({
       request: label,
       status: judged.status,
       violations: judged.violations,
       ...(judged.unjudged ? { unjudged: judged.unjudged } : {}),
-    };
+      durationMs,
+    });
+  }
+
+  private result(result: RequestResult): void {
+    this.results.push(result);
     this.options.onResult?.(result);
+  }
+
+  /** A check that got no answer to judge (cut off, not sent, or nothing arrived): a result of its own. */
+  private cannotJudge(request: string, reason: string): void {
+    this.unjudged.push({ request, reason });
+    this.result({ request, violations: [], unjudged: reason });
   }
 
   /** A finding about what answers say together (not about one answer's shape); no status for a webhook that never came. */
@@ -286,7 +301,7 @@ class Run {
   private finding(violation: Violation): void {
     const scrubbed = { ...violation, message: this.scrub(violation.message) };
     this.violations.push(scrubbed);
-    this.options.onResult?.({
+    this.result({
       request: scrubbed.request,
       ...(scrubbed.status === undefined ? {} : { status: scrubbed.status }),
       violations: [scrubbed],
@@ -358,13 +373,12 @@ class Run {
     if (listener.received.length === 0 && listener.problems.length === 0) {
       if (this.stopped !== undefined) return;
       // (Deliveries of other event types only say the endpoint is reachable, not that these events come.)
-      this.unjudged.push({
-        request: 'webhooks',
-        reason:
-          this.webhooksDue.length === 0
-            ? 'no write succeeded, so no webhook was due, and none arrived'
-            : `no webhook reached ${listener.url} within ${waitMs} ms: register it (or a tunnel to it) as an endpoint for ${describedEventTypes()}`,
-      });
+      this.cannotJudge(
+        'webhooks',
+        this.webhooksDue.length === 0
+          ? 'no write succeeded, so no webhook was due, and none arrived'
+          : `no webhook reached ${listener.url} within ${waitMs} ms: register it (or a tunnel to it) as an endpoint for ${describedEventTypes()}`,
+      );
       return;
     }
     for (const due of this.webhooksDue.filter((d) => !arrived(d))) {
@@ -409,10 +423,10 @@ class Run {
       const next = page.json.meta?.next_page_url;
       if (typeof next !== 'string') {
         if (number === 1) {
-          this.unjudged.push({
-            request: 'listEndUsers: pages',
-            reason: `the list ended after one page at limit ${PAGE_LIMIT}, so next_page_url went unchecked: the provider needs at least two end users (verify --create makes one)`,
-          });
+          this.cannotJudge(
+            'listEndUsers: pages',
+            `the list ended after one page at limit ${PAGE_LIMIT}, so next_page_url went unchecked: the provider needs at least two end users (verify --create makes one)`,
+          );
         }
         return;
       }

@@ -37,7 +37,17 @@ describe('npm run check:breaking', () => {
   async function specRepository(): Promise<string> {
     const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
     repos.push(repo);
-    for (const entry of ['spec', 'generated', 'scripts', 'src', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'package.json']) {
+    // tsconfig.json too: its `paths` give tsx the source transport (#transport), as in this repository.
+    for (const entry of [
+      'spec',
+      'generated',
+      'scripts',
+      'src',
+      'redocly.yaml',
+      '.redocly.lint-ignore.yaml',
+      'package.json',
+      'tsconfig.json',
+    ]) {
       cpSync(join(root, entry), join(repo, entry), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));

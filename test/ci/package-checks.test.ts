@@ -39,8 +39,10 @@ describe('the packed package, as the ecosystem checks it', () => {
         'CJSResolvesToESM . node16-cjs',
         'CJSResolvesToESM ./testing node16-cjs',
         'CJSResolvesToESM ./schema node16-cjs',
-        // node10 knows no `exports`: the bundled spec is generated/openapi.json there.
+        // node10 knows no `exports`: the bundled spec is dist/generated/openapi.json there, the report
+        // schema src/cli/report.schema.json.
         'NoResolution ./openapi.json node10',
+        'NoResolution ./report.schema.json node10',
         // A file to read, not a module to import: resolve its path (import.meta.resolve, require.resolve).
         'NoResolution ./openapi.yaml node10',
         'NoResolution ./openapi.yaml node16-cjs',

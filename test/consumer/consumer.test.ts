@@ -3,9 +3,12 @@
 // skipLibCheck), compile and run it against the mock, and load the bundled spec files.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -190,6 +193,15 @@ describe('the packed package, installed in a fresh project', () => {
       writeFileSync(join(project, 'pinned-openapi.json'), spec.stdout);
       const check = await run(node, [bin, 'check-breaking', '--base', 'pinned-openapi.json'], { cwd: project });
       expect(check.stdout).toBe('no breaking changes against pinned-openapi.json (0 safe changes)\n');
+      // Its JSON report, held to the schema the package exports (resolved as a consumer resolves it).
+      const json = await run(node, [bin, 'check-breaking', '--base', 'pinned-openapi.json', '--format', 'json'], { cwd: project });
+      const schemaFile = createRequire(join(project, 'consumer.js')).resolve('ada-end-users-contract/report.schema.json');
+      const ajv = new Ajv2020({ strict: true });
+      (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+      const valid = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+      const report = JSON.parse(json.stdout);
+      expect(valid(report) ? [] : valid.errors).toEqual([]);
+      expect(report).toMatchObject({ tool: { version: manifest.version }, verdict: 'pass', exitCode: 0 });
     },
     60_000,
   );
