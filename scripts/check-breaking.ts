@@ -1,16 +1,18 @@
-// `npm run check:breaking -- [--base <git-ref>] [--allow-unknown]`: compares the working tree's spec
-// with the spec at <git-ref> (default: the newest v* tag, else HEAD~1). Exit 1 naming each change that
+// `npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown]`: compares the working tree's spec
+// with the spec at <git-ref>, or in FILE (default: the newest release, releases/openapi-<version>.json,
+// which a clone of main has where tags may not reach it; else the newest v* tag; else HEAD~1). Exit 1 naming each change that
 // breaks consumers, and each difference it cannot judge (`cannot judge: <JSON pointer>`; with
 // --allow-unknown those are printed but do not fail); exit 0 with a summary of the safe ones. Exit 2
 // for a bad ref or arguments.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compare, reportComparison } from '../src/cli/check-breaking.js';
 import { bundleSpec, ROOT } from './bundle.js';
+import { newestRelease, readRelease } from './releases.js';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const fail = (message: string): never => {
@@ -29,7 +31,7 @@ try {
     allowPositionals: false,
   }));
 } catch (error) {
-  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>] [--allow-unknown]`);
+  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown]`);
 }
 const isCommit = (candidate: string) => {
   try {
@@ -39,12 +41,15 @@ const isCommit = (candidate: string) => {
     return false;
   }
 };
-const newestTag = git('tag', '--list', 'v*', '--sort=-v:refname').split('\n')[0];
+/** The base: a file (--base FILE, or the newest release), else a commit's spec. */
+const release = base === undefined ? newestRelease() : undefined;
+const baseFile = base !== undefined && existsSync(base) ? base : release?.file;
+const newestTag = baseFile ? '' : git('tag', '--list', 'v*', '--sort=-v:refname').split('\n')[0];
 const ref = base ?? (newestTag || 'HEAD~1');
-if (!isCommit(ref)) {
-  if (base !== undefined) fail(`"${ref}" is not a commit in this repository`);
-  // No release tag and no parent (a first commit, or a shallow clone): nothing to compare against.
-  console.log('no breaking-change base: no v* tag and no HEAD~1; nothing to compare');
+if (!baseFile && !isCommit(ref)) {
+  if (base !== undefined) fail(`"${ref}" is neither a file nor a commit in this repository`);
+  // No release, no tag and no parent (a first commit, or a shallow clone): nothing to compare against.
+  console.log('no breaking-change base: no release in releases/, no v* tag and no HEAD~1; nothing to compare');
   process.exit(0);
 }
 
@@ -81,8 +86,16 @@ try {
 }
 // The verdict and its report are the command line's (`ada-end-users-contract check-breaking`); this
 // script only brings the two specs of this repository: a git ref's committed bundle, and the working tree.
+function readBase(file: string): unknown {
+  try {
+    return readRelease(file);
+  } catch (error) {
+    return fail(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+const against = release ? `release ${release.version} (${relative(ROOT, release.file)})` : (base ?? ref);
 process.exitCode = reportComparison(
-  compare(specAt(ref), head),
-  { against: ref, head: 'the working tree', allowUnknown },
+  compare(baseFile ? readBase(baseFile) : specAt(ref), head),
+  { against, head: 'the working tree', allowUnknown },
   { out: (text) => console.log(text), err: (text) => console.error(text) },
 );

@@ -23,7 +23,7 @@ describe('npm run check:breaking', () => {
       expect(await run(['--base', 'no-such-ref'])).toEqual({
         code: 2,
         stdout: '',
-        stderr: 'check:breaking: "no-such-ref" is not a commit in this repository\n',
+        stderr: 'check:breaking: "no-such-ref" is neither a file nor a commit in this repository\n',
       });
     },
     CHILD_PROCESS_TIMEOUT,
