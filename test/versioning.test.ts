@@ -1,5 +1,5 @@
-// The version numbers agree: package.json, the contract's info.version, CHANGELOG.md and the README.
-import { readFileSync } from 'node:fs';
+// The version numbers agree: package.json, the contract's info.version, CHANGELOG.md, releases/, the README and the guides.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changelogFaults, newestRelease } from '../scripts/releases.js';
@@ -47,9 +47,16 @@ describe('versioning', () => {
     expect(JSON.parse(readFileSync(release!.file, 'utf8')).info.version).toBe(contractVersion);
   });
 
-  it('every tarball the README names is the one `npm pack` makes of this version', () => {
-    const named = readFileSync(join(root, 'README.md'), 'utf8').match(/ada-end-users-contract-[\w.-]+?\.tgz/g) ?? [];
+  it('every tarball the README and the guides name is the one `npm pack` makes of this version, or says <version>', () => {
+    const docs = [
+      'README.md',
+      ...readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join('docs', f)),
+    ];
+    const named = docs.flatMap((file) => readFileSync(join(root, file), 'utf8').match(/ada-end-users-contract-[\w.<>-]+?\.tgz/g) ?? []);
     expect(named.length).toBeGreaterThan(0);
-    expect(new Set(named)).toEqual(new Set([`ada-end-users-contract-${manifest.version}.tgz`]));
+    for (const name of named)
+      expect([`ada-end-users-contract-${manifest.version}.tgz`, 'ada-end-users-contract-<version>.tgz']).toContain(name);
   });
 });

@@ -10,7 +10,7 @@
 // as `cannot judge: <JSON pointer>`, and components that no walk reached are compared whole. So a change
 // this checker does not understand can never pass as "no breaking changes". In the manner of the
 // checker GitHub runs over its own description (rest-api-description), with its limits stated
-// (README, "Breaking-change policy").
+// (docs/breaking-changes.md).
 import type { Json } from '../contract/json-pointer.js';
 import { MAX_BODY_BYTES_KEYWORD } from '../contract/keywords.js';
 import { compareComponents } from './components.js';

@@ -4,11 +4,12 @@
 // or JUnit XML (the Apache Ant schema, the strictest that Jenkins, GitLab and GitHub's reporters read).
 // Fail closed: an unjudged check is a JUnit <error> (no verdict), never <skipped>, unless --allow-unknown
 // said it may pass.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import type { Comparison } from '../breaking/index.js';
 import { operations } from '../contract/operations.js';
-import { describeViolation, type RequestResult, type Violation } from '../verify/index.js';
+import { describeViolation, type RequestResult, type Violation } from '../verify/report.js';
 import { type Io, oneOf, UsageError } from './command.js';
 import { BIN, packageVersion } from './version.js';
 
@@ -123,8 +124,9 @@ export function verifyChecks(results: readonly RequestResult[]): ReportCheck[] {
 
 /** check-breaking's checks: one per change (breaking: failed), one per difference it cannot judge. */
 export function comparisonChecks(comparison: Comparison, allowUnknown: boolean): ReportCheck[] {
-  // `PATCH /v2/end-users/{end_user_id} request body /x` -> its operation; `webhook v1.end_user.created (POST) …` -> its webhook.
-  const groupOf = (where: string) => /^(webhook \S+ \(\w+\)|[A-Z]+ \S+)/.exec(where)?.[1] ?? 'contract';
+  // `PATCH /v2/end-users/{end_user_id} request body /x` -> its operation; `webhook v1.end_user.created (POST) …`
+  // -> its webhook; a path removed or added -> the path; anything else (servers, the body limit) -> `contract`.
+  const groupOf = (where: string) => /^(webhook \S+ \(\w+\)|[A-Z]+ \/\S*|\/\S*)/.exec(where)?.[1] ?? 'contract';
   return [
     ...comparison.changes.map(
       (change): ReportCheck => ({
@@ -191,9 +193,13 @@ export function emitReport(
     return;
   }
   try {
+    // A CI step names reports/x.xml before anything made reports/.
+    mkdirSync(dirname(flags.output), { recursive: true });
     writeFileSync(flags.output, body);
   } catch (error) {
-    throw new Error(`could not write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? `${dirname(flags.output)} is not a folder` : (code ?? message);
+    throw new Error(`could not write the report to ${flags.output}: ${reason}`);
   }
 }
 

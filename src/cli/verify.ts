@@ -12,14 +12,9 @@ import { createScrub } from '../client/errors.js';
 import { describeNetworkError } from '../client/transport.js';
 import { describedEventTypes } from '../client/webhooks.js';
 import { openapiDocument } from '../contract/spec.js';
-import {
-  checkVerifyOptions,
-  formatViolation,
-  VerifySetupError,
-  verifyProvider,
-  type VerifyOptions,
-  type VerifyReport,
-} from '../verify/index.js';
+// verify/report.js only: the run (and with it fast-check, which the arbitraries need) loads when verify
+// runs, so that the other commands work where the optional peers are not installed.
+import { checkVerifyOptions, formatViolation, VerifySetupError, type VerifyOptions, type VerifyReport } from '../verify/report.js';
 import { type Command, flags, type Io, UsageError } from './command.js';
 import { createReport, emitReport, reportFlags, reportStreams, verifyChecks } from './report.js';
 
@@ -198,6 +193,7 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
 
   let run: VerifyReport;
   try {
+    const { verifyProvider } = await import('../verify/run.js');
     run = await verifyProvider(options);
   } catch (error) {
     if (error instanceof VerifySetupError || error instanceof TypeError) return setupFailed((error as Error).message);

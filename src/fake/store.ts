@@ -1,7 +1,7 @@
 // The stateful fake's memory: end users as Ada documents them. Create (upsert by external_id,
 // case-insensitive), get, look up, update (the profile fields sent; external_id set, cleared or in
 // conflict), and pages in a stable order. sensitive_metadata is kept and never handed out. Every
-// choice Ada leaves open is an option, documented in the README ("A stateful fake").
+// choice Ada leaves open is an option, documented in docs/fake.md ("A stateful fake").
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../generated/schema.js';
 import { formatValidationIssues, jsonByteLength, validateEndUserResponse } from '../contract/validation.js';

@@ -1,7 +1,7 @@
 // CI-only (`npm run test:ci`: it packs the package, build included): the package as the ecosystem's
 // checkers see it. publint --strict finds nothing; "Are the types wrong?" (the engine of `attw --pack`)
-// finds only what the package is by design, each named below with why (README, "Using the kit from
-// another repo").
+// finds only what the package is by design, each named below with why (docs/client.md, "Runtimes and
+// module formats").
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

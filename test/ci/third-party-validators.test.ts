@@ -1,7 +1,7 @@
 // CI-only (`npm run test:ci`): the validators other repositories run on the bundled contract, run here as
 // they run them, so that the contract passes what its consumers' pipelines check. Where one reports
-// something the contract keeps on purpose, the finding is pinned with the reason (README, "What other
-// repositories' validators say"); anything else it reports fails here.
+// something the contract keeps on purpose, the finding is pinned with the reason (docs/generators.md,
+// "Validators and linters"); anything else it reports fails here.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';

@@ -179,9 +179,15 @@ describe('check-breaking reports', () => {
       code: 2,
       err: expect.stringMatching(/^ada-end-users-contract check-breaking: --output must name a file\n/),
     });
-    expect(await cli('check-breaking', '--base', base, '--output', join(work, 'no', 'such', 'dir', 'r.xml'))).toMatchObject({
+    // A missing folder is made; a path through a file cannot be.
+    const nested = join(work, 'made', 'for', 'it', 'r.json');
+    expect((await cli('check-breaking', '--base', base, '--head', base, '--format', 'json', '--output', nested)).code).toBe(0);
+    expect(jsonReport(readFileSync(nested, 'utf8')).verdict).toBe('pass');
+    expect(await cli('check-breaking', '--base', base, '--output', join(base, 'r.xml'))).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/^ada-end-users-contract check-breaking: could not write the report to .*r\.xml: ENOENT$/),
+      err: expect.stringMatching(
+        /^ada-end-users-contract check-breaking: could not write the report to .*r\.xml: .*base\.json is not a folder$/,
+      ),
     });
   });
 });

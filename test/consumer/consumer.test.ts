@@ -127,10 +127,15 @@ beforeAll(async () => {
         outDir: 'out',
         skipLibCheck: false,
       },
-      include: ['consumer.ts'],
+      include: ['consumer.ts', 'readme.ts'],
     }),
   );
   writeFileSync(join(project, 'consumer.ts'), CONSUMER);
+  // The README's first TypeScript block (its 30 seconds), as a consumer pastes it: typechecked, never run
+  // (it calls a real Ada instance).
+  const readmeCode = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(root, 'README.md'), 'utf8'))?.[1];
+  if (!readmeCode) throw new Error('README.md has no ```ts block');
+  writeFileSync(join(project, 'readme.ts'), readmeCode);
 }, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -228,7 +233,7 @@ describe('the packed package, installed in a fresh project', () => {
     expect(await exited).toBe(143);
   }, 60_000);
 
-  it('typechecks code written the way the README shows (strict, no skipLibCheck)', async () => {
+  it('typechecks code written the way the guides show, and the README’s own (strict, no skipLibCheck)', async () => {
     await expect(run('npx', ['tsc', '-p', '.'], { cwd: project })).resolves.toBeDefined();
   }, 120_000);
 

@@ -94,7 +94,7 @@ describe('invalid request bodies: one broken rule each', () => {
     });
   });
 
-  // Pins a known Prism limitation, so the README's claim stays true: if Prism ever starts enforcing
+  // Pins a known Prism limitation, so docs/prism.md's claim stays true: if Prism ever starts enforcing
   // these, this test fails and the case moves to the test above. (`rules: 'prism'`: Prism alone.)
   let prismOnly: RunningMock | undefined;
   afterAll(() => prismOnly?.stop());

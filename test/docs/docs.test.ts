@@ -2,7 +2,7 @@
 // in Debian's Chromium with every request to another host blocked. Needs /usr/bin/chromium (.ci/run
 // installs it with apt). A screenshot is saved to .artifacts/docs.png for a person to look at.
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/net.js';
 import { nodeAt } from '../../src/contract/spec.js';
 import { serveDocs } from '../../scripts/serve-docs.js';
+import { GUIDES } from '../../scripts/site.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let server: Server;
@@ -134,4 +135,41 @@ describe('the docs site', () => {
     expect(leftLoopback).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+});
+
+describe('the guides on the docs site', () => {
+  it('the reference’s introduction links every guide page', async () => {
+    const linked = await page.locator('a[href$=".html"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(new Set(linked)).toEqual(new Set(GUIDES.map((g) => g.page)));
+  });
+
+  it.each(GUIDES)(
+    '$page: titled as $source, every link to the site resolves (anchors too), nothing from another host',
+    async ({ page: file, source }) => {
+      const guide = await browser.newPage();
+      const elsewhere: string[] = [];
+      await guide.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
+        elsewhere.push(url.href);
+        return route.abort();
+      });
+      try {
+        const answer = await guide.goto(`${origin}/${file}`, { waitUntil: 'load' });
+        expect(answer?.status()).toBe(200);
+        const title = /^# (.+)$/m.exec(readFileSync(join(root, source), 'utf8'))![1]!.replace(/`/g, '');
+        expect(await guide.locator('h1').first().textContent()).toBe(title);
+        const hrefs = await guide.locator('a[href]').evaluateAll((links) => links.map((a) => (a as unknown as { href: string }).href));
+        for (const href of new Set(hrefs.filter((h) => h.startsWith(origin)))) {
+          const [address, anchor] = href.split('#');
+          const target = await guide.request.get(address!);
+          expect(target.status(), href).toBe(200);
+          if (anchor) expect(await target.text(), href).toContain(`id="${anchor}"`);
+        }
+        expect(elsewhere).toEqual([]);
+      } finally {
+        await guide.close();
+      }
+    },
+  );
 });

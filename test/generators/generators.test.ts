@@ -3,7 +3,7 @@
 // swagger-typescript-api), each with a program in test/generators/programs/ that a consumer would write:
 // it calls every operation and reads each webhook payload. All programs typecheck together under
 // `strict`, then each runs against the mock and must report what the contract promises. What a
-// generator loses of the contract is pinned where the README says so (openapi-zod-client below,
+// generator loses of the contract is pinned where docs/generators.md says so (openapi-zod-client below,
 // swagger-typescript-api in its program), so that a fix upstream shows up here. The generators
 // are pinned in test/generators/package.json (`npm ci --prefix test/generators`); hey-api and orval need
 // Node 22.18+, given as GENERATOR_NODE (.ci/run passes Node 24's).
@@ -154,7 +154,7 @@ describe('code generators other repositories run on the contract', () => {
     })),
   };
   it(
-    'openapi-zod-client still drops the constraints of nullable strings (README says so: this fails once it keeps them)',
+    'openapi-zod-client still drops the constraints of nullable strings (docs/generators.md says so: this fails once it keeps them)',
     async () => {
       await generate(process.execPath, [join(generators, 'openapi-zod-client', 'bin.js'), spec, '-o', 'openapi-zod-client.ts']);
       const written = readFileSync(join(work, 'openapi-zod-client.ts'), 'utf8');

@@ -1,7 +1,7 @@
 // Spec pairs with the verdict a consumer would give: the bundled spec (optionally prepared by `base`)
 // and a copy changed in one way (`head`). Written from the consumer's side, not read off the checker:
 // test/breaking/breaking.test.ts holds the kit's checker to them, and Optic's verdicts were measured on the same
-// table (README, "Breaking-change policy").
+// table (docs/breaking-changes.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Json } from '../../src/contract/json-pointer.js';

@@ -10,7 +10,7 @@ export interface InvalidRequestCase {
   path: string;
   /** A fragment of the local validator's message. */
   message: string;
-  /** Prism cannot enforce this rule (documented in the README); only the local validator does. */
+  /** Prism cannot enforce this rule (documented in docs/prism.md); only the local validator does. */
   prismCannotEnforce?: string;
 }
 

@@ -3,8 +3,8 @@
 // opinion on the kit's breaking-change checker, over the same table of spec pairs (test/helpers/breaking-cases.ts):
 // - nothing Optic calls breaking may pass the kit's checker (a miss of ours that Optic catches fails here);
 // - where Optic is wrong on the table is pinned, so a new Optic that judges differently shows up here.
-// Measured on the table: Optic is right on 48 of 84 pairs, the kit’s checker on all 84 (README,
-// "Breaking-change policy"), hence the kit's checker is the engine and Optic the second opinion.
+// Measured on the table: Optic is right on 48 of 84 pairs, the kit’s checker on all 84 (docs/breaking-changes.md),
+// hence the kit's checker is the engine and Optic the second opinion.
 // Optic is asked only about what a pair changes (changedOnly below: 171 -> 46 s of CPU for the table,
 // every verdict as pinned), in two shards, one test file each (test/ci/optic-second-opinion-*.test.ts),
 // which the suite's workers run side by side.

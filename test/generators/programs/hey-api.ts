@@ -21,9 +21,9 @@ const events: (EndUserCreatedWebhookWebhookPayload | EndUserUpdatedWebhookWebhoo
   zEndUserCreatedWebhookWebhookRequest.parse({ body: CREATED, headers: DELIVERY_HEADERS }).body,
   zEndUserUpdatedWebhookWebhookRequest.parse({ body: UPDATED, headers: DELIVERY_HEADERS }).body,
 ];
-// Without `dates: { offset: true }` the zod plugin refuses Ada's `+00:00` timestamps (README).
+// Without `dates: { offset: true }` the zod plugin refuses Ada's `+00:00` timestamps (docs/generators.md).
 if (zDefaultDates.safeParse({ body: CREATED, headers: DELIVERY_HEADERS }).success) {
-  throw new Error('hey-api’s default dates accept +00:00 now: update the README');
+  throw new Error('hey-api’s default dates accept +00:00 now: update docs/generators.md');
 }
 report({
   // No response at all (a network error) leaves `response` undefined with throwOnError false, hey-api's default.

@@ -9,7 +9,7 @@ const api = new Api({
 const list = await api.v2.listEndUsers({ limit: 2 });
 const created = await api.v2.createEndUser({ profile: { first_name: 'Ada' } });
 const got = await api.v2.getEndUser(created.data.end_user_id);
-// @ts-expect-error swagger-typescript-api types SensitiveMetadata without its null (README): this fails once it keeps it.
+// @ts-expect-error swagger-typescript-api types SensitiveMetadata without its null (docs/generators.md): this fails once it keeps it.
 const clearing: UpdateEndUserRequest = { profile: { sensitive_metadata: null } };
 const updated = await api.v2.updateEndUser(got.data.end_user_id, { profile: { first_name: 'Ada', metadata: { plan: 'pro' } } });
 const events = [CREATED as EndUserCreatedEvent, UPDATED as EndUserUpdatedEvent];
