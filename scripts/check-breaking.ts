@@ -1,4 +1,5 @@
-// `npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown]`: compares the working tree's spec
+// `npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown] [--format text|json|junit]
+// [--output FILE]`: compares the working tree's spec
 // with the spec at <git-ref>, or in FILE (default: the newest release, releases/openapi-<version>.json,
 // which a clone of main has where tags may not reach it; else the newest v* tag; else HEAD~1). Exit 1 naming each change that
 // breaks consumers, and each difference it cannot judge (`cannot judge: <JSON pointer>`; with
@@ -11,6 +12,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compare, reportComparison } from '../src/cli/check-breaking.js';
+import { reportFlags } from '../src/cli/report.js';
 import { bundleSpec, ROOT } from './bundle.js';
 import { newestRelease, readRelease } from './releases.js';
 
@@ -20,18 +22,21 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
+const USAGE = 'usage: npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown] [--format text|json|junit] [--output FILE]';
 let base: string | undefined;
 let allowUnknown = false;
+let report: ReturnType<typeof reportFlags> = { format: 'text' };
 try {
-  ({
-    values: { base, 'allow-unknown': allowUnknown = false },
-  } = parseArgs({
-    options: { base: { type: 'string' }, 'allow-unknown': { type: 'boolean' } },
+  const { values } = parseArgs({
+    options: { base: { type: 'string' }, 'allow-unknown': { type: 'boolean' }, format: { type: 'string' }, output: { type: 'string' } },
     strict: true,
     allowPositionals: false,
-  }));
+  });
+  ({ base, 'allow-unknown': allowUnknown = false } = values);
+  // The command line's report flags, as its check-breaking takes them.
+  report = reportFlags(values.format, values.output);
 } catch (error) {
-  fail(`${(error as Error).message}\nusage: npm run check:breaking -- [--base <git-ref>|FILE] [--allow-unknown]`);
+  fail(`${(error as Error).message}\n${USAGE}`);
 }
 const isCommit = (candidate: string) => {
   try {
@@ -96,6 +101,6 @@ function readBase(file: string): unknown {
 const against = release ? `release ${release.version} (${relative(ROOT, release.file)})` : (base ?? ref);
 process.exitCode = reportComparison(
   compare(baseFile ? readBase(baseFile) : specAt(ref), head),
-  { against, head: 'the working tree', allowUnknown },
+  { against, head: 'the working tree', allowUnknown, ...report },
   { out: (text) => console.log(text), err: (text) => console.error(text) },
 );

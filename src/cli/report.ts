@@ -222,7 +222,7 @@ function firstLine(check: ReportCheck): string {
 
 /** Every line of what a check found (each violation, or the change, or why it could not be judged), and where. */
 function details(check: ReportCheck, command: Report['command']): string {
-  const found = (check.violations ?? []).map((v) => `${v.in} ${v.path || '(body)'} ${v.rule}: ${v.message}`);
+  const found = (check.violations ?? []).map(describeViolation);
   const where =
     command === 'verify'
       ? [`operation: ${check.group}`, `request: ${check.name}`, ...(check.status === undefined ? [] : [`status: ${check.status}`])]

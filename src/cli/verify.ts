@@ -1,7 +1,7 @@
 // `verify --base-url URL --token T --end-user-id ID [--create] [--max-requests N] [--max-time SECONDS]
 // [--interval-ms N] [--seed N] [--webhooks [--webhook-secret whsec_…] [--webhook-port N] [--webhook-host H]
-// [--webhook-wait-ms N]] [--format text|json|junit] [--output FILE]`: checks that a real provider honours the contract, every operation (see
-// src/verify/run.ts); --create also verifies the create, which makes real end users; --webhooks listens
+// [--webhook-wait-ms N]] [--format text|json|junit] [--output FILE]`: checks that a real provider honours
+// the contract, every operation (see src/verify/run.ts); --create also verifies the create, which makes real end users; --webhooks listens
 // for the provider's webhooks and judges them (the secret may come from ADA_WEBHOOK_SECRET instead).
 // Exit 0: every request judged, no violations. 1: violations (each printed). 2: bad arguments, a setup
 // problem, or a run that could not judge every request (rate limited throughout, or its --max-time
@@ -191,9 +191,10 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
     );
   }
 
+  // Where fast-check or Prism is missing, the line that says what to install: a setup problem.
+  const { verifyProvider } = await import('../verify/run.js').catch((error: Error) => setupFailed(error.message));
   let run: VerifyReport;
   try {
-    const { verifyProvider } = await import('../verify/run.js');
     run = await verifyProvider(options);
   } catch (error) {
     if (error instanceof VerifySetupError || error instanceof TypeError) return setupFailed((error as Error).message);

@@ -3,9 +3,10 @@
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newestRelease } from '../../scripts/releases.js';
 import { CHILD_PROCESS_TIMEOUT } from '../helpers/support.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -24,6 +25,25 @@ describe('npm run check:breaking', () => {
         code: 2,
         stdout: '',
         stderr: 'check:breaking: "no-such-ref" is neither a file nor a commit in this repository\n',
+      });
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'compares with the newest committed release by default; --format json writes the command line’s report; a bad format is a usage error',
+    async () => {
+      const { code, stdout } = await run(['--format', 'json']);
+      expect(code).toBe(0);
+      const release = basename(newestRelease()!.file);
+      expect(JSON.parse(stdout)).toMatchObject({
+        command: 'check-breaking',
+        verdict: 'pass',
+        checkBreaking: { base: expect.stringContaining(`(releases/${release})`), head: 'the working tree' },
+      });
+      expect(await run(['--format', 'xml'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/^check:breaking: --format must be text or json or junit, got "xml"\n/),
       });
     },
     CHILD_PROCESS_TIMEOUT,

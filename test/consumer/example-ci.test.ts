@@ -4,6 +4,8 @@
 // steps after a failure too. The `uses:` steps are GitHub's (checkout, Node, the report action) and are
 // not run. Then: the reports it wrote, and that its breaking-change step fails when the contract breaks.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,5 +150,32 @@ describe('examples/ci: the workflow’s steps as written, against the packed pac
         failure: [expect.objectContaining({ message: 'path removed', type: 'breaking' })],
       }),
     ]);
+  });
+
+  it('verify, where the optional fast-check is not installed (as here): one line saying what to install, exit 2', async () => {
+    const server = createServer((_request, response) => response.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const bin = join(project, 'node_modules', '.bin', 'ada-end-users-contract');
+      const result = await run(
+        bin,
+        ['verify', '--base-url', `http://127.0.0.1:${port}`, '--token', 'tok_example', '--end-user-id', 'abc'],
+        {
+          cwd: project,
+        },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+      );
+      expect(result).toEqual({
+        code: 2,
+        stderr: expect.stringMatching(
+          /^ada-end-users-contract verify: .*needs fast-check, an optional peer dependency: npm install --save-dev fast-check@\S+\n$/,
+        ),
+      });
+    } finally {
+      server.close();
+    }
   });
 });
