@@ -1,12 +1,12 @@
 // CI-only (`npm run test:ci`, each case runs the command): `npm run check:breaking` as CI runs it: its exit
 // codes, --allow-unknown, and one line for what it cannot read.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newestRelease } from '../../scripts/releases.js';
+import { repositoryFactory } from '../helpers/repository.js';
 import { CHILD_PROCESS_TIMEOUT } from '../helpers/support.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -50,15 +50,10 @@ describe('npm run check:breaking', () => {
   );
 
   // Repositories of their own: the spec committed (HEAD~1, the base), then changed in the working tree.
-  const repos: string[] = [];
-  afterAll(() => {
-    for (const repo of repos) rmSync(repo, { recursive: true, force: true });
-  });
+  // tsconfig.json too: its `paths` give tsx the source transport (#transport), as in this repository.
+  const newRepository = repositoryFactory('ada-check-breaking-');
   async function specRepository(): Promise<string> {
-    const repo = mkdtempSync(join(tmpdir(), 'ada-check-breaking-'));
-    repos.push(repo);
-    // tsconfig.json too: its `paths` give tsx the source transport (#transport), as in this repository.
-    for (const entry of [
+    const { dir, commit } = await newRepository([
       'spec',
       'generated',
       'scripts',
@@ -67,18 +62,9 @@ describe('npm run check:breaking', () => {
       '.redocly.lint-ignore.yaml',
       'package.json',
       'tsconfig.json',
-    ]) {
-      cpSync(join(root, entry), join(repo, entry), { recursive: true });
-    }
-    symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
-    const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: repo });
-    const commit = (message: string) =>
-      git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', message);
-    await git('init', '-q');
-    await git('add', '-A');
-    await commit('spec');
+    ]);
     await commit('later');
-    return repo;
+    return dir;
   }
 
   it.each([

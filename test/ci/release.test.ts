@@ -3,12 +3,12 @@
 // writes, commits and tags, and what it refuses: a minor or patch over a breaking change, a contract that
 // changed without its info.version moving, uncommitted changes, bad arguments.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changelogFaults } from '../../scripts/releases.js';
+import { type Repository, repositoryFactory } from '../helpers/repository.js';
 import { CHILD_PROCESS_TIMEOUT } from '../helpers/support.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,20 +17,10 @@ const contract = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json')
 const [major, minor] = (manifest.version as string).split('.').map(Number);
 const today = new Date().toISOString().slice(0, 10);
 
-const repos: string[] = [];
-afterAll(() => {
-  for (const repo of repos) rmSync(repo, { recursive: true, force: true });
-});
-
+const newRepository = repositoryFactory('ada-release-');
 /** A repository of its own holding what a release reads and writes, all committed. */
-async function releaseRepository(): Promise<{
-  repo: string;
-  git: (...args: string[]) => Promise<string>;
-  commit: (message: string) => Promise<void>;
-}> {
-  const repo = mkdtempSync(join(tmpdir(), 'ada-release-'));
-  repos.push(repo);
-  for (const entry of [
+async function releaseRepository(): Promise<{ repo: string; git: Repository['git']; commit: Repository['commit'] }> {
+  const { dir, git, commit } = await newRepository([
     'spec',
     'generated',
     'scripts',
@@ -42,20 +32,8 @@ async function releaseRepository(): Promise<{
     'package-lock.json',
     'tsconfig.json',
     'CHANGELOG.md',
-  ]) {
-    cpSync(join(root, entry), join(repo, entry), { recursive: true });
-  }
-  symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
-  writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
-  const git = async (...args: string[]) =>
-    (await promisify(execFile)('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: repo })).stdout.trim();
-  const commit = async (message: string) => {
-    await git('add', '-A');
-    await git('commit', '-q', '-m', message);
-  };
-  await git('init', '-q');
-  await commit('state');
-  return { repo, git, commit };
+  ]);
+  return { repo: dir, git, commit };
 }
 
 const release = (repo: string, ...args: string[]) =>
