@@ -141,6 +141,15 @@ describe('check-breaking reports', () => {
     });
   });
 
+  it('--output FILE with the text format: the file holds the lines stdout printed', async () => {
+    const base = specFile('base');
+    const head = specFile('head', removeExternalId);
+    const output = join(work, 'breaking.txt');
+    const { code, out } = await cli('check-breaking', '--base', base, '--head', head, '--output', output);
+    expect(code).toBe(1);
+    expect(readFileSync(output, 'utf8')).toBe(`${out}\n`);
+  });
+
   it('--format json without --output: stdout is the JSON alone', async () => {
     const base = specFile('base');
     const { code, out, err } = await cli('check-breaking', '--base', base, '--head', base, '--format', 'json');
