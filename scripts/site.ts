@@ -49,7 +49,8 @@ function siteHref(source: string, href: string): string | null | undefined {
   const target = posix.normalize(posix.join(posix.dirname(source), path)).replace(/\/$/, '');
   if (target.startsWith('../')) return null;
   const hash = anchor === undefined ? '' : `#${anchor}`;
-  if (target === 'README.md') return `index.html${hash}`;
+  // The README is not a page of the site (its home is the reference), so its anchors have no target here.
+  if (target === 'README.md') return 'index.html';
   const guide = GUIDES.find((g) => g.source === target || g.source === `${target}/README.md`);
   if (guide) return `${guide.page}${hash}`;
   if (COPIED[target]) return `${COPIED[target]}${hash}`;
