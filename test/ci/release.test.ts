@@ -33,6 +33,13 @@ async function releaseRepository(): Promise<{ repo: string; git: Repository['git
     'tsconfig.json',
     'CHANGELOG.md',
   ]);
+  // Something to release, whatever this repository's own [Unreleased] holds now.
+  const changelog = join(dir, 'CHANGELOG.md');
+  writeFileSync(
+    changelog,
+    readFileSync(changelog, 'utf8').replace('## [Unreleased]\n', '## [Unreleased]\n\n### Added\n- What this test releases.\n'),
+  );
+  await commit('an entry under [Unreleased]');
   return { repo: dir, git, commit };
 }
 
