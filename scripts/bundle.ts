@@ -2,7 +2,8 @@
 // declares). Kept apart from generate.ts so that scripts which only bundle (check:breaking) or only need
 // the repository's root do not load openapi-typescript and, with it, the TypeScript compiler.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +30,17 @@ export function bundleSpec(outDir: string = GENERATED_DIR, formats: ReadonlyArra
     } catch (error) {
       throw new Error(`the spec does not bundle: ${redoclyCause(String((error as { stderr?: unknown }).stderr ?? error))}`);
     }
+  }
+}
+
+/** The spec bundled now, as JSON text (generated/ may be stale while editing); throws as bundleSpec does. */
+export function bundledNow(): string {
+  const fresh = mkdtempSync(join(tmpdir(), 'ada-bundle-'));
+  try {
+    bundleSpec(fresh, ['json']);
+    return readFileSync(join(fresh, 'openapi.json'), 'utf8');
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
   }
 }
 

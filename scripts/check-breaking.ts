@@ -5,18 +5,15 @@
 // breaks consumers, and each difference it cannot judge (`cannot judge: <JSON pointer>`; with
 // --allow-unknown those are printed but do not fail); exit 0 with a summary of the safe ones. Exit 2
 // for a bad ref or arguments.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compare, reportComparison } from '../src/cli/check-breaking.js';
 import { reportFlags } from '../src/cli/report.js';
-import { bundleSpec, ROOT } from './bundle.js';
-import { newestRelease, readRelease } from './releases.js';
+import { bundledNow, ROOT } from './bundle.js';
+import { git, newestRelease, readRelease } from './releases.js';
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const fail = (message: string): never => {
   console.error(`check:breaking: ${message}`);
   process.exit(2);
@@ -71,20 +68,9 @@ function specAt(commit: string): unknown {
   }
 }
 
-/** The working tree's spec, bundled now (generated/ may be stale while editing). */
-function workingTreeSpec(): unknown {
-  const fresh = mkdtempSync(join(tmpdir(), 'ada-breaking-'));
-  try {
-    bundleSpec(fresh, ['json']);
-    return JSON.parse(readFileSync(join(fresh, 'openapi.json'), 'utf8'));
-  } finally {
-    rmSync(fresh, { recursive: true, force: true });
-  }
-}
-
 let head: unknown;
 try {
-  head = workingTreeSpec();
+  head = JSON.parse(bundledNow());
 } catch (error) {
   // No verdict is possible on a spec that cannot be read: one line, and not the "breaking" exit code.
   fail(`cannot read the working tree's spec/openapi.yaml: ${(error as Error).message}`);

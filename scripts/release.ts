@@ -4,17 +4,24 @@
 // major). Then bumps package.json (and the lockfile), releases the CHANGELOG's [Unreleased] entries
 // under the new version with its compare links, writes releases/openapi-<version>.json, commits, and
 // tags v<version>. Nothing is pushed. Exit 2: bad arguments, uncommitted changes, stale generated files.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { compare, reportComparison } from '../src/cli/check-breaking.js';
-import { bundleSpec, GENERATED_DIR, ROOT } from './bundle.js';
-import { bump, compareBase, compareSemver, newestRelease, parseSemver, RELEASES_DIR, readRelease, releaseChangelog } from './releases.js';
+import { bundledNow, GENERATED_DIR, ROOT } from './bundle.js';
+import {
+  bump,
+  compareBase,
+  compareSemver,
+  git,
+  newestRelease,
+  parseSemver,
+  RELEASES_DIR,
+  readRelease,
+  releaseChangelog,
+} from './releases.js';
 
 const USAGE = 'usage: npm run release -- major|minor|patch [--dry-run]';
-const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const stop = (code: 1 | 2, message: string): never => {
   console.error(`release: ${message}`);
   process.exit(code);
@@ -35,16 +42,14 @@ const level = kind as 'major' | 'minor' | 'patch';
 
 // What is released is what is committed: nothing else may be in the tree.
 if (git('status', '--porcelain') !== '') stop(2, 'uncommitted changes; commit or stash them first');
-const fresh = mkdtempSync(join(tmpdir(), 'ada-release-'));
+let bundled = '';
 try {
-  bundleSpec(fresh, ['json']);
-  if (readFileSync(join(fresh, 'openapi.json'), 'utf8') !== readFileSync(join(GENERATED_DIR, 'openapi.json'), 'utf8')) {
-    stop(2, 'generated/openapi.json is not the spec bundled now; run npm run generate and commit it');
-  }
+  bundled = bundledNow();
 } catch (error) {
   stop(2, (error as Error).message);
-} finally {
-  rmSync(fresh, { recursive: true, force: true });
+}
+if (bundled !== readFileSync(join(GENERATED_DIR, 'openapi.json'), 'utf8')) {
+  stop(2, 'generated/openapi.json is not the spec bundled now; run npm run generate and commit it');
 }
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

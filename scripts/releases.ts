@@ -2,11 +2,16 @@
 // (Keep a Changelog 1.1.0, compare links at its end), and `releases/openapi-<version>.json`, the contract
 // it shipped. Tags may not reach a clone (CI clones main alone), so the committed file is what
 // `npm run check:breaking` and `npm run release` compare with.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './bundle.js';
 
 export const RELEASES_DIR = join(ROOT, 'releases');
+
+/** git in this repository: its output, trimmed (throws where git does). */
+export const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 export const SECTION_TYPES = ['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security'] as const;
 
 export type Semver = [number, number, number];

@@ -2,20 +2,19 @@
 // page of its own, no script and nothing from another host. Links are rewritten to what the site serves
 // (a guide's page, the reference, a copied file); a relative link to anything else fails the build, so
 // the site never has a dead link that the repository's Markdown does not.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import { Marked } from 'marked';
 import { ROOT } from './bundle.js';
 
-/** Source (repository path) -> page; the order is the site's. */
+const DOCS = join(ROOT, 'docs');
+
+/** Source (repository path) -> page: every guide in docs/, then the recipe and the project's own files. */
 export const GUIDES: ReadonlyArray<{ source: string; page: string }> = [
-  { source: 'docs/client.md', page: 'client.html' },
-  { source: 'docs/fake.md', page: 'fake.html' },
-  { source: 'docs/verify.md', page: 'verify.html' },
-  { source: 'docs/command-line.md', page: 'command-line.html' },
-  { source: 'docs/breaking-changes.md', page: 'breaking-changes.html' },
-  { source: 'docs/prism.md', page: 'prism.html' },
-  { source: 'docs/generators.md', page: 'generators.html' },
+  ...readdirSync(DOCS)
+    .filter((file) => file.endsWith('.md'))
+    .sort()
+    .map((file) => ({ source: `docs/${file}`, page: file.replace(/\.md$/, '.html') })),
   { source: 'examples/ci/README.md', page: 'example-ci.html' },
   { source: 'CONTRIBUTING.md', page: 'contributing.html' },
   { source: 'CHANGELOG.md', page: 'changelog.html' },
@@ -26,8 +25,6 @@ const COPIED: Readonly<Record<string, string>> = {
   'examples/ci/workflow.yml': 'example-ci-workflow.yml',
   'examples/ci/contract.test.ts': 'example-ci-contract.test.ts',
 };
-const DOCS = join(ROOT, 'docs');
-
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 export function slug(text: string): string {
   return text

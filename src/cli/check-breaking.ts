@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type Comparison, compareSpecs } from '../breaking/index.js';
 import { bundledSpecPath } from '../contract/spec-file.js';
 import { type Command, flags, type Io, UsageError } from './command.js';
-import { comparisonChecks, createReport, emitReport, type ReportFormat, reportFlags, reportStreams } from './report.js';
+import { comparisonChecks, createReport, emitReport, type ReportFormat, reportFlags, textReport } from './report.js';
 
 const USAGE =
   'usage: ada-end-users-contract check-breaking --base FILE|GIT_REF [--head FILE|GIT_REF] [--allow-unknown]\n' +
@@ -92,11 +92,7 @@ export interface ComparisonReportOptions {
 export function reportComparison(comparison: Comparison, options: ComparisonReportOptions, io: Io): number {
   const { against, allowUnknown } = options;
   const flags = { format: options.format ?? 'text', ...(options.output === undefined ? {} : { output: options.output }) };
-  const said: string[] = [];
-  const say = (text: string) => {
-    said.push(text);
-    reportStreams(flags, io).lines(text);
-  };
+  const { say, said } = textReport(flags, io);
   const breaking = comparison.changes.filter((c) => c.breaking);
   const safe = comparison.changes.filter((c) => !c.breaking);
   for (const change of breaking) say(`✗ ${change.where}: ${change.what}`);

@@ -161,9 +161,28 @@ export function reportFlags(format: string | undefined, output: string | undefin
  * Where each part goes. The report goes to --output, else to stdout; the text lines go to stdout unless
  * the report took it, then to stderr (so `--format json > report.json` stays JSON).
  */
-export function reportStreams(flags: { format: ReportFormat; output?: string }, io: Io): { lines: (text: string) => void } {
-  const reportOnStdout = flags.output === undefined && flags.format !== 'text';
-  return { lines: reportOnStdout ? io.err : io.out };
+function linesStream(flags: { format: ReportFormat; output?: string }, io: Io): (text: string) => void {
+  return flags.output === undefined && flags.format !== 'text' ? io.err : io.out;
+}
+
+/**
+ * The text report as it goes: `say` prints a line (redacted) where the text lines go and keeps it, for
+ * a text report written to --output.
+ */
+export function textReport(
+  flags: { format: ReportFormat; output?: string },
+  io: Io,
+  redact: (text: string) => string = (text) => text,
+): { say: (text: string) => void; said: string[] } {
+  const said: string[] = [];
+  const lines = linesStream(flags, io);
+  return {
+    said,
+    say(text) {
+      said.push(text);
+      lines(redact(text));
+    },
+  };
 }
 
 /**
@@ -179,7 +198,7 @@ export function emitReport(
   redact: (text: string) => string = (text) => text,
 ): void {
   const safe = redactDeep(report, redact);
-  const { lines } = reportStreams(flags, io);
+  const lines = linesStream(flags, io);
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of annotations(safe)) lines(line);
   if (flags.format === 'text' && flags.output === undefined) return;
   const body =

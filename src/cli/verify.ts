@@ -16,7 +16,7 @@ import { openapiDocument } from '../contract/spec.js';
 // runs, so that the other commands work where the optional peers are not installed.
 import { checkVerifyOptions, formatViolation, VerifySetupError, type VerifyOptions, type VerifyReport } from '../verify/report.js';
 import { type Command, flags, type Io, UsageError } from './command.js';
-import { createReport, emitReport, reportFlags, reportStreams, verifyChecks } from './report.js';
+import { createReport, emitReport, reportFlags, textReport, verifyChecks } from './report.js';
 
 const USAGE = [
   'usage: ada-end-users-contract verify --base-url URL --token T --end-user-id ID [--create] [--max-requests N]',
@@ -82,7 +82,8 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
     output: { type: 'string' },
   });
   const report = reportFlags(values.format as string | undefined, values.output as string | undefined);
-  const lines = reportStreams(report, io).lines;
+  // Every line of the text report, printed redacted as it comes (and kept for a text report to --output).
+  const { say, said } = textReport(report, io, redact);
   const text = (name: string) => values[name] as string | undefined;
   token = text('token') ?? token;
   const baseUrl = text('base-url');
@@ -144,12 +145,6 @@ async function verify(argv: readonly string[], io: Io): Promise<number> {
     usage((error as Error).message);
   }
 
-  // Every line the text report has, as printed: the report's --output text is the same lines.
-  const said: string[] = [];
-  function say(text: string): void {
-    said.push(text);
-    lines(redact(text));
-  }
   const startedAt = new Date();
   const write = (verdict: { exitCode: 0 | 1 | 2; summary: string; error?: string }, run?: VerifyReport) => {
     const written = createReport(
